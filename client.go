@@ -1,0 +1,395 @@
+package loremup
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// Client talks to one LoremUp app. It is safe for concurrent use by many
+// goroutines; create one per base URL and token and reuse it, so that its
+// connections are reused too.
+type Client struct {
+	// Sessions logs users in and out.
+	Sessions *SessionsService
+
+	baseURL     string // as given, for printing; never holds credentials
+	sessionsURL *url.URL
+	path        string // sessionsURL's path, for errors and logs
+	token       string // only to redact it from what the server echoes
+	auth        []string
+	accept      []string
+	contentType []string
+	userAgent   []string
+
+	rc               *retryablehttp.Client
+	transport        http.RoundTripper
+	jar              http.CookieJar
+	logger           *slog.Logger
+	maxRetries       int
+	maxResponseBytes int64
+	budget           *tokenBucket
+}
+
+// NewClient returns a Client for the app at baseURL (which may carry a path
+// prefix: "https://host/tenant") authenticating with apiToken. It checks
+// its input and does no I/O: a wrong URL or token shows at the first call.
+//
+// Plain http:// is refused for hosts other than loopback unless
+// WithInsecureHTTP is given.
+func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	u, err := parseBaseURL(baseURL, cfg.insecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateToken(apiToken); err != nil {
+		return nil, err
+	}
+
+	c := &Client{
+		baseURL:          u.String(),
+		token:            apiToken,
+		auth:             []string{wire.AuthorizationValue(apiToken)},
+		accept:           []string{wire.Accept},
+		contentType:      []string{wire.MediaTypeJSON},
+		userAgent:        []string{cfg.userAgent},
+		logger:           cfg.logger,
+		maxRetries:       cfg.maxRetries,
+		maxResponseBytes: cfg.maxResponseBytes,
+		budget:           newTokenBucket(cfg.budget),
+	}
+	su := *u
+	su.Path += wire.SessionsPath
+	if su.RawPath != "" {
+		su.RawPath += wire.SessionsPath
+	}
+	c.sessionsURL = &su
+	c.path = c.sessionsURL.EscapedPath()
+
+	hc, jar := httpClientFor(cfg.httpClient)
+	c.transport = hc.Transport
+	c.jar = jar
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // silent: we log through slog ourselves
+		RetryWaitMin: cfg.retryWaitMin,
+		RetryWaitMax: cfg.retryWaitMax,
+		RetryMax:     cfg.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		// Hand back the last answer instead of "giving up after N
+		// attempts", so the caller gets an *APIError with what the server said.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			return resp, err
+		},
+	}
+	if c.logger != nil {
+		c.rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, retry int) {
+			c.log(req.Context(), "loremup: request", slog.String("method", req.Method),
+				slog.String("path", c.path), slog.Int("attempt", retry+1))
+		}
+	}
+	c.Sessions = &SessionsService{c: c}
+	return c, nil
+}
+
+// httpClientFor returns the *http.Client the Client sends through and the
+// cookie jar it keeps its own session in. A user's client is copied, not
+// changed.
+func httpClientFor(user *http.Client) (*http.Client, http.CookieJar) {
+	var hc http.Client
+	if user != nil {
+		hc = *user
+	} else {
+		hc = http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout}
+	}
+	jar := hc.Jar
+	if jar == nil {
+		jar, _ = cookiejar.New(nil) // never fails without options
+	}
+	// Cookies are chosen per call (a Session's own, or the jar's), so the
+	// http.Client must not add the jar's on its own.
+	hc.Jar = nil
+	// A redirect is answered as an error: following a 302 to a login page
+	// would turn a failure into a 200 HTML "success".
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	hc.Transport = keepIdle{rt}
+	return &hc, jar
+}
+
+// keepIdle hides the transport's CloseIdleConnections from
+// go-retryablehttp, which calls it whenever a call fails after retries and
+// so would drop every pooled connection of every other goroutine.
+type keepIdle struct{ rt http.RoundTripper }
+
+func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return k.rt.RoundTrip(r) }
+
+// defaultTransport is http.DefaultTransport with a pool large enough for
+// many goroutines sharing one Client against one host: the standard
+// library keeps only 2 idle connections per host, which makes a busy
+// client open and close connections all the time.
+func defaultTransport() http.RoundTripper {
+	std, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		// The program replaced the default transport (a test mock, a
+		// tracing wrapper); respect that.
+		return http.DefaultTransport
+	}
+	t := std.Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+// CloseIdleConnections closes the idle connections of the Client's
+// transport. Call it when done with a Client in a long-lived program.
+func (c *Client) CloseIdleConnections() {
+	if ci, ok := c.transport.(keepIdle).rt.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// BaseURL returns the base URL the Client was made with.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, invalid("baseURL", "base URL must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, invalid("baseURL", "base URL does not parse")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, invalid("baseURL", "base URL must start with https:// or http://")
+	case u.Host == "" || u.Hostname() == "":
+		return nil, invalid("baseURL", "base URL has no host")
+	case u.User != nil:
+		return nil, invalid("baseURL", "base URL must not hold credentials; the API token is passed separately")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, invalid("baseURL", "base URL must not have a query or fragment")
+	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
+		return nil, invalid("baseURL", "plain http:// to a non-loopback host would send the API token in clear text; use https:// or WithInsecureHTTP()")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validateToken refuses tokens that could never authenticate or that would
+// change the header's meaning (quotes, commas) or inject another header
+// (control characters). The token itself is never part of the error.
+func validateToken(tok string) error {
+	if tok == "" {
+		return invalid("apiToken", "API token must not be empty")
+	}
+	for i := 0; i < len(tok); i++ {
+		switch b := tok[i]; {
+		case b <= ' ' || b == 0x7f:
+			return invalid("apiToken", "API token must not contain whitespace or control characters")
+		case b == '"' || b == '\'' || b == ',' || b == '\\':
+			return invalid("apiToken", "API token must not contain quotes, commas or backslashes")
+		case b >= 0x80:
+			return invalid("apiToken", "API token must be ASCII")
+		}
+	}
+	return nil
+}
+
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < ' ' || b >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// response is a finished answer: status, headers and the bounded body.
+type response struct {
+	status  int
+	header  http.Header
+	body    []byte
+	cookies []*http.Cookie
+}
+
+// do sends one call (with its retries) and reads the answer. Every
+// non-2xx answer becomes an *APIError; secrets are the strings to redact
+// from anything the server says back.
+func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*http.Cookie, secrets ...string) (*response, error) {
+	if ctx == nil {
+		return nil, invalid("ctx", "context must not be nil")
+	}
+	st := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.sessionsURL.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("loremup: %s %s: %w", method, c.path, err)
+	}
+	// The slices are shared by every request and only read by net/http.
+	req.Header["Authorization"] = c.auth
+	req.Header["Accept"] = c.accept
+	req.Header["Content-Type"] = c.contentType
+	req.Header["User-Agent"] = c.userAgent
+	for _, ck := range cookies {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value, Quoted: ck.Quoted})
+	}
+
+	start := time.Now()
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body, c.maxResponseBytes)
+		}
+		return nil, c.transportError(ctx, method, st, err)
+	}
+	data, truncated, readErr := readBody(resp.Body, c.maxResponseBytes)
+	if readErr != nil {
+		return nil, c.transportError(ctx, method, st, readErr)
+	}
+	c.log(ctx, "loremup: response", slog.String("method", method), slog.String("path", c.path),
+		slog.Int("status", resp.StatusCode), slog.Int("attempts", st.attempts),
+		slog.Duration("elapsed", time.Since(start)))
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.apiError(method, st, resp, data, truncated, secrets)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: data, cookies: resp.Cookies()}, nil
+}
+
+func (c *Client) apiError(method string, st *callState, resp *http.Response, body []byte, truncated bool, secrets []string) *APIError {
+	secrets = append(secrets, c.token)
+	body = redactBytes(body, secrets)
+	e := &APIError{
+		StatusCode:           resp.StatusCode,
+		Method:               method,
+		Path:                 c.path,
+		RequestID:            requestID(resp.Header),
+		Attempts:             max(st.attempts, 1),
+		Body:                 body,
+		BodyTruncated:        truncated,
+		RetryBudgetExhausted: st.denied,
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		e.Location = resp.Header.Get("Location")
+	}
+	if !truncated {
+		e.Errors = parseErrorBody(body)
+	}
+	for i := range e.Errors {
+		redactObject(&e.Errors[i], secrets)
+	}
+	return e
+}
+
+// transportError wraps an error that came without an answer. The caller's
+// context error stays matchable with errors.Is.
+func (c *Client) transportError(ctx context.Context, method string, st *callState, err error) error {
+	c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
+		slog.Int("attempts", st.attempts), slog.String("error", err.Error()))
+	attempts := ""
+	if st.attempts > 1 {
+		attempts = fmt.Sprintf(" after %d attempts", st.attempts)
+	}
+	if st.denied {
+		return fmt.Errorf("loremup: %s %s%s: %w (%w)", method, c.path, attempts, err, ErrRetryBudgetExhausted)
+	}
+	return fmt.Errorf("loremup: %s %s%s: %w", method, c.path, attempts, err)
+}
+
+func requestID(h http.Header) string {
+	for _, name := range wire.RequestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// readBody reads at most limit bytes and closes the body. A longer body is
+// cut (truncated true) and its connection is dropped rather than drained,
+// so a hostile server cannot make the client read without end.
+func readBody(body io.ReadCloser, limit int64) ([]byte, bool, error) {
+	defer body.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if n > limit {
+		return buf.Bytes()[:limit], true, nil
+	}
+	return buf.Bytes(), false, nil
+}
+
+// drainAndClose reads what is left of a body, up to limit, so its
+// connection can be reused, then closes it.
+func drainAndClose(body io.ReadCloser, limit int64) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, limit))
+	_ = body.Close()
+}
+
+func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if c.logger == nil {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+}
+
+func attemptAttrs(st *callState, resp *http.Response, err error) []slog.Attr {
+	attrs := []slog.Attr{slog.Int("attempt", st.attempts)}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	return attrs
+}
+
+// Format prints the Client without its API token, for every verb
+// (%v, %+v, %#v, %s).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redacted)
+}
+
+// LogValue keeps the API token out of structured logs.
+func (c Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redacted))
+}

@@ -1,0 +1,178 @@
+package loremup
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Sentinel errors, matched with errors.Is against any error a call returns.
+// Each is matched by the answer's status code through (*APIError).Is, so
+// they hold however the *APIError is wrapped.
+var (
+	// ErrUnauthorized: the server answered 401 (unknown API token, or an
+	// e-mail/password pair it does not know). Not retried.
+	ErrUnauthorized = errors.New("loremup: unauthorized")
+	// ErrNotAcceptable: the server answered 406 (wrong parameters: unknown
+	// form_name, malformed body, unacceptable Accept header). Not retried.
+	ErrNotAcceptable = errors.New("loremup: not acceptable")
+	// ErrUnprocessableEntity: the server answered 422 (a value failed the
+	// server's validations, e.g. an e-mail that is not an address). Not retried.
+	ErrUnprocessableEntity = errors.New("loremup: unprocessable entity")
+	// ErrRetryBudgetExhausted: a retryable failure was not retried because
+	// the client-wide retry budget is spent (see RetryBudget). The error
+	// also carries the last answer as *APIError when there was one.
+	ErrRetryBudgetExhausted = errors.New("loremup: retry budget exhausted")
+)
+
+// APIError is the error for every answer that is not a success: the
+// documented 401, 406 and 422, and every other non-2xx status, 3xx, 429
+// and 5xx included. When retries ran out it describes the last answer.
+//
+// Server-supplied text (Errors, Body) has the call's API token and
+// password replaced by "[REDACTED]" should the server echo them.
+type APIError struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Errors are the server's error objects, normalised to JSON:API shape
+	// from any of the bodies the package doc lists. Empty when the body
+	// was not one of them.
+	Errors []ErrorObject
+	// Method and Path name the request (Path has no query string).
+	Method, Path string
+	// RequestID is the answer's X-Request-Id (or similar) header, if any:
+	// quote it to the API's operators.
+	RequestID string
+	// Location is the Location header of a redirect, which is never
+	// followed: a 3xx usually means a wrong base URL or a login page.
+	Location string
+	// Attempts is how many requests were sent for this call (1 + retries).
+	Attempts int
+	// Body is the raw answer, at most the client's response size cap.
+	Body []byte
+	// BodyTruncated reports that the body was longer than the cap; Errors
+	// is then empty, since a cut document cannot be parsed.
+	BodyTruncated bool
+	// RetryBudgetExhausted reports that the answer was retryable but the
+	// client-wide retry budget denied the retry.
+	RetryBudgetExhausted bool
+}
+
+// ErrorObject is one JSON:API error object.
+type ErrorObject struct {
+	Status, Code, Title, Detail string
+	Source                      *ErrorSource
+}
+
+// ErrorSource points at the part of the request an error object is about,
+// e.g. Pointer "/form/email".
+type ErrorSource struct {
+	Pointer, Parameter, Header string
+}
+
+// Error returns a one-line description for people: method, path, status,
+// the first detail the server gave, and the request id.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("loremup: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(statusLine(e.StatusCode))
+	if msg := e.firstMessage(); msg != "" {
+		b.WriteString(": ")
+		b.WriteString(msg)
+		if n := len(e.Errors); n > 1 {
+			fmt.Fprintf(&b, " (and %d more)", n-1)
+		}
+	}
+	if e.Location != "" {
+		b.WriteString(": redirect to ")
+		b.WriteString(stripQuery(e.Location))
+		b.WriteString(" not followed")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.RetryBudgetExhausted {
+		b.WriteString(" (retry budget exhausted)")
+	}
+	return b.String()
+}
+
+func (e *APIError) firstMessage() string {
+	if len(e.Errors) == 0 {
+		return ""
+	}
+	o := e.Errors[0]
+	msg := o.Detail
+	if msg == "" {
+		msg = o.Title
+	}
+	if o.Source != nil && o.Source.Pointer != "" && msg != "" {
+		msg = o.Source.Pointer + " " + msg
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrUnauthorized) and the like hold for answers
+// with the matching status.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrNotAcceptable:
+		return e.StatusCode == http.StatusNotAcceptable
+	case ErrUnprocessableEntity:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRetryBudgetExhausted:
+		return e.RetryBudgetExhausted
+	}
+	return false
+}
+
+// Temporary reports whether the same call may succeed later: 429 and
+// 5xx answers, the ones a retry policy would consider.
+func (e *APIError) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// ValidationError reports input that can never succeed, found before any
+// request is sent. It never holds the offending value when that is a
+// secret.
+type ValidationError struct {
+	// Field is the Go name of the bad input: "baseURL", "apiToken",
+	// "FormName", "Form.Email", "Form.Password", or an option's name.
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return "loremup: invalid " + e.Field + ": " + e.Reason
+}
+
+func invalid(field, reason string) error {
+	return &ValidationError{Field: field, Reason: reason}
+}
+
+func statusLine(code int) string {
+	if text := http.StatusText(code); text != "" {
+		return fmt.Sprintf("%d %s", code, text)
+	}
+	return fmt.Sprintf("%d", code)
+}
+
+func stripQuery(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,159 @@
+package loremup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// SessionsService logs users in and out: the "REST API - Login and Logout
+// User" page of the LoremUp API (POST and DELETE /api/sessions). Reach it
+// as Client.Sessions.
+type SessionsService struct {
+	c *Client
+}
+
+// SessionForm is the user's credentials for a login.
+type SessionForm struct {
+	Email    string
+	Password string
+}
+
+// CreateSessionParams are the parameters of Sessions.Create.
+type CreateSessionParams struct {
+	// FormName names the form configuration on the server, e.g.
+	// "reference_rest_api_create_sessions". Required.
+	FormName string
+	// Form holds the e-mail and password. Both required.
+	Form SessionForm
+}
+
+// DeleteSessionParams are the parameters of Sessions.Delete.
+type DeleteSessionParams struct {
+	// FormName names the form configuration on the server, e.g.
+	// "reference_rest_api_delete_sessions". Required.
+	FormName string
+	// Session is the login to end. When nil, the session held by the
+	// Client's own cookie jar (that of its latest login) is ended.
+	Session *Session
+}
+
+// Create logs a user in: POST {base}/api/sessions with the form name,
+// e-mail and password. On 201 Created it returns the Session, whose
+// cookies the Client also keeps as its own (see DeleteSessionParams).
+//
+// Errors: a *ValidationError for empty FormName, Form.Email or
+// Form.Password (nothing is sent); an *APIError matching ErrUnauthorized
+// (unknown token or credentials), ErrNotAcceptable (unknown form name) or
+// ErrUnprocessableEntity (e.g. an e-mail that is not an address); an
+// *APIError for any other answer; or a transport or context error.
+func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*Session, error) {
+	switch {
+	case p.FormName == "":
+		return nil, invalid("FormName", "form_name must not be empty")
+	case p.Form.Email == "":
+		return nil, invalid("Form.Email", "email must not be empty")
+	case p.Form.Password == "":
+		return nil, invalid("Form.Password", "password must not be empty")
+	}
+	body, err := json.Marshal(wire.CreateRequest{
+		FormName: p.FormName,
+		Form:     wire.SessionForm{Email: p.Form.Email, Password: p.Form.Password},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loremup: encode login: %w", err)
+	}
+	resp, err := s.c.do(ctx, http.MethodPost, body, nil, p.Form.Password)
+	if err != nil {
+		return nil, err
+	}
+	sess := newSession(resp.cookies, resp.body)
+	if len(resp.cookies) > 0 {
+		s.c.jar.SetCookies(s.c.sessionsURL, resp.cookies)
+	}
+	return sess, nil
+}
+
+// Delete logs a user out: DELETE {base}/api/sessions with the form name,
+// sending the cookies of p.Session (or, when it is nil, those of the
+// Client's own cookie jar). Any 2xx answer is success, and so logging out
+// a session that already ended succeeds too.
+//
+// Errors: a *ValidationError for an empty FormName; an *APIError matching
+// ErrUnauthorized or ErrNotAcceptable, or for any other answer; or a
+// transport or context error.
+func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) error {
+	if p.FormName == "" {
+		return invalid("FormName", "form_name must not be empty")
+	}
+	body, err := json.Marshal(wire.DeleteRequest{FormName: p.FormName})
+	if err != nil {
+		return fmt.Errorf("loremup: encode logout: %w", err)
+	}
+	var cookies []*http.Cookie
+	if p.Session != nil {
+		cookies = p.Session.cookies
+	} else {
+		cookies = s.c.jar.Cookies(s.c.sessionsURL)
+	}
+	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies)
+	if err != nil {
+		return err
+	}
+	s.c.forget(cookies, resp.cookies)
+	return nil
+}
+
+// forget drops a logged-out session from the Client's cookie jar, if the
+// jar holds it: the server's own expiring Set-Cookie headers first, then
+// an explicit expiry of each cookie that was sent.
+func (c *Client) forget(sent, answered []*http.Cookie) {
+	if len(sent) == 0 || !jarHolds(c.jar.Cookies(c.sessionsURL), sent) {
+		return
+	}
+	if len(answered) > 0 {
+		c.jar.SetCookies(c.sessionsURL, answered)
+	}
+	var expire []*http.Cookie
+	for _, ck := range sent {
+		for _, path := range []string{ck.Path, "", "/"} {
+			expire = append(expire, &http.Cookie{Name: ck.Name, Path: path, Domain: ck.Domain, MaxAge: -1})
+		}
+	}
+	c.jar.SetCookies(c.sessionsURL, expire)
+}
+
+func jarHolds(jar, sent []*http.Cookie) bool {
+	for _, j := range jar {
+		for _, s := range sent {
+			if j.Name == s.Name && j.Value == s.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Format prints the form with the password hidden, for every verb.
+func (f SessionForm) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redacted)
+}
+
+// LogValue keeps the password out of structured logs.
+func (f SessionForm) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redacted))
+}
+
+// Format prints the parameters with the password hidden, for every verb.
+func (p CreateSessionParams) Format(s fmt.State, verb rune) {
+	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
+}
+
+// LogValue keeps the password out of structured logs.
+func (p CreateSessionParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Any("form", p.Form))
+}
