@@ -1,7 +1,6 @@
 package loremup
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -279,7 +278,7 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 		}
 		return nil, c.transportError(ctx, method, st, err)
 	}
-	data, truncated, readErr := readBody(resp.Body, c.maxResponseBytes)
+	data, truncated, readErr := readBody(resp, c.maxResponseBytes)
 	if readErr != nil {
 		return nil, c.transportError(ctx, method, st, readErr)
 	}
@@ -344,18 +343,34 @@ func requestID(h http.Header) string {
 
 // readBody reads at most limit bytes and closes the body. A longer body is
 // cut (truncated true) and its connection is dropped rather than drained,
-// so a hostile server cannot make the client read without end.
-func readBody(body io.ReadCloser, limit int64) ([]byte, bool, error) {
-	defer body.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
-	if err != nil {
-		return nil, false, err
+// so a hostile server cannot make the client read without end. A known
+// Content-Length sizes the buffer exactly; otherwise it grows fourfold at a
+// time, so reading up to the cap allocates well under twice the cap.
+func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
+	defer resp.Body.Close()
+	size := int64(512)
+	if n := resp.ContentLength; n >= 0 {
+		size = min(n, limit) + 1 // +1 sees EOF, or a body longer than promised
 	}
-	if n > limit {
-		return buf.Bytes()[:limit], true, nil
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(int64(cap(buf))*4, limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], true, nil
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	return buf.Bytes(), false, nil
 }
 
 // drainAndClose reads what is left of a body, up to limit, so its

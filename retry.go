@@ -107,12 +107,12 @@ func retryable(ctx context.Context, resp *http.Response, err error) bool {
 // EOF, per-attempt timeouts) from those that never will.
 func retryableError(err error) bool {
 	var (
-		unknownCA  x509.UnknownAuthorityError
-		invalid    x509.CertificateInvalidError
-		hostname   x509.HostnameError
-		verifyErr  *tls.CertificateVerificationError
-		recordErr  tls.RecordHeaderError
-		dnsErr     *net.DNSError
+		unknownCA     x509.UnknownAuthorityError
+		invalid       x509.CertificateInvalidError
+		hostname      x509.HostnameError
+		verifyErr     *tls.CertificateVerificationError
+		recordErr     tls.RecordHeaderError
+		dnsErr        *net.DNSError
 		permanentMsgs = []string{"unsupported protocol scheme", "invalid header field"}
 	)
 	switch {

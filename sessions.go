@@ -157,3 +157,12 @@ func (p CreateSessionParams) Format(s fmt.State, verb rune) {
 func (p CreateSessionParams) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Any("form", p.Form))
 }
+
+// Format prints the service without the Client's secrets, for every verb.
+func (s SessionsService) Format(f fmt.State, verb rune) {
+	if s.c == nil {
+		fmt.Fprint(f, "loremup.SessionsService{}")
+		return
+	}
+	fmt.Fprintf(f, "loremup.SessionsService{Client: %v}", *s.c)
+}
