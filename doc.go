@@ -1,3 +1,127 @@
 // Package loremup is the Go client for the LoremUp REST API's Sessions
 // endpoints: log a user in (Sessions.Create) and out (Sessions.Delete).
+//
+// # Quickstart
+//
+//	c, err := loremup.NewClient("https://app.example.com", apiToken)
+//	if err != nil {
+//		return err // bad URL or token: nothing was sent
+//	}
+//	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
+//		FormName: "reference_rest_api_create_sessions",
+//		Form:     loremup.SessionForm{Email: email, Password: password},
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	// ... use sess.Cookies() to call the app as that user ...
+//	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
+//		FormName: "reference_rest_api_delete_sessions",
+//		Session:  sess,
+//	})
+//
+// NewClient does no I/O. A Client is safe for concurrent use; make one per
+// app and token and share it, so its connections are reused.
+//
+// # The wire protocol
+//
+// Both calls go to {base}/api/sessions, where the base URL may carry a path
+// prefix ("https://host/tenant"; a trailing slash changes nothing). Every
+// request sends "Authorization: Token token=<api token>",
+// "Accept: application/vnd.api+json, application/json",
+// "Content-Type: application/json" and a User-Agent naming this package
+// and its Version. Create posts {"form_name": ..., "form": {"email": ...,
+// "password": ...}}; Delete sends {"form_name": ...}.
+//
+// # Sessions and cookies
+//
+// A Session is what one login returned: the cookies the server set and its
+// JSON body. Delete of a Session sends back exactly that Session's cookies,
+// so one Client can hold many users' sessions at once. The Client also keeps
+// the cookies of its latest login in its own cookie jar, and Delete with a
+// nil Session logs that one out. Give the Client an *http.Client with a Jar
+// (WithHTTPClient) and that jar is the one it uses, so your other requests
+// through the same jar run as the logged-in user.
+//
+// A Session round-trips through encoding/json, cookie values included, so a
+// tool can keep a login between runs; store it as a secret.
+//
+// # Errors
+//
+// Every answer that is not a 2xx is an *APIError (3xx, 429 and 5xx
+// included), carrying the status, the server's error objects, the request
+// id, the number of attempts and the raw body (bounded). Three sentinels
+// match the documented statuses with errors.Is:
+//
+//	401  ErrUnauthorized         unknown API token, or unknown e-mail/password
+//	406  ErrNotAcceptable        wrong parameters: unknown form_name, bad body
+//	422  ErrUnprocessableEntity  a value failed validation (see Errors[i].Source)
+//	3xx  *APIError with Location redirects are never followed
+//	other *APIError              429 and 502/503/504 after retries ran out
+//
+// The server's error body is read as a JSON:API error document, and also in
+// the shapes Rails apps and proxies send: {"errors": {"email": ["is
+// invalid"]}} (one object per message, Source.Pointer "/form/email"),
+// {"errors": ["message"]}, {"error": "message"} and {"message": "message"}.
+// Any other body leaves Errors empty and is kept raw in Body.
+//
+// Input that can never succeed fails before anything is sent, with a
+// *ValidationError naming the field: an empty or malformed base URL, an
+// empty token or one with whitespace, quotes, commas or control characters,
+// an empty FormName, Form.Email or Form.Password.
+//
+// Success is any 2xx: the seed documentation shows 201 for Create and both
+// 204 and 201 for Delete. Create keeps the body only when it is JSON; the
+// cookies are the session. Logging out a session that already ended
+// succeeds (the server answers 204).
+//
+// # Retries and timeouts
+//
+// go-retryablehttp runs the retries. Connection errors and the answers 429,
+// 502, 503 and 504 are retried, DefaultMaxRetries times by default, with
+// exponential backoff and jitter between WithRetryWait's bounds. A
+// Retry-After header (seconds or HTTP date) is honoured but never beyond the
+// maximum wait; a negative or unreadable one is ignored. 401, 406, 422, the
+// other 4xx and 500 are never retried, nor are certificate errors. Each
+// attempt sends the whole request body again. When retries run out the
+// caller gets the last answer as an *APIError (or the last transport error,
+// wrapped).
+//
+// Retries draw on a client-wide budget (RetryBudget, on by default): a
+// retry spends tokens, an answer from a working server refunds them. Against
+// a server that fails every call, a Client stops retrying after a few
+// retries and fails fast, with an error matching ErrRetryBudgetExhausted, so
+// many clients cannot multiply an outage.
+//
+// The context bounds the whole call, backoff waits included; its error
+// stays matchable (errors.Is(err, context.DeadlineExceeded)). Without a
+// deadline, the default HTTP client still ends each attempt after
+// DefaultTimeout.
+//
+// What a retry cannot promise: a login that reached the server but whose
+// answer was lost (the connection broke) is sent again, and the server may
+// then hold an extra session for that user that no Session value names.
+// Delete only ends the sessions it is given.
+//
+// # Logging
+//
+// The package is silent: it writes nothing to stdout or stderr. Pass
+// WithLogger(slog.Logger) to see each request, retry decision and answer
+// at debug level. No log line, error string or fmt rendering of a Client,
+// SessionForm, CreateSessionParams, Session or APIError holds the API token,
+// a password or a cookie value; should the server echo the token or the
+// password in an error, it is replaced by "[REDACTED]".
+//
+// # Security
+//
+// Plain http:// is refused for hosts other than loopback unless
+// WithInsecureHTTP is given. Base URLs with credentials, a query or a
+// fragment are refused. Response bodies are read through a cap
+// (DefaultMaxResponseBytes, see WithMaxResponseBytes).
+//
+// # Testing
+//
+// Package loremuptest is a conformant fake LoremUp server for tests, shaped
+// like net/http/httptest, with fault injection; cmd/loremup-fake serves the
+// same fake for tests written in other languages.
 package loremup

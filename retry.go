@@ -26,7 +26,6 @@ type callState struct {
 	attempts int
 	spent    int  // budget tokens this call's retries took
 	denied   bool // the budget refused a retry
-	lastWait time.Duration
 }
 
 type callStateKey struct{}
