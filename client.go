@@ -241,10 +241,11 @@ func validHeaderValue(s string) bool {
 
 // response is a finished answer: status, headers and the bounded body.
 type response struct {
-	status  int
-	header  http.Header
-	body    []byte
-	cookies []*http.Cookie
+	status   int
+	header   http.Header
+	body     []byte
+	cookies  []*http.Cookie
+	attempts int
 }
 
 // do sends one call (with its retries) and reads the answer. Every
@@ -289,7 +290,7 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, st, resp, data, truncated, secrets)
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data, cookies: resp.Cookies()}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data, cookies: resp.Cookies(), attempts: st.attempts}, nil
 }
 
 func (c *Client) apiError(method string, st *callState, resp *http.Response, body []byte, truncated bool, secrets []string) *APIError {
@@ -304,6 +305,7 @@ func (c *Client) apiError(method string, st *callState, resp *http.Response, bod
 		Body:                 body,
 		BodyTruncated:        truncated,
 		RetryBudgetExhausted: st.denied,
+		ContentType:          resp.Header.Get("Content-Type"),
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		e.Location = resp.Header.Get("Location")
@@ -330,6 +332,20 @@ func (c *Client) transportError(ctx context.Context, method string, st *callStat
 		return fmt.Errorf("loremup: %s %s%s: %w (%w)", method, c.path, attempts, err, ErrRetryBudgetExhausted)
 	}
 	return fmt.Errorf("loremup: %s %s%s: %w", method, c.path, attempts, err)
+}
+
+// unexpectedSuccess describes a 2xx answer that is not what the call
+// promises, e.g. a 200 HTML page from a proxy in front of the API.
+func (c *Client) unexpectedSuccess(method string, resp *response, secrets ...string) *APIError {
+	return &APIError{
+		StatusCode:  resp.status,
+		Method:      method,
+		Path:        c.path,
+		RequestID:   requestID(resp.header),
+		Attempts:    max(resp.attempts, 1),
+		Body:        redactBytes(resp.body, append(secrets, c.token)),
+		ContentType: resp.header.Get("Content-Type"),
+	}
 }
 
 func requestID(h http.Header) string {

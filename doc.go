@@ -70,9 +70,12 @@
 // empty token or one with whitespace, quotes, commas or control characters,
 // an empty FormName, Form.Email or Form.Password.
 //
-// Success is any 2xx: the seed documentation shows 201 for Create and both
-// 204 and 201 for Delete. Create keeps the body only when it is JSON; the
-// cookies are the session. Logging out a session that already ended
+// Success: Create expects 201 Created, and takes another 2xx for a login
+// only when its body is JSON; a 200 HTML page (a proxy or a login page at a
+// wrong base URL) is an *APIError matching ErrUnexpectedResponse. A 201
+// whose body is empty or not JSON is still a login: the cookies are the
+// session, and Session.Body is then nil. Delete takes any 2xx (the seed
+// shows both 204 and 201), and logging out a session that already ended
 // succeeds (the server answers 204).
 //
 // # Retries and timeouts

@@ -24,11 +24,18 @@ var (
 	// the client-wide retry budget is spent (see RetryBudget). The error
 	// also carries the last answer as *APIError when there was one.
 	ErrRetryBudgetExhausted = errors.New("loremup: retry budget exhausted")
+	// ErrUnexpectedResponse: a 2xx answer that is not what the call
+	// promises, such as a 200 HTML page where a login (201) was expected:
+	// usually a wrong base URL or a proxy's login page. The error is an
+	// *APIError with the answer.
+	ErrUnexpectedResponse = errors.New("loremup: unexpected response")
 )
 
 // APIError is the error for every answer that is not a success: the
 // documented 401, 406 and 422, and every other non-2xx status, 3xx, 429
 // and 5xx included. When retries ran out it describes the last answer.
+// It also describes a 2xx answer that is not a login (see
+// ErrUnexpectedResponse).
 //
 // Server-supplied text (Errors, Body) has the call's API token and
 // password replaced by "[REDACTED]" should the server echo them.
@@ -57,6 +64,8 @@ type APIError struct {
 	// RetryBudgetExhausted reports that the answer was retryable but the
 	// client-wide retry budget denied the retry.
 	RetryBudgetExhausted bool
+	// ContentType is the answer's Content-Type header.
+	ContentType string
 }
 
 // ErrorObject is one JSON:API error object.
@@ -86,6 +95,14 @@ func (e *APIError) Error() string {
 		b.WriteString(msg)
 		if n := len(e.Errors); n > 1 {
 			fmt.Fprintf(&b, " (and %d more)", n-1)
+		}
+	}
+	if e.StatusCode >= 200 && e.StatusCode < 300 {
+		b.WriteString(": not the answer the API documents")
+		if e.ContentType != "" {
+			b.WriteString(" (Content-Type ")
+			b.WriteString(e.ContentType)
+			b.WriteByte(')')
 		}
 	}
 	if e.Location != "" {
@@ -134,6 +151,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrRetryBudgetExhausted:
 		return e.RetryBudgetExhausted
+	case ErrUnexpectedResponse:
+		return e.StatusCode >= 200 && e.StatusCode < 300
 	}
 	return false
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
@@ -45,6 +47,8 @@ type DeleteSessionParams struct {
 // Create logs a user in: POST {base}/api/sessions with the form name,
 // e-mail and password. On 201 Created it returns the Session, whose
 // cookies the Client also keeps as its own (see DeleteSessionParams).
+// Another 2xx is a login only with a JSON body; otherwise (say a 200 HTML
+// page) the error matches ErrUnexpectedResponse.
 //
 // Errors: a *ValidationError for empty FormName, Form.Email or
 // Form.Password (nothing is sent); an *APIError matching ErrUnauthorized
@@ -70,6 +74,12 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 	resp, err := s.c.do(ctx, http.MethodPost, body, nil, p.Form.Password)
 	if err != nil {
 		return nil, err
+	}
+	if resp.status != http.StatusCreated && !isJSON(resp.header.Get("Content-Type")) {
+		// Only 201 is documented. Another 2xx counts when it is JSON (a
+		// lenient server); a 200 HTML page is a proxy or login page, and
+		// taking it for a login would hide the failure.
+		return nil, s.c.unexpectedSuccess(http.MethodPost, resp, p.Form.Password)
 	}
 	sess := newSession(resp.cookies, resp.body)
 	if len(resp.cookies) > 0 {
@@ -136,6 +146,11 @@ func jarHolds(jar, sent []*http.Cookie) bool {
 		}
 	}
 	return false
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == wire.MediaTypeJSON || strings.HasSuffix(mt, "+json"))
 }
 
 // Format prints the form with the password hidden, for every verb.

@@ -316,3 +316,43 @@ func TestSecrets_NeverInPrintsOfSDKValues(t *testing.T) {
 	assert.Contains(t, fmt.Sprintf("%v", p), testEmail, "the e-mail is not a secret and helps debugging")
 	assert.Contains(t, fmt.Sprintf("%v", sess), "_app_session", "cookie names help debugging")
 }
+
+func TestCreate_Other2xxIsALoginOnlyWithJSON(t *testing.T) {
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+		wantErr                 bool
+	}{
+		{"200 HTML login page", "text/html; charset=utf-8", "<html>Sign in</html>", 200, true},
+		{"204 no body", "", "", 204, true},
+		{"200 JSON", "application/json", "{}", 200, false},
+		{"200 JSON:API", "application/vnd.api+json", "{}", 200, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mt := mockClient(t)
+			mt.RegisterResponder(http.MethodPost, sessionsURL, func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(tt.status, tt.body)
+				if tt.contentType != "" {
+					resp.Header.Set("Content-Type", tt.contentType)
+				}
+				return resp, nil
+			})
+
+			sess, err := c.Sessions.Create(context.Background(), createParams())
+
+			if !tt.wantErr {
+				require.NoError(t, err)
+				assert.NotNil(t, sess)
+				return
+			}
+			assert.Nil(t, sess)
+			require.ErrorIs(t, err, loremup.ErrUnexpectedResponse)
+			var apiErr *loremup.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, tt.body, string(apiErr.Body))
+			assert.NotErrorIs(t, err, loremup.ErrUnauthorized)
+		})
+	}
+}

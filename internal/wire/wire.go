@@ -61,7 +61,7 @@ type ErrorDocument struct {
 // ErrorObject is one JSON:API error object. Status is a string on the wire
 // (JSON:API's rule); LooseString also accepts numbers from lax servers.
 type ErrorObject struct {
-	Status LooseString  `json:"status,omitempty"`
+	Status LooseString  `json:"status"`
 	Code   LooseString  `json:"code,omitempty"`
 	Title  string       `json:"title,omitempty"`
 	Detail string       `json:"detail,omitempty"`
