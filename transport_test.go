@@ -93,10 +93,11 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 		assert.NoError(t, err)
 	}
 	assert.EqualValues(t, 2*workers*calls, srv.requests.Load())
-	// net/http may dial a few extra while the pool warms up (a request
-	// that misses the pool dials even if a connection frees a moment
-	// later), but a pool that churns would close and reopen many.
-	assert.LessOrEqual(t, srv.conns.Load(), int64(workers+workers/4), "about one connection per goroutine")
+	// net/http may dial extra connections while the pool warms up (a
+	// request that misses the pool dials even if a connection frees a
+	// moment later; more so on a loaded machine), but none is closed: a
+	// pool too small for the goroutines would close and reopen them.
+	assert.LessOrEqual(t, srv.conns.Load(), int64(2*workers), "about one connection per goroutine")
 	assert.Zero(t, srv.closed.Load(), "no connection was closed: the idle pool holds them all")
 }
 

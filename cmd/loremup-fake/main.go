@@ -1,0 +1,42 @@
+// Command loremup-fake serves the fake LoremUp Sessions API of package
+// loremuptest as a standalone process, for tests written in other
+// languages:
+//
+//	loremup-fake -addr 127.0.0.1:8080 -token TOKEN -user a@example.com:secret
+//
+// It prints its base URL as the first and only line of stdout, so a test
+// can start it with -addr 127.0.0.1:0 (the default: a free loopback port)
+// and read where it listens. It logs one line per request to stderr
+// (never passwords, tokens or cookie values) and serves until SIGINT or
+// SIGTERM, then shuts down and exits 0. A bad flag or an address it
+// cannot listen on makes it exit non-zero with a one-line message.
+//
+// Flags:
+//
+//	-addr HOST:PORT        address to listen on (default 127.0.0.1:0, a free port)
+//	-token TOKEN           API token to accept (default: random, printed on stderr)
+//	-user EMAIL:PASSWORD   an account that can log in; repeatable; split at the first ':'
+//	-users FILE            accounts from a JSON file: [{"email": "...", "password": "..."}]
+//	-create-form NAME      form_name POST accepts (default reference_rest_api_create_sessions)
+//	-delete-form NAME      form_name DELETE accepts (default reference_rest_api_delete_sessions)
+//	-prefix PATH           serve under a path prefix: /tenant serves /tenant/api/sessions
+//	-max-body-bytes N      request body cap (default 65536)
+//	-quiet                 no request log
+//
+// The protocol, order of checks and error documents are those of package
+// loremuptest; see its documentation.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitServe = 1 // could not listen or serve
+	exitUsage = 2 // bad flags or configuration, as the flag package does
+)
+
+// shutdownGrace bounds how long requests in progress may take to finish
+// once a signal came.
+const shutdownGrace = 5 * time.Second
+
+// options are the parsed command line.
+type options struct {
+	addr  string
+	quiet bool
+	cfg   fake.Config
+}
+
+// run is the whole command: it serves until ctx ends and returns the exit
+// code. stdout gets the base URL and nothing else; stderr gets the rest.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loremup-fake: %v (see loremup-fake -h)\n", err)
+		return exitUsage
+	}
+	generated := opts.cfg.Token == ""
+	if generated {
+		opts.cfg.Token = fake.RandomToken()
+	}
+	if !opts.quiet {
+		opts.cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	h, err := fake.New(opts.cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitUsage
+	}
+	defer h.Close()
+
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "loremup-fake: cannot listen: %v\n", err)
+		return exitServe
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ConnState:         h.ConnState,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(stderr, "loremup-fake: ", 0),
+	}
+	// stderr first: whoever reads the URL from stdout finds the token there.
+	if generated {
+		fmt.Fprintf(stderr, "loremup-fake: API token: %s (generated; choose one with -token)\n", opts.cfg.Token)
+	}
+	if len(opts.cfg.Users) == 0 {
+		fmt.Fprintln(stderr, "loremup-fake: no users: every login answers 401; add some with -user EMAIL:PASSWORD or -users FILE")
+	}
+	prefix, _ := fake.NormalizePrefix(opts.cfg.PathPrefix) // fake.New accepted it
+	url := baseURL(ln.Addr()) + prefix
+	fmt.Fprintln(stdout, url)
+	if !opts.quiet {
+		fmt.Fprintf(stderr, "loremup-fake: serving %s%s until interrupted\n", url, wire.SessionsPath)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitServe
+	case <-ctx.Done():
+	}
+	h.Close() // end injected latencies, so shutdown does not wait for them
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+	}
+	<-served // http.ErrServerClosed
+	if !opts.quiet {
+		fmt.Fprintln(stderr, "loremup-fake: shut down")
+	}
+	return exitOK
+}
+
+// baseURL is the URL clients use to reach a listener. An unspecified
+// address (":8080", "0.0.0.0:8080") is reached through loopback.
+func baseURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	ip := tcp.IP
+	if ip.IsUnspecified() {
+		if ip.To4() != nil {
+			ip = net.IPv4(127, 0, 0, 1)
+		} else {
+			ip = net.IPv6loopback
+		}
+	}
+	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
+}
+
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var (
+		o          options
+		users      userFlags
+		usersFile  string
+		createForm string
+		deleteForm string
+		maxBody    int64
+	)
+	fs := flag.NewFlagSet("loremup-fake", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by usage below
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "`address` to listen on; port 0 picks a free one")
+	fs.StringVar(&o.cfg.Token, "token", "", "API `token` to accept (default: random, printed on stderr)")
+	fs.Var(&users, "user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable")
+	fs.StringVar(&usersFile, "users", "", "JSON `file` of accounts: [{\"email\": \"...\", \"password\": \"...\"}]")
+	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `name` POST accepts")
+	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `name` DELETE accepts")
+	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under a `path` prefix: /tenant serves /tenant/api/sessions")
+	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
+	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: loremup-fake [flags]\n\nServes a fake LoremUp Sessions API; prints its base URL on stdout.\n\nFlags:")
+			fs.PrintDefaults()
+		}
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if maxBody <= 0 {
+		return o, errors.New("-max-body-bytes must be positive")
+	}
+	if createForm == "" || deleteForm == "" {
+		return o, errors.New("-create-form and -delete-form must not be empty")
+	}
+	o.cfg.MaxBodyBytes = maxBody
+	o.cfg.CreateFormNames = []string{createForm}
+	o.cfg.DeleteFormNames = []string{deleteForm}
+	if usersFile != "" {
+		fromFile, err := readUsers(usersFile)
+		if err != nil {
+			return o, err
+		}
+		o.cfg.Users = append(o.cfg.Users, fromFile...)
+	}
+	for i, u := range users {
+		email, password, ok := strings.Cut(u, ":")
+		if !ok || email == "" {
+			// The value holds a password: name the flag, never echo it.
+			return o, fmt.Errorf("-user #%d: want EMAIL:PASSWORD", i+1)
+		}
+		o.cfg.Users = append(o.cfg.Users, fake.User{Email: email, Password: password})
+	}
+	return o, nil
+}
+
+// userFlags collects repeated -user values. Set never fails, so that the
+// flag package never prints a value (it holds a password); parseArgs
+// checks them.
+type userFlags []string
+
+func (u *userFlags) String() string {
+	if u == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d users", len(*u))
+}
+func (u *userFlags) Set(v string) error { *u = append(*u, v); return nil }
+
+// maxUsersFile bounds how much of a -users file is read.
+const maxUsersFile = 16 << 20
+
+func readUsers(path string) ([]fake.User, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-users: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxUsersFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("-users: %w", err)
+	}
+	if len(data) > maxUsersFile {
+		return nil, fmt.Errorf("-users: %s is larger than %d bytes", path, maxUsersFile)
+	}
+	var users []fake.User
+	if err := json.Unmarshal(data, &users); err != nil {
+		// json's messages name offsets and types, never the values.
+		return nil, fmt.Errorf(`-users: %s: want a JSON array of {"email": "...", "password": "..."}: %v`, path, err)
+	}
+	for i, u := range users {
+		if u.Email == "" {
+			return nil, fmt.Errorf("-users: %s: entry %d has no email", path, i)
+		}
+	}
+	return users, nil
+}

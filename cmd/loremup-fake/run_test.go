@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+const (
+	token    = "tok_4f8a9c2e7b"
+	email    = "ada@example.com"
+	password = "s3cret-Pa55word"
+)
+
+// output is a concurrency-safe writer that hands over its first line.
+type output struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first chan string
+}
+
+func newOutput() *output { return &output{first: make(chan string, 1)} }
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	hadLine := bytes.IndexByte(o.buf.Bytes(), '\n') >= 0
+	o.buf.Write(p)
+	if i := bytes.IndexByte(o.buf.Bytes(), '\n'); !hadLine && i >= 0 {
+		o.first <- string(o.buf.Bytes()[:i])
+	}
+	return len(p), nil
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// firstLine waits for the first line written to o.
+func firstLine(t *testing.T, o *output, done chan int) string {
+	t.Helper()
+	select {
+	case line := <-o.first:
+		return line
+	case code := <-done:
+		done <- code // for whoever waits for the exit code
+		t.Fatalf("run returned %d before printing its URL", code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no URL printed")
+	}
+	return ""
+}
+
+// started is a run in progress.
+type started struct {
+	url            string
+	stdout, stderr *output
+	cancel         context.CancelFunc
+	done           chan int
+	once           sync.Once
+	code           int
+}
+
+// shutdown cancels the run's context, as a signal would, and returns its
+// exit code.
+func (s *started) shutdown() int {
+	s.once.Do(func() {
+		s.cancel()
+		s.code = <-s.done
+	})
+	return s.code
+}
+
+// start runs the command in-process until the test ends (or stop).
+func start(t *testing.T, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &started{stdout: newOutput(), stderr: newOutput(), cancel: cancel, done: make(chan int, 1)}
+	go func() { s.done <- run(ctx, args, s.stdout, s.stderr) }()
+	t.Cleanup(func() { s.shutdown() })
+	s.url = firstLine(t, s.stdout, s.done)
+	return s
+}
+
+// call sends one request with the API's headers and returns the answer.
+func call(t *testing.T, method, url, tok, body string, cookies ...*http.Cookie) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Token token="+tok)
+	req.Header.Set("Accept", "application/vnd.api+json, application/json")
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp
+}
+
+func loginBody(email, password string) string {
+	return `{"form_name":"reference_rest_api_create_sessions","form":{"email":"` + email + `","password":"` + password + `"}}`
+}
+
+func TestRun_ServesUntilCanceledAndLogsWithoutSecrets(t *testing.T) {
+	s := start(t, "-addr", "127.0.0.1:0", "-token", token, "-user", email+":"+password)
+	require.Regexp(t, `^http://127\.0\.0\.1:\d+$`, s.url)
+
+	resp := call(t, http.MethodPost, s.url+"/api/sessions", token, loginBody(email, password))
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	cookie := resp.Cookies()[0]
+	resp = call(t, http.MethodDelete, s.url+"/api/sessions", token, `{"form_name":"reference_rest_api_delete_sessions"}`, cookie)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	resp = call(t, http.MethodPost, s.url+"/api/sessions", "wrong", loginBody(email, password))
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	assert.Equal(t, exitOK, s.shutdown())
+
+	assert.Equal(t, s.url+"\n", s.stdout.String(), "stdout holds the URL and nothing else")
+	logs := s.stderr.String()
+	assert.Contains(t, logs, "method=POST path=/api/sessions status=201")
+	assert.Contains(t, logs, "method=DELETE path=/api/sessions status=204")
+	assert.Contains(t, logs, "status=401")
+	assert.Contains(t, logs, "shut down")
+	for _, secret := range []string{token, password, cookie.Value} {
+		assert.NotContains(t, logs, secret)
+	}
+}
+
+func TestRun_GeneratesAndPrintsATokenWhenNoneGiven(t *testing.T) {
+	s := start(t, "-user", email+":"+password)
+	m := regexp.MustCompile(`API token: (\S+)`).FindStringSubmatch(s.stderr.String())
+	require.NotNil(t, m, s.stderr.String())
+
+	resp := call(t, http.MethodPost, s.url+"/api/sessions", m[1], loginBody(email, password))
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+}
+
+func TestRun_QuietLogsNoRequests(t *testing.T) {
+	s := start(t, "-quiet", "-token", token, "-user", email+":"+password)
+	resp := call(t, http.MethodPost, s.url+"/api/sessions", token, loginBody(email, password))
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.Equal(t, exitOK, s.shutdown())
+	assert.Empty(t, s.stderr.String())
+}
+
+func TestRun_FlagsConfigureTheFake(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "users.json")
+	require.NoError(t, os.WriteFile(users, []byte(`[{"email":"grace@example.com","password":"pw:with:colons"}]`), 0o600))
+	s := start(t, "-token", token, "-users", users, "-user", "bob@example.com:a:b",
+		"-create-form", "my_login", "-delete-form", "my_logout", "-prefix", "/tenant", "-max-body-bytes", "200")
+	require.True(t, strings.HasSuffix(s.url, "/tenant"), s.url)
+	api := s.url + "/api/sessions"
+
+	tests := []struct {
+		name   string
+		method string
+		body   string
+		status int
+	}{
+		{"user from file", http.MethodPost, `{"form_name":"my_login","form":{"email":"grace@example.com","password":"pw:with:colons"}}`, 201},
+		{"user split at first colon", http.MethodPost, `{"form_name":"my_login","form":{"email":"bob@example.com","password":"a:b"}}`, 201},
+		{"default create form refused", http.MethodPost, loginBody("bob@example.com", "a:b"), 406},
+		{"delete form", http.MethodDelete, `{"form_name":"my_logout"}`, 204},
+		{"body cap", http.MethodDelete, `{"form_name":"my_logout","pad":"` + strings.Repeat("x", 300) + `"}`, 406},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.status, call(t, tt.method, api, token, tt.body).StatusCode)
+		})
+	}
+}
+
+func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
+	badJSON := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(badJSON, []byte(`{"email": "x"}`), 0o600))
+	noEmail := filepath.Join(t.TempDir(), "noemail.json")
+	require.NoError(t, os.WriteFile(noEmail, []byte(`[{"password": "`+password+`"}]`), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined: -nope"},
+		{"missing value", []string{"-token"}, "flag needs an argument: -token"},
+		{"positional argument", []string{"serve"}, `unexpected argument "serve"`},
+		{"user without colon", []string{"-user", "ada@example.com"}, "-user #1: want EMAIL:PASSWORD"},
+		{"user without email", []string{"-user", ":" + password}, "-user #1: want EMAIL:PASSWORD"},
+		{"bad token", []string{"-token", "has space"}, "API token must be printable ASCII"},
+		{"zero body cap", []string{"-max-body-bytes", "0"}, "-max-body-bytes must be positive"},
+		{"bad body cap", []string{"-max-body-bytes", "lots"}, "invalid value"},
+		{"empty form name", []string{"-create-form", ""}, "must not be empty"},
+		{"bad prefix", []string{"-prefix", "/a?b"}, "path prefix"},
+		{"missing users file", []string{"-users", "/does/not/exist.json"}, "-users:"},
+		{"users file not an array", []string{"-users", badJSON}, "want a JSON array"},
+		{"users file entry without email", []string{"-users", noEmail}, "entry 0 has no email"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr := newOutput(), newOutput()
+			code := run(context.Background(), tt.args, stdout, stderr)
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, stdout.String())
+			msg := stderr.String()
+			assert.Equal(t, 1, strings.Count(msg, "\n"), "one line: %q", msg)
+			assert.True(t, strings.HasPrefix(msg, "loremup-fake: "), msg)
+			assert.Contains(t, msg, tt.want)
+			assert.NotContains(t, msg, password)
+		})
+	}
+}
+
+func TestRun_HelpPrintsUsageAndExitsZero(t *testing.T) {
+	stdout, stderr := newOutput(), newOutput()
+	assert.Equal(t, exitOK, run(context.Background(), []string{"-h"}, stdout, stderr))
+	assert.Empty(t, stdout.String())
+	assert.Contains(t, stderr.String(), "usage: loremup-fake")
+	assert.Contains(t, stderr.String(), "-user EMAIL:PASSWORD")
+}
+
+func TestRun_BusyPortExitsOneWithAMessage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+
+	stdout, stderr := newOutput(), newOutput()
+	code := run(context.Background(), []string{"-addr", ln.Addr().String(), "-token", token}, stdout, stderr)
+	assert.Equal(t, exitServe, code)
+	assert.Empty(t, stdout.String())
+	msg := stderr.String()
+	assert.Equal(t, 1, strings.Count(msg, "\n"), "one line: %q", msg)
+	assert.Contains(t, msg, "loremup-fake: cannot listen:")
+	assert.Contains(t, msg, ln.Addr().String())
+}
+
+func TestBaseURL_ReachesUnspecifiedAddressesThroughLoopback(t *testing.T) {
+	tests := []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, "http://127.0.0.1:80"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://[::1]:8080"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 1}, "http://[::1]:1"},
+		{&net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 9}, "http://10.1.2.3:9"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, baseURL(tt.addr))
+	}
+}

@@ -1,0 +1,292 @@
+// Package fake is the LoremUp Sessions API fake server: the http.Handler
+// and its state, shared by package loremuptest and the loremup-fake
+// command. It speaks section 1 of the contract (POST and DELETE
+// {prefix}/api/sessions), in the contract's order of checks, answers every
+// error with a JSON:API error document, and never answers 5xx on its own.
+//
+// It also records what it receives and injects faults on demand, so that
+// tests can drive a client through retries and broken answers.
+package fake
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// CookieName is the name of the session cookie the fake sets on login, in
+// the style of a Rails app's "_<app>_session".
+const CookieName = "_loremup_session"
+
+// DefaultMaxBodyBytes caps how much of a request body is read when
+// Config.MaxBodyBytes is zero.
+const DefaultMaxBodyBytes = 64 << 10
+
+// requestIDHeader is the header every answer carries (Rails' name).
+var requestIDHeader = wire.RequestIDHeaders[0]
+
+// User is an account the fake knows: an e-mail (matched case-insensitively)
+// and its password.
+type User struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Config configures a Handler. Only Token is required.
+type Config struct {
+	// Token is the API token accepted in "Authorization: Token token=...".
+	Token string
+	// Users are the accounts that can log in; more can be added later.
+	Users []User
+	// CreateFormNames and DeleteFormNames are the form_name values
+	// accepted by POST and DELETE; nil or empty means the seed's
+	// wire.DefaultCreateFormName and wire.DefaultDeleteFormName.
+	CreateFormNames, DeleteFormNames []string
+	// MaxBodyBytes caps how much of a request body is read; a longer body
+	// is answered 406. Zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// PathPrefix is served in front of /api/sessions ("/tenant" serves
+	// "/tenant/api/sessions"). Empty serves at the root.
+	PathPrefix string
+	// Logger, when set, gets one Info line per request: method, path,
+	// status, duration, request id (and the fault, if one was injected).
+	// Never a password, token or cookie value.
+	Logger *slog.Logger
+}
+
+// Handler is the fake server. It is safe for concurrent use; its methods
+// may be called while it serves.
+type Handler struct {
+	token       string
+	createForms map[string]bool
+	deleteForms map[string]bool
+	maxBody     int64
+	path        string
+	logger      *slog.Logger
+
+	usersMu sync.RWMutex
+	users   map[string]string // lower-cased e-mail -> password
+
+	sessionsMu sync.Mutex
+	sessions   map[string]string // session id -> lower-cased e-mail
+
+	faults faultState
+	record recorder
+
+	done      chan struct{} // closed by Close: ends injected latencies
+	closeOnce sync.Once
+}
+
+// New returns a Handler for cfg, or an error naming the first bad field.
+func New(cfg Config) (*Handler, error) {
+	if err := ValidateToken(cfg.Token); err != nil {
+		return nil, err
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("max body bytes must not be negative")
+	}
+	prefix, err := NormalizePrefix(cfg.PathPrefix)
+	if err != nil {
+		return nil, err
+	}
+	create, err := formSet("create", cfg.CreateFormNames, wire.DefaultCreateFormName)
+	if err != nil {
+		return nil, err
+	}
+	del, err := formSet("delete", cfg.DeleteFormNames, wire.DefaultDeleteFormName)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		token:       cfg.Token,
+		createForms: create,
+		deleteForms: del,
+		maxBody:     cfg.MaxBodyBytes,
+		path:        prefix + wire.SessionsPath,
+		logger:      cfg.Logger,
+		users:       make(map[string]string, len(cfg.Users)),
+		sessions:    make(map[string]string),
+		done:        make(chan struct{}),
+	}
+	if h.maxBody == 0 {
+		h.maxBody = DefaultMaxBodyBytes
+	}
+	for _, u := range cfg.Users {
+		h.AddUser(u.Email, u.Password)
+	}
+	return h, nil
+}
+
+func formSet(op string, names []string, def string) (map[string]bool, error) {
+	if len(names) == 0 {
+		names = []string{def}
+	}
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		if n == "" {
+			return nil, fmt.Errorf("%s form name must not be empty", op)
+		}
+		set[n] = true
+	}
+	return set, nil
+}
+
+// ValidateToken refuses API tokens that a client could not send in a
+// "Token token=..." header unchanged: empty, non-ASCII, whitespace,
+// control characters, or the quotes, commas, semicolons and backslashes
+// that delimit the header's parameters.
+func ValidateToken(tok string) error {
+	if tok == "" {
+		return errors.New("API token must not be empty")
+	}
+	for i := 0; i < len(tok); i++ {
+		if b := tok[i]; b <= ' ' || b >= 0x7f || strings.IndexByte(`"',;\`, b) >= 0 {
+			return errors.New(`API token must be printable ASCII without spaces, quotes, commas, semicolons or backslashes`)
+		}
+	}
+	return nil
+}
+
+// NormalizePrefix turns "tenant/", "/tenant" or "/tenant/" into "/tenant"
+// and "" or "/" into "".
+func NormalizePrefix(p string) (string, error) {
+	if strings.ContainsAny(p, "?#%") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return "", errors.New("path prefix must be a plain URL path (no query, fragment, escapes or spaces)")
+	}
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return "", nil
+	}
+	return "/" + p, nil
+}
+
+// RandomToken returns a fresh random API token (32 hex digits).
+func RandomToken() string { return randomHex(16) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails on supported platforms (Go 1.24+ crashes instead)
+	return hex.EncodeToString(b)
+}
+
+// AddUser adds an account, or sets the password of an existing one (the
+// e-mail is matched case-insensitively).
+func (h *Handler) AddUser(email, password string) {
+	h.usersMu.Lock()
+	h.users[strings.ToLower(email)] = password
+	h.usersMu.Unlock()
+}
+
+// ActiveSessions returns how many sessions are logged in and not yet
+// logged out.
+func (h *Handler) ActiveSessions() int {
+	h.sessionsMu.Lock()
+	defer h.sessionsMu.Unlock()
+	return len(h.sessions)
+}
+
+// Close ends every injected latency still being waited out, so that a
+// server can shut down without waiting for them. The Handler keeps
+// serving afterwards (latencies are then skipped).
+func (h *Handler) Close() {
+	h.closeOnce.Do(func() { close(h.done) })
+}
+
+// exchange is one request being answered: what was read and what was
+// sent, for the handler's steps and the log line.
+type exchange struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	id      string
+	body    []byte
+	bodyErr error // nil, errBodyTooLarge, or the read error
+	status  int   // 0 until answered; stays 0 for a dropped request
+	fault   string
+}
+
+// ServeHTTP answers one request. The steps: give it a request id, read
+// its body through the size cap and record it, apply an injected fault if
+// one is due, then route it and run the contract's order of checks.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
+	w.Header().Set(requestIDHeader, e.id)
+	e.body, e.bodyErr = readBody(w, r, h.maxBody)
+	h.record.add(r, e.body)
+	defer h.logRequest(e, start)
+
+	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
+		return
+	}
+	switch {
+	case r.URL.Path != h.path:
+		h.fail(e, http.StatusNotFound, "not_found", "no such endpoint; the Sessions API is at "+h.path, nil)
+	case r.Method == http.MethodPost:
+		h.create(e)
+	case r.Method == http.MethodDelete:
+		h.delete(e)
+	default:
+		w.Header().Set("Allow", "POST, DELETE")
+		h.fail(e, http.StatusMethodNotAllowed, "method_not_allowed", "the Sessions API answers POST (log in) and DELETE (log out)", nil)
+	}
+}
+
+// fail answers status with a one-object JSON:API error document.
+func (h *Handler) fail(e *exchange, status int, code, detail string, src *wire.ErrorSource) {
+	doc := wire.NewError(status, code, http.StatusText(status), detail, "")
+	doc.Errors[0].Source = src
+	h.writeJSON(e, status, doc)
+}
+
+// writeJSON answers status with v as an application/vnd.api+json body.
+func (h *Handler) writeJSON(e *exchange, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil { // only our own wire types get here; keep the promise of a JSON body anyway
+		body = []byte(`{}`)
+	}
+	h.writeRaw(e, status, wire.MediaTypeJSONAPI, body)
+}
+
+func (h *Handler) writeRaw(e *exchange, status int, contentType string, body []byte) {
+	hdr := e.w.Header()
+	if contentType != "" && hdr.Get("Content-Type") == "" {
+		hdr.Set("Content-Type", contentType)
+	}
+	hdr.Set("Cache-Control", "no-store")
+	e.status = status
+	e.w.WriteHeader(status)
+	_, _ = e.w.Write(body) // a client that went away is not our error; 204 refuses bodies
+}
+
+// maxLoggedPath keeps a hostile request line from flooding the log.
+const maxLoggedPath = 200
+
+func (h *Handler) logRequest(e *exchange, start time.Time) {
+	if h.logger == nil {
+		return
+	}
+	path := e.r.URL.Path
+	if len(path) > maxLoggedPath {
+		path = path[:maxLoggedPath] + "..."
+	}
+	attrs := []slog.Attr{
+		slog.String("method", e.r.Method),
+		slog.String("path", path),
+		slog.Int("status", e.status),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", e.id),
+	}
+	if e.fault != "" {
+		attrs = append(attrs, slog.String("fault", e.fault))
+	}
+	h.logger.LogAttrs(e.r.Context(), slog.LevelInfo, "request", attrs...)
+}

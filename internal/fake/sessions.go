@@ -1,0 +1,204 @@
+package fake
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// This file is the Sessions API itself: the contract's order of checks
+// and the session state behind Create (log in) and Delete (log out).
+
+// preflight runs the checks both operations share, in the contract's
+// order: 1. API token (401), 2. Accept (406), 3. body shape and form_name
+// (406). It answers and returns ok false on the first that fails;
+// otherwise it returns the body's members.
+func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json.RawMessage, bool) {
+	if !h.authorized(e.r) {
+		e.w.Header().Set("WWW-Authenticate", `Token realm="LoremUp"`)
+		h.fail(e, http.StatusUnauthorized, "unauthorized",
+			`missing or unknown API token; send "Authorization: Token token=<api token>"`,
+			&wire.ErrorSource{Header: "Authorization"})
+		return nil, false
+	}
+	if !acceptable(e.r.Header.Values("Accept")) {
+		h.fail(e, http.StatusNotAcceptable, "not_acceptable",
+			"Accept must admit "+wire.MediaTypeJSONAPI+" or "+wire.MediaTypeJSON,
+			&wire.ErrorSource{Header: "Accept"})
+		return nil, false
+	}
+	switch {
+	case e.bodyErr == errBodyTooLarge:
+		h.fail(e, http.StatusNotAcceptable, "too_large", "the request body is larger than this server reads", nil)
+		return nil, false
+	case e.bodyErr != nil:
+		h.fail(e, http.StatusNotAcceptable, "unreadable", "the request body could not be read", nil)
+		return nil, false
+	case !jsonContentType(e.r.Header.Get("Content-Type")):
+		h.fail(e, http.StatusNotAcceptable, "unsupported_content_type",
+			"Content-Type must be "+wire.MediaTypeJSON, &wire.ErrorSource{Header: "Content-Type"})
+		return nil, false
+	}
+	obj, ok := jsonObject(e.body)
+	if !ok {
+		h.fail(e, http.StatusNotAcceptable, "invalid_body", "the request body must be a JSON object", nil)
+		return nil, false
+	}
+	var name string
+	raw, present := obj["form_name"]
+	if !present || json.Unmarshal(raw, &name) != nil || name == "" {
+		h.fail(e, http.StatusNotAcceptable, "invalid_form_name", "form_name must be a non-empty string",
+			&wire.ErrorSource{Pointer: "/form_name"})
+		return nil, false
+	}
+	if !forms[name] {
+		h.fail(e, http.StatusNotAcceptable, "unknown_form_name", "form_name names no form configuration of this operation",
+			&wire.ErrorSource{Pointer: "/form_name"})
+		return nil, false
+	}
+	return obj, true
+}
+
+// jsonObject decodes data as exactly one JSON object (no trailing data).
+func jsonObject(data []byte) (map[string]json.RawMessage, bool) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return nil, false // also refuses "null", which would decode to a nil map
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil {
+		return nil, false
+	}
+	return obj, true
+}
+
+// create is POST /api/sessions: the shared checks, then 4. field
+// validation (422), 5. credentials (401), then a new session (201).
+func (h *Handler) create(e *exchange) {
+	obj, ok := h.preflight(e, h.createForms)
+	if !ok {
+		return
+	}
+	form, ok := jsonObject(obj["form"])
+	if !ok {
+		h.fail(e, http.StatusNotAcceptable, "invalid_form", "form must be an object holding email and password",
+			&wire.ErrorSource{Pointer: "/form"})
+		return
+	}
+	email, emailErr := validateEmail(form["email"])
+	password, passwordErr := validatePassword(form["password"])
+	if errs := compact(emailErr, passwordErr); len(errs) > 0 {
+		h.writeJSON(e, http.StatusUnprocessableEntity, wire.ErrorDocument{Errors: errs})
+		return
+	}
+	if !h.knows(email, password) {
+		h.fail(e, http.StatusUnauthorized, "invalid_credentials", "e-mail or password is not known", nil)
+		return
+	}
+
+	id := randomHex(32)
+	h.sessionsMu.Lock()
+	h.sessions[id] = strings.ToLower(email)
+	h.sessionsMu.Unlock()
+	http.SetCookie(e.w, &http.Cookie{
+		Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	h.writeRaw(e, http.StatusCreated, wire.MediaTypeJSONAPI, []byte(`{}`))
+}
+
+// delete is DELETE /api/sessions: the shared checks, then it ends the
+// session its cookie names (if live) and expires the cookie: 204 either
+// way, so logging out twice is not an error.
+func (h *Handler) delete(e *exchange) {
+	if _, ok := h.preflight(e, h.deleteForms); !ok {
+		return
+	}
+	h.sessionsMu.Lock()
+	for _, c := range e.r.Cookies() {
+		if c.Name == CookieName {
+			delete(h.sessions, c.Value)
+		}
+	}
+	h.sessionsMu.Unlock()
+	http.SetCookie(e.w, &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	e.status = http.StatusNoContent
+	e.w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) knows(email, password string) bool {
+	h.usersMu.RLock()
+	want, ok := h.users[strings.ToLower(email)]
+	h.usersMu.RUnlock()
+	// Compare even for an unknown user, so timing tells nothing either way.
+	match := subtle.ConstantTimeCompare([]byte(password), []byte(want)) == 1
+	return ok && match
+}
+
+// emailPattern is Devise's default e-mail check, what a Rails app most
+// likely runs: something, an @, something, no whitespace.
+var emailPattern = regexp.MustCompile(`\A[^@\s\v]+@[^@\s\v]+\z`)
+
+func validateEmail(raw json.RawMessage) (string, *wire.ErrorObject) {
+	s, isString, blank := stringMember(raw)
+	switch {
+	case blank:
+		return "", fieldError("email", "blank", "email can't be blank")
+	case !isString:
+		return "", fieldError("email", "invalid", "email must be a string")
+	case !emailPattern.MatchString(s):
+		return "", fieldError("email", "invalid", "email is not a valid address")
+	}
+	return s, nil
+}
+
+func validatePassword(raw json.RawMessage) (string, *wire.ErrorObject) {
+	s, isString, blank := stringMember(raw)
+	switch {
+	case blank:
+		return "", fieldError("password", "blank", "password can't be blank")
+	case !isString:
+		return "", fieldError("password", "invalid", "password must be a string")
+	}
+	return s, nil
+}
+
+// stringMember reads a form member the way Rails' blank? sees it: absent,
+// null, "" and all-whitespace strings are blank.
+func stringMember(raw json.RawMessage) (s string, isString, blank bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", false, true
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false, false
+	}
+	return s, true, strings.TrimSpace(s) == ""
+}
+
+func fieldError(field, code, detail string) *wire.ErrorObject {
+	return &wire.ErrorObject{
+		Status: "422",
+		Code:   wire.LooseString(code),
+		Title:  http.StatusText(http.StatusUnprocessableEntity),
+		Detail: detail,
+		Source: &wire.ErrorSource{Pointer: "/form/" + field},
+	}
+}
+
+func compact(objs ...*wire.ErrorObject) []wire.ErrorObject {
+	var out []wire.ErrorObject
+	for _, o := range objs {
+		if o != nil {
+			out = append(out, *o)
+		}
+	}
+	return out
+}
