@@ -151,7 +151,9 @@ func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return k.
 // defaultTransport is http.DefaultTransport with a pool large enough for
 // many goroutines sharing one Client against one host: the standard
 // library keeps only 2 idle connections per host, which makes a busy
-// client open and close connections all the time.
+// client open and close connections all the time. An idle connection
+// costs a few KiB and is closed after IdleConnTimeout, so a pool sized for
+// a few hundred concurrent logins (a load test's) is cheap.
 func defaultTransport() http.RoundTripper {
 	std, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
@@ -160,8 +162,8 @@ func defaultTransport() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	t := std.Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 64
+	t.MaxIdleConns = 512
+	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second
 	return t
 }

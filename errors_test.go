@@ -198,3 +198,21 @@ func TestErrors_HugeBodyIsCut(t *testing.T) {
 	assert.True(t, apiErr.BodyTruncated)
 	assert.Empty(t, apiErr.Errors)
 }
+
+func TestErrors_ServerEchoOfCookieOnLogoutIsRedacted(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("cookie-secret-value"))
+	mt.RegisterResponder(http.MethodDelete, sessionsURL, httpmock.NewStringResponder(401,
+		`{"errors":[{"status":"401","detail":"session cookie-secret-value expired"}]}`))
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+
+	err = c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess})
+
+	require.ErrorIs(t, err, loremup.ErrUnauthorized)
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	for _, out := range []string{err.Error(), string(apiErr.Body), fmt.Sprintf("%#v", apiErr)} {
+		assert.NotContains(t, out, "cookie-secret-value")
+	}
+}

@@ -19,6 +19,13 @@ type SessionsService struct {
 	c *Client
 }
 
+// The form names of the vendor's reference documentation. An app names
+// its own form configurations; these are what its examples use.
+const (
+	ReferenceCreateFormName = wire.DefaultCreateFormName
+	ReferenceDeleteFormName = wire.DefaultDeleteFormName
+)
+
 // SessionForm is the user's credentials for a login.
 type SessionForm struct {
 	Email    string
@@ -110,7 +117,12 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	} else {
 		cookies = s.c.jar.Cookies(s.c.sessionsURL)
 	}
-	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies)
+	// Cookie values are credentials: redact them should the server echo one.
+	secrets := make([]string, len(cookies))
+	for i, ck := range cookies {
+		secrets[i] = ck.Value
+	}
+	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies, secrets...)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@
 package secrettest
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -13,18 +12,21 @@ import (
 	"testing"
 )
 
-// Guard watches a test's output for secrets.
+// Guard watches a test's output for secrets. It scans each log line and
+// rendering as it arrives and keeps only what leaked, so a long soak test
+// costs it no memory.
 type Guard struct {
 	t       testing.TB
 	secrets []string
 
-	mu   sync.Mutex
-	logs bytes.Buffer
-	seen []string // renderings collected by Check, scanned at cleanup
+	mu         sync.Mutex
+	leaks      []string
+	renderings int
+	logBytes   int
 }
 
 // New returns a Guard for the given secrets (empty ones are ignored). It
-// checks everything it collected when the test ends.
+// fails the test at cleanup if any secret appeared.
 func New(t testing.TB, secrets ...string) *Guard {
 	g := &Guard{t: t}
 	for _, s := range secrets {
@@ -39,36 +41,52 @@ func New(t testing.TB, secrets ...string) *Guard {
 // Logger returns a debug-level logger whose every line the Guard scans;
 // pass it to loremup.WithLogger.
 func (g *Guard) Logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(lockedWriter{g}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(slog.NewTextHandler(scanWriter{g}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-type lockedWriter struct{ g *Guard }
+// scanWriter receives one whole log line per Write from slog's handlers.
+type scanWriter struct{ g *Guard }
 
-func (w lockedWriter) Write(p []byte) (int, error) {
+func (w scanWriter) Write(p []byte) (int, error) {
+	w.g.scan("log line", string(p))
 	w.g.mu.Lock()
-	defer w.g.mu.Unlock()
-	return w.g.logs.Write(p)
+	w.g.logBytes += len(p)
+	w.g.mu.Unlock()
+	return len(p), nil
 }
 
 // Check renders each value as a program might print it (%v, %+v, %#v, %s,
-// and Error() for errors, including every error it wraps) and keeps the
-// renderings for the final scan. It is safe for concurrent use.
+// and Error() for errors, including every error it wraps) and scans the
+// renderings. It is safe for concurrent use.
 func (g *Guard) Check(values ...any) {
-	var out []string
 	for _, v := range values {
 		if v == nil {
 			continue
 		}
+		var out []string
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			out = append(out, fmt.Sprintf(verb, v))
 		}
 		if err, ok := v.(error); ok {
 			out = append(out, errorChain(err)...)
 		}
+		for _, text := range out {
+			g.scan(fmt.Sprintf("rendering of %T", v), text)
+		}
+		g.mu.Lock()
+		g.renderings += len(out)
+		g.mu.Unlock()
 	}
-	g.mu.Lock()
-	g.seen = append(g.seen, out...)
-	g.mu.Unlock()
+}
+
+func (g *Guard) scan(where, text string) {
+	for i, s := range g.secrets {
+		if at := strings.Index(text, s); at >= 0 {
+			g.mu.Lock()
+			g.leaks = append(g.leaks, fmt.Sprintf("secret #%d in a %s: %q", i, where, excerpt(text, at)))
+			g.mu.Unlock()
+		}
+	}
 }
 
 func errorChain(err error) []string {
@@ -90,30 +108,11 @@ func errorChain(err error) []string {
 	return out
 }
 
-// Leaks returns a description of every place a secret appeared so far.
+// Leaks describes every place a secret appeared so far, without the secret.
 func (g *Guard) Leaks() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	var leaks []string
-	texts := append([]string{g.logs.String()}, g.seen...)
-	for _, s := range g.secrets {
-		for _, text := range texts {
-			if i := strings.Index(text, s); i >= 0 {
-				leaks = append(leaks, fmt.Sprintf("secret #%d found in %q", g.indexOf(s), excerpt(text, i)))
-				break
-			}
-		}
-	}
-	return leaks
-}
-
-func (g *Guard) indexOf(s string) int {
-	for i, x := range g.secrets {
-		if x == s {
-			return i
-		}
-	}
-	return -1
+	return append([]string(nil), g.leaks...)
 }
 
 // excerpt shows where a leak is without printing the secret itself.
@@ -122,12 +121,12 @@ func excerpt(text string, at int) string {
 	return text[start:at] + "<SECRET>"
 }
 
-// Scanned reports how many renderings and log bytes the Guard holds, so a
-// test can show that the Guard did look at something.
+// Scanned reports how many renderings and log bytes the Guard scanned, so
+// a test can show that the Guard did look at something.
 func (g *Guard) Scanned() (renderings, logBytes int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return len(g.seen), g.logs.Len()
+	return g.renderings, g.logBytes
 }
 
 func (g *Guard) verify() {

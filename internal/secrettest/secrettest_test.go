@@ -26,8 +26,10 @@ func TestGuard_FindsSecretsInLogsValuesAndWrappedErrors(t *testing.T) {
 			g := &Guard{t: t, secrets: []string{"hunter22"}}
 			tt.feed(g)
 			leaks := g.Leaks()
-			assert.Len(t, leaks, 1)
-			assert.NotContains(t, leaks[0], "hunter22", "the report itself must not print the secret")
+			assert.NotEmpty(t, leaks)
+			for _, l := range leaks {
+				assert.NotContains(t, l, "hunter22", "the report itself must not print the secret")
+			}
 		})
 	}
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// runHelp is 'loremup help [command]'.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	p := &printer{command: "help", stdout: stdout, stderr: stderr}
+	switch {
+	case len(args) == 0 || (len(args) == 1 && args[0] == "help"):
+		writeTopHelp(stdout)
+		return exitOK
+	case len(args) > 1:
+		return p.fail(usageError("", "help takes at most one command name"))
+	}
+	cmd := lookup(args[0])
+	if cmd == nil {
+		return p.fail(usageError("", "unknown command %q; the commands are login, logout, version and help", args[0]))
+	}
+	writeCommandHelp(stdout, cmd)
+	return exitOK
+}
+
+func writeTopHelp(w io.Writer) {
+	var b strings.Builder
+	b.WriteString(`loremup logs users in and out of a LoremUp app through its Sessions REST API,
+for shell scripts and for tools that wrap it.
+
+Usage:
+  loremup <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(&b, "  %-8s %s\n", "help", "show a command's flags and an example: loremup help login")
+	fmt.Fprintf(&b, `
+Every command takes --help and --json (exactly one JSON object on stdout,
+errors included). Cookie values, the API token and the password are never
+printed, in any mode.
+
+Environment:
+  %-18s base URL of the app, e.g. https://app.example.com (or --base-url)
+  %-18s API token (or --token; prefer the variable, a flag's value
+  %-18s is visible in ps and kept in shell history)
+  %-18s the user's e-mail, for login (or --email)
+  %-18s the user's password, for login (or --password-stdin; there
+  %-18s is no password flag)
+
+Exit codes:
+%s
+Example:
+  export LOREMUP_BASE_URL=https://app.example.com
+  export LOREMUP_API_TOKEN=... LOREMUP_PASSWORD=...
+  loremup login --email ada@example.com --session-file ada.session
+  # ... work as ada ...
+  loremup logout --session-file ada.session
+`, envBaseURL, envToken, "", envEmail, envPassword, "", exitCodeText())
+	_, _ = io.WriteString(w, b.String())
+}
+
+func writeCommandHelp(w io.Writer, cmd *command) {
+	fs, _, _ := cmd.flagSet()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage:\n  %s\n\n%s\n\nFlags:\n", cmd.synopsis, cmd.about)
+	writeFlags(&b, fs, cmd.flags)
+	writeFlags(&b, fs, []string{"help"})
+	if cmd.connects {
+		b.WriteString("\nConnection and output flags:\n")
+		writeFlags(&b, fs, connectionFlags)
+	} else {
+		writeFlags(&b, fs, []string{"json"})
+	}
+	fmt.Fprintf(&b, "\nExample:\n%s\n", cmd.example)
+	if cmd.connects {
+		fmt.Fprintf(&b, "\nExit codes:\n%s", exitCodeText())
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+// writeFlags prints the named flags as "--name VALUE  usage (default x)".
+// It is written here rather than with PrintDefaults, which shows one
+// dash and cannot group the flags.
+func writeFlags(w io.Writer, fs *flag.FlagSet, names []string) {
+	const width = 26
+	for _, name := range names {
+		if name == "help" {
+			fmt.Fprintf(w, "  %-*s%s\n", width, "-h, --help", "show this help")
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		left := "--" + f.Name
+		if arg != "" {
+			left += " " + arg
+		}
+		if def := f.DefValue; def != "" && def != "false" && !strings.Contains(usage, "(default") {
+			usage += " (default " + def + ")"
+		}
+		lines := wrap(usage, 78-2-width)
+		if len(left) >= width {
+			fmt.Fprintf(w, "  %s\n", left)
+			left = ""
+		}
+		fmt.Fprintf(w, "  %-*s%s\n", width, left, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(w, "  %-*s%s\n", width, "", l)
+		}
+	}
+}
+
+// wrap splits text into lines of at most width bytes at spaces, keeping
+// its own line breaks.
+func wrap(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case len(line)+1+len(word) > width:
+				out = append(out, line)
+				line = word
+			default:
+				line += " " + word
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	loremup "github.com/loremup/loremup-go"
+)
+
+// This file is what the command prints: a line for people on stdout (or
+// the error on stderr), or with --json exactly one JSON object on stdout,
+// success or failure. Nothing here ever sees a cookie value, the token or
+// the password: results carry cookie names only.
+
+// result is a command's success. Its exported fields are the --json
+// object; human is the line for people.
+type result interface {
+	human() string
+}
+
+// header starts every --json object.
+type header struct {
+	OK      bool   `json:"ok"`
+	Command string `json:"command"`
+}
+
+type loginResult struct {
+	header
+	Email       string   `json:"email"`
+	Cookies     []string `json:"cookies"`      // names only
+	SessionFile *string  `json:"session_file"` // null when not saved
+}
+
+func (r loginResult) human() string {
+	s := fmt.Sprintf("logged in %s (%s)", r.Email, describeCookies(r.Cookies))
+	if r.SessionFile == nil {
+		return s + "; session not saved (no --session-file): it stays open on the server until it expires"
+	}
+	return s + ", session saved to " + *r.SessionFile
+}
+
+type logoutResult struct {
+	header
+	Cookies            []string `json:"cookies"`              // names of the cookies sent
+	SessionFile        *string  `json:"session_file"`         // null without --session-file
+	SessionFileRemoved *bool    `json:"session_file_removed"` // null without --session-file
+}
+
+func (r logoutResult) human() string {
+	if r.SessionFile == nil {
+		return "logout sent without session cookies (no --session-file): the server accepted it, but no session was named"
+	}
+	s := fmt.Sprintf("logged out (%s from %s)", describeCookies(r.Cookies), *r.SessionFile)
+	if r.SessionFileRemoved != nil && *r.SessionFileRemoved {
+		return s + ", session file removed"
+	}
+	return s + "; the session file could not be removed (see above)"
+}
+
+type versionResult struct {
+	header
+	Version string `json:"version"`
+	Go      string `json:"go"`
+}
+
+func (r versionResult) human() string {
+	return fmt.Sprintf("loremup %s (loremup-go %s, %s)", r.Version, r.Version, r.Go)
+}
+
+func describeCookies(names []string) string {
+	switch len(names) {
+	case 0:
+		return "no session cookie"
+	case 1:
+		return "session cookie: " + names[0]
+	}
+	return "session cookies: " + strings.Join(names, ", ")
+}
+
+func cookieNames(s *loremup.Session) []string {
+	names := []string{} // [] rather than null in --json
+	for _, c := range s.Cookies() {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// failure is the --json object of a failed command.
+type failure struct {
+	header
+	ExitCode int       `json:"exit_code"`
+	Error    errorJSON `json:"error"`
+}
+
+// errorJSON flattens the server's first error object next to the message,
+// so a tool reads error.pointer without walking a list; errors holds them
+// all when the server sent more than one.
+type errorJSON struct {
+	Message              string            `json:"message"`
+	Status               int               `json:"status,omitempty"`
+	Code                 string            `json:"code,omitempty"`
+	Title                string            `json:"title,omitempty"`
+	Detail               string            `json:"detail,omitempty"`
+	Pointer              string            `json:"pointer,omitempty"`
+	Parameter            string            `json:"parameter,omitempty"`
+	Header               string            `json:"header,omitempty"`
+	RequestID            string            `json:"request_id,omitempty"`
+	Location             string            `json:"location,omitempty"`
+	Attempts             int               `json:"attempts,omitempty"`
+	RetryBudgetExhausted bool              `json:"retry_budget_exhausted,omitempty"`
+	Field                string            `json:"field,omitempty"`
+	Errors               []errorObjectJSON `json:"errors,omitempty"`
+}
+
+type errorObjectJSON struct {
+	Status    string `json:"status,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Detail    string `json:"detail,omitempty"`
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+	Header    string `json:"header,omitempty"`
+}
+
+func newErrorJSON(e *cliError) errorJSON {
+	out := errorJSON{Message: e.msg, Field: e.field}
+	var apiErr *loremup.APIError
+	if e.err == nil || !errors.As(e.err, &apiErr) {
+		return out
+	}
+	out.Status = apiErr.StatusCode
+	out.RequestID = apiErr.RequestID
+	out.Location = stripQuery(apiErr.Location)
+	out.Attempts = apiErr.Attempts
+	out.RetryBudgetExhausted = apiErr.RetryBudgetExhausted
+	for i, o := range apiErr.Errors {
+		obj := errorObjectJSON{Status: o.Status, Code: o.Code, Title: o.Title, Detail: o.Detail}
+		if o.Source != nil {
+			obj.Pointer, obj.Parameter, obj.Header = o.Source.Pointer, o.Source.Parameter, o.Source.Header
+		}
+		if i == 0 {
+			out.Code, out.Title, out.Detail = obj.Code, obj.Title, obj.Detail
+			out.Pointer, out.Parameter, out.Header = obj.Pointer, obj.Parameter, obj.Header
+		}
+		out.Errors = append(out.Errors, obj)
+	}
+	if len(out.Errors) == 1 {
+		out.Errors = nil // already flat above
+	}
+	return out
+}
+
+// redacted returns e with redact applied to every string the server or
+// the SDK supplied.
+func (e errorJSON) redacted(redact func(string) string) errorJSON {
+	for _, s := range []*string{&e.Message, &e.Code, &e.Title, &e.Detail, &e.Pointer, &e.Parameter, &e.Header, &e.RequestID, &e.Location} {
+		*s = redact(*s)
+	}
+	objs := make([]errorObjectJSON, len(e.Errors))
+	for i, o := range e.Errors {
+		for _, s := range []*string{&o.Status, &o.Code, &o.Title, &o.Detail, &o.Pointer, &o.Parameter, &o.Header} {
+			*s = redact(*s)
+		}
+		objs[i] = o
+	}
+	if len(objs) > 0 {
+		e.Errors = objs
+	}
+	return e
+}
+
+// stripQuery keeps a redirect's Location readable without what its query
+// may carry (a login page's return URL, a signed token).
+func stripQuery(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// printer writes a command's outcome in the chosen mode.
+type printer struct {
+	command        string
+	json           bool
+	stdout, stderr io.Writer
+	// secrets are replaced in every message printed. The SDK already
+	// hides the token and password from its errors; this also covers a
+	// server that echoes a cookie value back in an error detail.
+	secrets []string
+}
+
+// redacted stands in for a secret, as in the SDK's own messages.
+const redacted = "[REDACTED]"
+
+// minSecretLen is the shortest secret replaced: hiding every "a" of a
+// message for a one-letter password would garble it and hide nothing.
+const minSecretLen = 3
+
+func (p *printer) addSecrets(secrets ...string) {
+	p.secrets = append(p.secrets, secrets...)
+}
+
+func (p *printer) redact(s string) string {
+	for _, sec := range p.secrets {
+		if len(sec) >= minSecretLen {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	return s
+}
+
+func (p *printer) success(r result) int {
+	if p.json {
+		p.writeJSON(r)
+	} else {
+		fmt.Fprintln(p.stdout, r.human())
+	}
+	return exitOK
+}
+
+func (p *printer) fail(e *cliError) int {
+	if p.json {
+		p.writeJSON(failure{header: header{Command: p.command}, ExitCode: e.code, Error: newErrorJSON(e).redacted(p.redact)})
+		return e.code
+	}
+	name := "loremup"
+	if p.command != "" {
+		name += " " + p.command
+	}
+	fmt.Fprintf(p.stderr, "%s: %s\n", name, p.redact(e.msg))
+	var apiErr *loremup.APIError
+	if e.err != nil && errors.As(e.err, &apiErr) && len(apiErr.Errors) > 1 {
+		// Error() names the first; list them all, e.g. both fields of a 422.
+		for _, o := range apiErr.Errors {
+			fmt.Fprintf(p.stderr, "  - %s\n", p.redact(describeObject(o)))
+		}
+	}
+	if e.code == exitUsage {
+		help := "loremup help"
+		if p.command != "" {
+			help += " " + p.command
+		}
+		fmt.Fprintf(p.stderr, "Run '%s' for usage.\n", help)
+	}
+	return e.code
+}
+
+func describeObject(o loremup.ErrorObject) string {
+	msg := o.Detail
+	if msg == "" {
+		msg = o.Title
+	}
+	if o.Source != nil && o.Source.Pointer != "" {
+		msg = o.Source.Pointer + ": " + msg
+	}
+	if o.Code != "" {
+		msg += " (" + strconv.Quote(o.Code) + ")"
+	}
+	return msg
+}
+
+// warn tells people about something that did not fail the command. It
+// goes to stderr in both modes, so stdout stays one JSON object.
+func (p *printer) warn(format string, args ...any) {
+	fmt.Fprintf(p.stderr, "loremup %s: warning: %s\n", p.command, p.redact(fmt.Sprintf(format, args...)))
+}
+
+func (p *printer) writeJSON(v any) {
+	enc := json.NewEncoder(p.stdout)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // nothing to do if stdout is gone
+}

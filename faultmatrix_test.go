@@ -1,0 +1,249 @@
+package loremup_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/secrettest"
+	"github.com/loremup/loremup-go/loremuptest"
+)
+
+// faultCase is one row of the fault matrix: a fault on the fake server,
+// and the exact outcome a caller sees.
+type faultCase struct {
+	name   string
+	faults func(srv *loremuptest.Server)
+	opts   []loremup.Option
+	ctx    time.Duration // caller's deadline; 0 means none
+
+	wantOK       bool
+	wantStatus   int   // the *APIError status, when not wantOK
+	wantIs       error // an error the result must match
+	wantRequests int   // requests the server saw
+	minElapsed   time.Duration
+	maxElapsed   time.Duration
+	check        func(t *testing.T, sess *loremup.Session, err error)
+}
+
+func rateLimited(retryAfter string) loremuptest.Fault {
+	return loremuptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
+}
+
+func TestFaultMatrix(t *testing.T) {
+	status := func(code int) loremuptest.Fault { return loremuptest.Fault{Status: code} }
+	shortWaits := loremup.WithRetryWait(time.Millisecond, 50*time.Millisecond)
+	tests := []faultCase{
+		{name: "503 burst shorter than the retries", faults: func(s *loremuptest.Server) { s.Inject(3, status(503)) },
+			wantOK: true, wantRequests: 4},
+		{name: "503 burst longer than the retries", faults: func(s *loremuptest.Server) { s.Inject(10, status(503)) },
+			wantStatus: 503, wantRequests: 4, check: attempts(4)},
+		{name: "502 burst", faults: func(s *loremuptest.Server) { s.Inject(2, status(502)) },
+			wantOK: true, wantRequests: 3},
+		{name: "504 burst", faults: func(s *loremuptest.Server) { s.Inject(2, status(504)) },
+			wantOK: true, wantRequests: 3},
+		{name: "500 is not retried", faults: func(s *loremuptest.Server) { s.Inject(1, status(500)) },
+			wantStatus: 500, wantRequests: 1},
+		{name: "429 Retry-After seconds is honoured", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("1")) },
+			opts:   []loremup.Option{loremup.WithRetryWait(time.Millisecond, 10*time.Second)},
+			wantOK: true, wantRequests: 2, minElapsed: time.Second},
+		{name: "429 Retry-After HTTP date is honoured", faults: func(s *loremuptest.Server) {
+			s.Inject(1, rateLimited(time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat)))
+		},
+			opts: []loremup.Option{loremup.WithRetryWait(time.Millisecond, 10*time.Second)},
+			// The date has whole seconds, so the wait is between 1 and 2 s.
+			wantOK: true, wantRequests: 2, minElapsed: 900 * time.Millisecond},
+		{name: "429 Retry-After absurdly large is capped", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("31536000")) },
+			opts: []loremup.Option{shortWaits}, wantOK: true, wantRequests: 2, maxElapsed: 5 * time.Second},
+		{name: "429 Retry-After negative is ignored", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("-30")) },
+			opts: []loremup.Option{shortWaits}, wantOK: true, wantRequests: 2, maxElapsed: 5 * time.Second},
+		{name: "429 Retry-After garbage is ignored", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("tomorrow")) },
+			opts: []loremup.Option{shortWaits}, wantOK: true, wantRequests: 2, maxElapsed: 5 * time.Second},
+		{name: "connection dropped before the answer, once", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{Drop: true}) },
+			wantOK: true, wantRequests: 2},
+		{name: "connection dropped before every answer", faults: func(s *loremuptest.Server) { s.Inject(10, loremuptest.Fault{Drop: true}) },
+			wantRequests: 4, wantIs: io.EOF},
+		{name: "connection dropped mid-body is not retried", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{DropMidBody: true}) },
+			// The answer's head arrived: the login happened, so sending it
+			// again would start a second session.
+			wantRequests: 1, wantIs: io.ErrUnexpectedEOF},
+		{name: "server never answers: the caller's deadline wins", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{Latency: time.Hour}) },
+			ctx: 200 * time.Millisecond, wantRequests: 1, wantIs: context.DeadlineExceeded, maxElapsed: 5 * time.Second},
+		{name: "201 with malformed JSON is still a login", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{MalformedBody: true}) },
+			wantOK: true, wantRequests: 1, check: func(t *testing.T, sess *loremup.Session, _ error) { assert.Nil(t, sess.Body()) }},
+		{name: "200 HTML page is not a login", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 200, Body: "<html>Sign in</html>", Header: http.Header{"Content-Type": {"text/html"}}})
+		}, wantStatus: 200, wantIs: loremup.ErrUnexpectedResponse, wantRequests: 1},
+		{name: "201 with an empty body is a login", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 201, Body: " ", Header: http.Header{"Content-Type": {"application/vnd.api+json"}}})
+		}, wantOK: true, wantRequests: 1},
+		{name: "error body larger than the cap", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 422, Body: `{"errors":[{"detail":"` + string(make([]byte, 4096)) + `"}]}`})
+		}, opts: []loremup.Option{loremup.WithMaxResponseBytes(1024)}, wantStatus: 422, wantRequests: 1,
+			check: func(t *testing.T, _ *loremup.Session, err error) {
+				var apiErr *loremup.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.True(t, apiErr.BodyTruncated)
+				assert.Len(t, apiErr.Body, 1024)
+			}},
+		{name: "Rails error body", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 422, Body: `{"errors":{"email":["is invalid"]}}`})
+		}, wantStatus: 422, wantIs: loremup.ErrUnprocessableEntity, wantRequests: 1, check: firstError("/form/email", "is invalid")},
+		{name: "error member body", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 401, Body: `{"error":"token revoked"}`})
+		}, wantStatus: 401, wantIs: loremup.ErrUnauthorized, wantRequests: 1, check: firstError("", "token revoked")},
+		{name: "message member body", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 406, Body: `{"message":"unknown form"}`})
+		}, wantStatus: 406, wantIs: loremup.ErrNotAcceptable, wantRequests: 1, check: firstError("", "unknown form")},
+		{name: "garbage error body", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 422, Body: "\x00\xffnot json", Header: http.Header{"Content-Type": {"text/plain"}}})
+		}, wantStatus: 422, wantIs: loremup.ErrUnprocessableEntity, wantRequests: 1,
+			check: func(t *testing.T, _ *loremup.Session, err error) {
+				var apiErr *loremup.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Empty(t, apiErr.Errors)
+				assert.Equal(t, "\x00\xffnot json", string(apiErr.Body))
+			}},
+		{name: "redirect to a login page", faults: func(s *loremuptest.Server) {
+			s.Inject(1, loremuptest.Fault{Status: 302, Header: http.Header{"Location": {"/users/sign_in"}}})
+		}, wantStatus: 302, wantRequests: 1, check: func(t *testing.T, _ *loremup.Session, err error) {
+			var apiErr *loremup.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, "/users/sign_in", apiErr.Location)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { runFaultCase(t, tt) })
+	}
+}
+
+func attempts(n int) func(*testing.T, *loremup.Session, error) {
+	return func(t *testing.T, _ *loremup.Session, err error) {
+		var apiErr *loremup.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, n, apiErr.Attempts)
+	}
+}
+
+func firstError(pointer, detail string) func(*testing.T, *loremup.Session, error) {
+	return func(t *testing.T, _ *loremup.Session, err error) {
+		var apiErr *loremup.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.NotEmpty(t, apiErr.Errors)
+		assert.Equal(t, detail, apiErr.Errors[0].Detail)
+		if pointer != "" {
+			require.NotNil(t, apiErr.Errors[0].Source)
+			assert.Equal(t, pointer, apiErr.Errors[0].Source.Pointer)
+		}
+	}
+}
+
+func runFaultCase(t *testing.T, tt faultCase) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv := loremuptest.NewServer(loremuptest.WithUser(testEmail, testPassword))
+	defer srv.Close()
+	guard := secrettest.New(t, srv.Token, testPassword)
+	opts := append([]loremup.Option{fastRetries, loremup.WithLogger(guard.Logger())}, tt.opts...)
+	c, err := loremup.NewClient(srv.URL, srv.Token, opts...)
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	tt.faults(srv)
+
+	ctx := context.Background()
+	if tt.ctx > 0 {
+		ctx = ctxTimeout(t, tt.ctx)
+	}
+	start := time.Now()
+	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
+		FormName: createForm, Form: loremup.SessionForm{Email: testEmail, Password: testPassword}})
+	elapsed := time.Since(start)
+	guard.Check(err, sess, c)
+
+	if tt.wantOK {
+		require.NoError(t, err)
+		require.NotNil(t, sess)
+	} else {
+		require.Error(t, err)
+		assert.Nil(t, sess)
+	}
+	if tt.wantStatus != 0 {
+		var apiErr *loremup.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, tt.wantStatus, apiErr.StatusCode)
+	}
+	if tt.wantIs != nil {
+		assert.ErrorIs(t, err, tt.wantIs)
+	}
+	assert.Equal(t, tt.wantRequests, srv.RequestCount(), "requests the server saw")
+	assert.GreaterOrEqual(t, elapsed, tt.minElapsed)
+	if tt.maxElapsed > 0 {
+		assert.Less(t, elapsed, tt.maxElapsed)
+	}
+	if tt.check != nil {
+		tt.check(t, sess, err)
+	}
+}
+
+func TestFaultMatrix_ConnectionRefusedIsRetriedThenReported(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now
+	var logs []string
+	c := newLoopbackClient(t, "http://"+addr, loremup.WithLogger(newCaptureLogger(&logs)))
+
+	_, err = c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, syscall.ECONNREFUSED)
+	assert.Contains(t, err.Error(), "after 4 attempts")
+	assert.Len(t, filter(logs, "loremup: retrying"), 3)
+}
+
+func TestFaultMatrix_HeadersThatNeverFinish(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = http.ReadRequest(bufio.NewReader(conn))
+		_, _ = io.WriteString(conn, "HTTP/1.1 201 Created\r\nContent-Type: application/vnd")
+		<-done // never finish the headers
+	}()
+	defer func() { close(done); _ = ln.Close(); <-served }()
+	c := newLoopbackClient(t, "http://"+ln.Addr().String())
+
+	start := time.Now()
+	_, err = c.Sessions.Create(ctxTimeout(t, 200*time.Millisecond), createParams())
+
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+func filter(lines []string, substr string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package loremup_test
+
+const raceEnabled = false
