@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -33,9 +33,15 @@ type Client struct {
 	contentType []string
 	userAgent   []string
 
-	rc               *retryablehttp.Client
-	transport        http.RoundTripper
-	jar              http.CookieJar
+	rc        *retryablehttp.Client
+	transport http.RoundTripper
+	// latest is the Session of the latest login, what Delete with a nil
+	// Session ends; userJar, when the caller's http.Client had a Jar, gets
+	// every login's cookies too, and then it is what Delete ends.
+	// (A pointer, so that a Client value stays copyable for printing.)
+	latest           *atomic.Pointer[Session]
+	userJar          http.CookieJar
+	urlString        string
 	logger           *slog.Logger
 	maxRetries       int
 	maxResponseBytes int64
@@ -77,6 +83,7 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		maxRetries:       cfg.maxRetries,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newTokenBucket(cfg.budget),
+		latest:           new(atomic.Pointer[Session]),
 	}
 	su := *u
 	su.Path += wire.SessionsPath
@@ -84,11 +91,12 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		su.RawPath += wire.SessionsPath
 	}
 	c.sessionsURL = &su
+	c.urlString = su.String()
 	c.path = c.sessionsURL.EscapedPath()
 
 	hc, jar := httpClientFor(cfg.httpClient)
 	c.transport = hc.Transport
-	c.jar = jar
+	c.userJar = jar
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // silent: we log through slog ourselves
@@ -113,65 +121,10 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// httpClientFor returns the *http.Client the Client sends through and the
-// cookie jar it keeps its own session in. A user's client is copied, not
-// changed.
-func httpClientFor(user *http.Client) (*http.Client, http.CookieJar) {
-	var hc http.Client
-	if user != nil {
-		hc = *user
-	} else {
-		hc = http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout}
-	}
-	jar := hc.Jar
-	if jar == nil {
-		jar, _ = cookiejar.New(nil) // never fails without options
-	}
-	// Cookies are chosen per call (a Session's own, or the jar's), so the
-	// http.Client must not add the jar's on its own.
-	hc.Jar = nil
-	// A redirect is answered as an error: following a 302 to a login page
-	// would turn a failure into a 200 HTML "success".
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	rt := hc.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	hc.Transport = keepIdle{rt}
-	return &hc, jar
-}
-
-// keepIdle hides the transport's CloseIdleConnections from
-// go-retryablehttp, which calls it whenever a call fails after retries and
-// so would drop every pooled connection of every other goroutine.
-type keepIdle struct{ rt http.RoundTripper }
-
-func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return k.rt.RoundTrip(r) }
-
-// defaultTransport is http.DefaultTransport with a pool large enough for
-// many goroutines sharing one Client against one host: the standard
-// library keeps only 2 idle connections per host, which makes a busy
-// client open and close connections all the time. An idle connection
-// costs a few KiB and is closed after IdleConnTimeout, so a pool sized for
-// a few hundred concurrent logins (a load test's) is cheap.
-func defaultTransport() http.RoundTripper {
-	std, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		// The program replaced the default transport (a test mock, a
-		// tracing wrapper); respect that.
-		return http.DefaultTransport
-	}
-	t := std.Clone()
-	t.MaxIdleConns = 512
-	t.MaxIdleConnsPerHost = 256
-	t.IdleConnTimeout = 90 * time.Second
-	return t
-}
-
 // CloseIdleConnections closes the idle connections of the Client's
 // transport. Call it when done with a Client in a long-lived program.
 func (c *Client) CloseIdleConnections() {
-	if ci, ok := c.transport.(keepIdle).rt.(interface{ CloseIdleConnections() }); ok {
+	if ci, ok := c.transport.(attemptTransport).rt.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()
 	}
 }
@@ -260,7 +213,7 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	st := &callState{}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.sessionsURL.String(), body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.urlString, body)
 	if err != nil {
 		return nil, fmt.Errorf("loremup: %s %s: %w", method, c.path, err)
 	}
@@ -285,9 +238,11 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	if readErr != nil {
 		return nil, c.transportError(ctx, method, st, readErr)
 	}
-	c.log(ctx, "loremup: response", slog.String("method", method), slog.String("path", c.path),
-		slog.Int("status", resp.StatusCode), slog.Int("attempts", st.attempts),
-		slog.Duration("elapsed", time.Since(start)))
+	if c.logger != nil {
+		c.log(ctx, "loremup: response", slog.String("method", method), slog.String("path", c.path),
+			slog.Int("status", resp.StatusCode), slog.Int("attempts", st.attempts),
+			slog.Duration("elapsed", time.Since(start)))
+	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.apiError(method, st, resp, data, truncated, secrets)
@@ -324,8 +279,10 @@ func (c *Client) apiError(method string, st *callState, resp *http.Response, bod
 // transportError wraps an error that came without an answer. The caller's
 // context error stays matchable with errors.Is.
 func (c *Client) transportError(ctx context.Context, method string, st *callState, err error) error {
-	c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
-		slog.Int("attempts", st.attempts), slog.String("error", err.Error()))
+	if c.logger != nil {
+		c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
+			slog.Int("attempts", st.attempts), slog.String("error", err.Error()))
+	}
 	attempts := ""
 	if st.attempts > 1 {
 		attempts = fmt.Sprintf(" after %d attempts", st.attempts)

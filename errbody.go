@@ -23,6 +23,15 @@ func parseErrorBody(body []byte) []ErrorObject {
 	if len(body) == 0 || body[0] != '{' {
 		return nil
 	}
+	// The JSON:API document is the documented shape: one decode.
+	var doc wire.ErrorDocument
+	if json.Unmarshal(body, &doc) == nil && len(doc.Errors) > 0 {
+		objs := make([]ErrorObject, len(doc.Errors))
+		for i, w := range doc.Errors {
+			objs[i] = fromWire(w)
+		}
+		return objs
+	}
 	var top struct {
 		Errors  json.RawMessage `json:"errors"`
 		Error   json.RawMessage `json:"error"`

@@ -94,8 +94,8 @@ func TestTokenBucket_ConcurrentSpendNeverOverdraws(t *testing.T) {
 func TestNewClient_DefaultHTTPClientHasTimeoutAndPool(t *testing.T) {
 	c, err := NewClient("https://app.example.com", "tok")
 	require.NoError(t, err)
-	assert.Equal(t, DefaultTimeout, c.rc.HTTPClient.Timeout)
-	tr, ok := c.transport.(keepIdle).rt.(*http.Transport)
+	assert.Equal(t, DefaultTimeout, c.transport.(attemptTransport).timeout)
+	tr, ok := c.transport.(attemptTransport).rt.(*http.Transport)
 	require.True(t, ok)
 	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 32)
 	assert.Nil(t, c.rc.Logger, "go-retryablehttp must not get its stderr logger")

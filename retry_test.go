@@ -275,3 +275,47 @@ func TestRetryBudget_OffAllowsEveryRetry(t *testing.T) {
 	}
 	assert.Equal(t, 200, mt.GetTotalCallCount())
 }
+
+func TestRetry_PerAttemptTimeoutIsRetried(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select { // never answers until the test ends
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	hc := &http.Client{Timeout: 30 * time.Millisecond}
+	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(hc), loremup.WithMaxRetries(2))
+
+	start := time.Now()
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "attempt timed out after 30ms")
+	assert.Contains(t, err.Error(), "after 3 attempts")
+	assert.EqualValues(t, 3, srv.requests.Load(), "a timed-out attempt is retried")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Equal(t, 30*time.Millisecond, hc.Timeout, "the caller's client is not changed")
+}
+
+func TestRetry_PerAttemptTimeoutBoundsASlowBody(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte("{"))
+		w.(http.Flusher).Flush()
+		select { // the rest of the body never comes
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.EqualValues(t, 1, srv.requests.Load(), "the answer's head arrived: not retried")
+}

@@ -46,8 +46,9 @@ type DeleteSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_delete_sessions". Required.
 	FormName string
-	// Session is the login to end. When nil, the session held by the
-	// Client's own cookie jar (that of its latest login) is ended.
+	// Session is the login to end. When nil, the Client's latest login is
+	// ended (or, when the Client was given an *http.Client with a Jar,
+	// whatever session that jar holds).
 	Session *Session
 }
 
@@ -89,15 +90,16 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 		return nil, s.c.unexpectedSuccess(http.MethodPost, resp, p.Form.Password)
 	}
 	sess := newSession(resp.cookies, resp.body)
-	if len(resp.cookies) > 0 {
-		s.c.jar.SetCookies(s.c.sessionsURL, resp.cookies)
+	s.c.latest.Store(sess)
+	if s.c.userJar != nil && len(resp.cookies) > 0 {
+		s.c.userJar.SetCookies(s.c.sessionsURL, resp.cookies)
 	}
 	return sess, nil
 }
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
 // sending the cookies of p.Session (or, when it is nil, those of the
-// Client's own cookie jar). Any 2xx answer is success, and so logging out
+// Client's latest login; see DeleteSessionParams). Any 2xx answer is success, and so logging out
 // a session that already ended succeeds too.
 //
 // Errors: a *ValidationError for an empty FormName; an *APIError matching
@@ -111,11 +113,16 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	if err != nil {
 		return fmt.Errorf("loremup: encode logout: %w", err)
 	}
+	sess := p.Session
+	if sess == nil {
+		sess = s.c.latest.Load()
+	}
 	var cookies []*http.Cookie
-	if p.Session != nil {
-		cookies = p.Session.cookies
-	} else {
-		cookies = s.c.jar.Cookies(s.c.sessionsURL)
+	switch {
+	case p.Session == nil && s.c.userJar != nil:
+		cookies = s.c.userJar.Cookies(s.c.sessionsURL)
+	case sess != nil:
+		cookies = sess.cookies
 	}
 	// Cookie values are credentials: redact them should the server echo one.
 	secrets := make([]string, len(cookies))
@@ -126,19 +133,24 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	if err != nil {
 		return err
 	}
-	s.c.forget(cookies, resp.cookies)
+	if sess != nil {
+		s.c.latest.CompareAndSwap(sess, nil)
+	}
+	if s.c.userJar != nil {
+		s.c.forget(cookies, resp.cookies)
+	}
 	return nil
 }
 
-// forget drops a logged-out session from the Client's cookie jar, if the
+// forget drops a logged-out session from the caller's cookie jar, if the
 // jar holds it: the server's own expiring Set-Cookie headers first, then
 // an explicit expiry of each cookie that was sent.
 func (c *Client) forget(sent, answered []*http.Cookie) {
-	if len(sent) == 0 || !jarHolds(c.jar.Cookies(c.sessionsURL), sent) {
+	if len(sent) == 0 || !jarHolds(c.userJar.Cookies(c.sessionsURL), sent) {
 		return
 	}
 	if len(answered) > 0 {
-		c.jar.SetCookies(c.sessionsURL, answered)
+		c.userJar.SetCookies(c.sessionsURL, answered)
 	}
 	var expire []*http.Cookie
 	for _, ck := range sent {
@@ -146,7 +158,7 @@ func (c *Client) forget(sent, answered []*http.Cookie) {
 			expire = append(expire, &http.Cookie{Name: ck.Name, Path: path, Domain: ck.Domain, MaxAge: -1})
 		}
 	}
-	c.jar.SetCookies(c.sessionsURL, expire)
+	c.userJar.SetCookies(c.sessionsURL, expire)
 }
 
 func jarHolds(jar, sent []*http.Cookie) bool {

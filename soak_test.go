@@ -38,7 +38,11 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 		srv.AddUser(email(i), passwords[i])
 	}
 	guard := secrettest.New(t, append([]string{srv.Token}, passwords...)...)
+	// With 5% of attempts failing at random, a call with the default 3
+	// retries fails when 4 attempts in a row do: 0.05^4 x 20,000 calls
+	// gives a failure in one run of eight. 8 retries make it 0.05^9.
 	c, err := loremup.NewClient(srv.URL, srv.Token,
+		loremup.WithMaxRetries(8),
 		loremup.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		loremup.WithLogger(guard.Logger()))
 	require.NoError(t, err)
@@ -62,6 +66,7 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 					}
 					if err != nil {
 						failures.Add(1)
+						t.Log("call failed:", err)
 						guard.Check(err)
 					}
 				}

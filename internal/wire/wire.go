@@ -4,8 +4,10 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // SessionsPath is the path of both operations, relative to the base URL.
@@ -81,6 +83,11 @@ type LooseString string
 
 // UnmarshalJSON accepts a JSON string, number, or null.
 func (s *LooseString) UnmarshalJSON(b []byte) error {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && !bytes.ContainsAny(b[1:n-1], "\\\"") && utf8.Valid(b[1:n-1]) {
+		// A string without escapes, the usual "422": no second decode.
+		*s = LooseString(b[1 : n-1])
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {

@@ -1,0 +1,114 @@
+package loremup
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// httpClientFor returns the *http.Client the Client sends through and the
+// caller's cookie jar, if it had one. A user's client is copied, not
+// changed.
+func httpClientFor(user *http.Client) (*http.Client, http.CookieJar) {
+	var hc http.Client
+	if user != nil {
+		hc = *user
+	} else {
+		hc = http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout}
+	}
+	jar := hc.Jar
+	// Cookies are chosen per call (a Session's own, or the latest login's),
+	// so the http.Client must not add the jar's on its own.
+	hc.Jar = nil
+	// A redirect is answered as an error: following a 302 to a login page
+	// would turn a failure into a 200 HTML "success".
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	hc.Transport = attemptTransport{rt: rt, timeout: hc.Timeout}
+	hc.Timeout = 0 // attemptTransport applies it
+	return &hc, jar
+}
+
+// attemptTransport sits between go-retryablehttp and the real transport.
+//
+// It hides the transport's CloseIdleConnections: go-retryablehttp calls it
+// whenever a call ends in a transport error or a cancellation, which would
+// drop every pooled connection of every other goroutine.
+//
+// It also applies the per-attempt timeout (http.Client.Timeout) itself.
+// Since net/http does not recognise a wrapped transport, it would enforce
+// Client.Timeout on a slow path (a goroutine, a timer and channels per
+// request, about a dozen allocations); a context deadline costs a few.
+type attemptTransport struct {
+	rt      http.RoundTripper
+	timeout time.Duration
+}
+
+func (t attemptTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.rt.RoundTrip(r)
+	}
+	deadline := time.Now().Add(t.timeout)
+	if d, ok := r.Context().Deadline(); ok && d.Before(deadline) {
+		return t.rt.RoundTrip(r) // the caller's own deadline comes first
+	}
+	ctx, cancel := context.WithDeadline(r.Context(), deadline)
+	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		timedOut := ctx.Err() != nil && r.Context().Err() == nil
+		cancel()
+		if timedOut {
+			return nil, fmt.Errorf("attempt timed out after %s: %w", t.timeout, err)
+		}
+		return nil, err
+	}
+	// The deadline also bounds reading the body; it ends with the body.
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases an attempt's deadline when its body is closed or
+// read to the end.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// defaultTransport is http.DefaultTransport with a pool large enough for
+// many goroutines sharing one Client against one host: the standard
+// library keeps only 2 idle connections per host, which makes a busy
+// client open and close connections all the time. An idle connection
+// costs a few KiB and is closed after IdleConnTimeout, so a pool sized for
+// a few hundred concurrent logins (a load test's) is cheap.
+func defaultTransport() http.RoundTripper {
+	std, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		// The program replaced the default transport (a test mock, a
+		// tracing wrapper); respect that.
+		return http.DefaultTransport
+	}
+	t := std.Clone()
+	t.MaxIdleConns = 512
+	t.MaxIdleConnsPerHost = 256
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
