@@ -33,6 +33,8 @@ type Client struct {
 	contentType []string
 	userAgent   []string
 
+	urlString string // sessionsURL, formatted once
+
 	rc        *retryablehttp.Client
 	transport http.RoundTripper
 	// latest is the Session of the latest login, what Delete with a nil
@@ -41,7 +43,6 @@ type Client struct {
 	// (A pointer, so that a Client value stays copyable for printing.)
 	latest           *atomic.Pointer[Session]
 	userJar          http.CookieJar
-	urlString        string
 	logger           *slog.Logger
 	maxRetries       int
 	maxResponseBytes int64

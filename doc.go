@@ -37,11 +37,12 @@
 //
 // A Session is what one login returned: the cookies the server set and its
 // JSON body. Delete of a Session sends back exactly that Session's cookies,
-// so one Client can hold many users' sessions at once. The Client also keeps
-// the cookies of its latest login in its own cookie jar, and Delete with a
-// nil Session logs that one out. Give the Client an *http.Client with a Jar
-// (WithHTTPClient) and that jar is the one it uses, so your other requests
-// through the same jar run as the logged-in user.
+// so one Client can hold many users' sessions at once. The Client also
+// remembers its latest login, and Delete with a nil Session logs that one
+// out. Give the Client an *http.Client with a Jar (WithHTTPClient) and
+// every login's cookies go into that jar too, and Delete with a nil
+// Session ends whatever session the jar holds; your other requests through
+// the same jar then run as the logged-in user.
 //
 // A Session round-trips through encoding/json, cookie values included, so a
 // tool can keep a login between runs; store it as a secret.
