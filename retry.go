@@ -24,7 +24,6 @@ import (
 // to CheckRetry.
 type callState struct {
 	attempts int
-	spent    int  // budget tokens this call's retries took
 	denied   bool // the budget refused a retry
 }
 
@@ -45,10 +44,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	st.attempts++
 	if !retryable(ctx, resp, err) {
 		if resp != nil && resp.StatusCode < 500 {
-			// The server is up and answering: give back what this call
-			// spent on retries that turned out to help, plus the refund.
-			c.budget.refund(st.spent)
-			st.spent = 0
+			// The server is up and answering: refill the budget a little.
+			c.budget.refund()
 		}
 		return false, nil
 	}
@@ -65,7 +62,6 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		c.log(ctx, "loremup: retry denied, retry budget exhausted", attemptAttrs(st, resp, err)...)
 		return false, nil
 	}
-	st.spent += c.budget.retryCost()
 	if resp != nil {
 		// go-retryablehttp drains at most 4 KiB before a retry; a longer
 		// error body would cost the connection. Drain up to our own cap.
@@ -197,11 +193,14 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // the manner of the AWS SDKs' standard retryer. The bucket starts full.
 // Each retry spends RetryCost tokens and is refused when the bucket holds
 // fewer; every answer from a working server (any status below 500) puts
-// back SuccessRefund tokens plus what that call's own retries spent, up to
-// Capacity. So retries that help cost nothing, while against a server that
-// fails every call a Client sends at most Capacity/RetryCost retries in
-// all before it fails fast, and a fleet of clients cannot multiply an
-// outage. A call refused a retry returns the answer it got, as an
+// back SuccessRefund tokens, up to Capacity.
+//
+// So retries go on as long as they are a small share of the traffic (with
+// the defaults, while fewer than about one answer in ten needs a retry:
+// a 5% failure rate never runs the bucket dry, however many goroutines
+// share the Client), while against a server that fails every call a
+// Client sends at most Capacity/RetryCost retries in all, then fails fast:
+// a fleet of clients cannot multiply an outage. A call refused a retry returns the answer it got, as an
 // *APIError with RetryBudgetExhausted set (errors.Is(err,
 // ErrRetryBudgetExhausted) holds).
 type RetryBudget struct {
@@ -215,7 +214,8 @@ type RetryBudget struct {
 }
 
 // DefaultRetryBudget returns the budget a Client has unless WithRetryBudget
-// says otherwise: 10 retries' worth, refilled one retry per 10 successes.
+// says otherwise: 10 retries' worth, one more earned per 10 answers from a
+// working server.
 func DefaultRetryBudget() RetryBudget {
 	return RetryBudget{Capacity: 100, RetryCost: 10, SuccessRefund: 1}
 }
@@ -255,25 +255,17 @@ func (b *tokenBucket) spend() bool {
 	}
 }
 
-func (b *tokenBucket) refund(spent int) {
+func (b *tokenBucket) refund() {
 	if b == nil {
 		return
 	}
-	add := int64(spent) + b.refundN
 	for {
 		cur := b.tokens.Load()
-		next := min(cur+add, b.capacity)
+		next := min(cur+b.refundN, b.capacity)
 		if next == cur || b.tokens.CompareAndSwap(cur, next) {
 			return
 		}
 	}
-}
-
-func (b *tokenBucket) retryCost() int {
-	if b == nil {
-		return 0
-	}
-	return int(b.cost)
 }
 
 func (b *tokenBucket) level() int {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -141,4 +142,16 @@ func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	})
 	l.lines <- line
 	return nil
+}
+
+func TestServer_PrintsWithoutSecrets(t *testing.T) {
+	srv := startServer(t)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{srv, *srv} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, srv.Token, verb)
+			assert.NotContains(t, out, password, verb)
+			assert.Contains(t, out, srv.URL, verb)
+		}
+	}
 }

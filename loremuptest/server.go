@@ -2,6 +2,7 @@ package loremuptest
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -174,3 +175,10 @@ func (s *Server) RequestCount() int { return s.h.RequestCount() }
 // ConnectionCount returns how many TCP connections the server accepted.
 // A client that reuses its connections keeps it low.
 func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
+
+// Format prints the Server without its token or its users' passwords (for
+// every verb), so a test log that prints it leaks nothing a real
+// deployment's tests would reuse.
+func (s Server) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: [REDACTED]}", s.URL)
+}
