@@ -99,8 +99,8 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
 // sending the cookies of p.Session (or, when it is nil, those of the
-// Client's latest login; see DeleteSessionParams). Any 2xx answer is success, and so logging out
-// a session that already ended succeeds too.
+// Client's latest login; see DeleteSessionParams). Any 2xx answer is
+// success, and so logging out a session that already ended succeeds too.
 //
 // Errors: a *ValidationError for an empty FormName; an *APIError matching
 // ErrUnauthorized or ErrNotAcceptable, or for any other answer; or a

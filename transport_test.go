@@ -204,3 +204,52 @@ func TestLogging_QuietAboveDebug(t *testing.T) {
 	require.Error(t, err)
 	assert.Empty(t, buf.String())
 }
+
+// go-retryablehttp closes all idle connections of the transport whenever
+// a call ends in a transport error; the SDK hides that from the pool, so
+// one failing call does not cost every other goroutine its connection.
+func TestTransport_FailedCallKeepsOtherIdleConnections(t *testing.T) {
+	var mode atomic.Int32 // 0: two logins that meet, 1: drop, 2: serve
+	arrived := make(chan struct{}, 2)
+	meet := make(chan struct{})
+	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch mode.Load() {
+		case 0:
+			arrived <- struct{}{}
+			<-meet // both logins are in flight at once: two connections
+		case 1:
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		fakeAPI(w, r)
+	})
+	// No retries, so the failing call uses exactly one of the two idle
+	// connections and the other is left for the last call.
+	c := newLoopbackClient(t, srv.URL, loremup.WithMaxRetries(0))
+
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Sessions.Create(context.Background(), createParams())
+			assert.NoError(t, err)
+		}()
+	}
+	<-arrived
+	<-arrived
+	close(meet)
+	wg.Wait()
+	require.EqualValues(t, 2, srv.conns.Load())
+
+	mode.Store(1) // the next call fails on the connection it takes
+	_, err := c.Sessions.Create(context.Background(), createParams())
+	require.Error(t, err)
+
+	mode.Store(2)
+	_, err = c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, srv.conns.Load(), "the other idle connection survived the failed call and was reused")
+}
