@@ -205,9 +205,10 @@ type response struct {
 }
 
 // do sends one call (with its retries) and reads the answer. Every
-// non-2xx answer becomes an *APIError; secrets are the strings to redact
+// non-2xx answer becomes an *APIError; password is redacted from it, as
+// are the token and the values of the cookies sent.
 // from anything the server says back.
-func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*http.Cookie, secrets ...string) (*response, error) {
+func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*http.Cookie, password string) (*response, error) {
 	if ctx == nil {
 		return nil, invalid("ctx", "context must not be nil")
 	}
@@ -246,13 +247,23 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.apiError(method, st, resp, data, truncated, secrets)
+		return nil, c.apiError(method, st, resp, data, truncated, c.secrets(password, cookies))
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: data, cookies: resp.Cookies(), attempts: st.attempts}, nil
 }
 
+// secrets lists what must not reach an error: the token, the password (if
+// any) and the values of the cookies sent. Built only for errors.
+func (c *Client) secrets(password string, cookies []*http.Cookie) []string {
+	out := make([]string, 0, 2+len(cookies))
+	out = append(out, c.token, password)
+	for _, ck := range cookies {
+		out = append(out, ck.Value)
+	}
+	return out
+}
+
 func (c *Client) apiError(method string, st *callState, resp *http.Response, body []byte, truncated bool, secrets []string) *APIError {
-	secrets = append(secrets, c.token)
 	body = redactBytes(body, secrets)
 	e := &APIError{
 		StatusCode:           resp.StatusCode,
@@ -296,14 +307,14 @@ func (c *Client) transportError(ctx context.Context, method string, st *callStat
 
 // unexpectedSuccess describes a 2xx answer that is not what the call
 // promises, e.g. a 200 HTML page from a proxy in front of the API.
-func (c *Client) unexpectedSuccess(method string, resp *response, secrets ...string) *APIError {
+func (c *Client) unexpectedSuccess(method string, resp *response, password string) *APIError {
 	return &APIError{
 		StatusCode:  resp.status,
 		Method:      method,
 		Path:        c.path,
 		RequestID:   requestID(resp.header),
 		Attempts:    max(resp.attempts, 1),
-		Body:        redactBytes(resp.body, append(secrets, c.token)),
+		Body:        redactBytes(resp.body, c.secrets(password, nil)),
 		ContentType: resp.header.Get("Content-Type"),
 	}
 }

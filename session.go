@@ -43,23 +43,18 @@ func (s *Session) Body() json.RawMessage {
 	return append(json.RawMessage(nil), s.body...)
 }
 
-// newSession keeps the parts of each cookie that matter for sending it
-// back and for persisting it, dropping the raw header text.
+// newSession takes ownership of cookies and body (fresh from the answer)
+// and keeps the parts of each cookie that matter for sending it back and
+// for persisting it, dropping the raw header text.
 func newSession(cookies []*http.Cookie, body []byte) *Session {
-	s := &Session{cookies: make([]*http.Cookie, 0, len(cookies))}
 	for _, c := range cookies {
-		s.cookies = append(s.cookies, cleanCookie(c))
+		c.Raw, c.RawExpires, c.Unparsed = "", "", nil
 	}
+	s := &Session{cookies: cookies}
 	if len(body) > 0 && json.Valid(body) {
-		s.body = append(json.RawMessage(nil), body...)
+		s.body = body
 	}
 	return s
-}
-
-func cleanCookie(c *http.Cookie) *http.Cookie {
-	cc := *c
-	cc.Raw, cc.RawExpires, cc.Unparsed = "", "", nil
-	return &cc
 }
 
 // sessionJSON is a Session's persisted form.

@@ -124,12 +124,7 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	case sess != nil:
 		cookies = sess.cookies
 	}
-	// Cookie values are credentials: redact them should the server echo one.
-	secrets := make([]string, len(cookies))
-	for i, ck := range cookies {
-		secrets[i] = ck.Value
-	}
-	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies, secrets...)
+	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies, "")
 	if err != nil {
 		return err
 	}
