@@ -246,10 +246,12 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 			slog.Duration("elapsed", time.Since(start)))
 	}
 
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.apiError(method, st, resp, data, truncated, c.secrets(password, cookies))
+	r := &response{status: resp.StatusCode, header: resp.Header, body: data, attempts: st.attempts}
+	if r.status < 200 || r.status > 299 {
+		return nil, c.apiError(method, r, truncated, st.denied, c.secrets(password, cookies))
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data, cookies: resp.Cookies(), attempts: st.attempts}, nil
+	r.cookies = resp.Cookies()
+	return r, nil
 }
 
 // secrets lists what must not reach an error: the token, the password (if
@@ -263,21 +265,23 @@ func (c *Client) secrets(password string, cookies []*http.Cookie) []string {
 	return out
 }
 
-func (c *Client) apiError(method string, st *callState, resp *http.Response, body []byte, truncated bool, secrets []string) *APIError {
-	body = redactBytes(body, secrets)
+// apiError describes an answer that is not the call's success: any
+// non-2xx, or a 2xx the call cannot use (see Create).
+func (c *Client) apiError(method string, r *response, truncated, denied bool, secrets []string) *APIError {
+	body := redactBytes(r.body, secrets)
 	e := &APIError{
-		StatusCode:           resp.StatusCode,
+		StatusCode:           r.status,
 		Method:               method,
 		Path:                 c.path,
-		RequestID:            requestID(resp.Header),
-		Attempts:             max(st.attempts, 1),
+		RequestID:            requestID(r.header),
+		Attempts:             max(r.attempts, 1),
 		Body:                 body,
 		BodyTruncated:        truncated,
-		RetryBudgetExhausted: st.denied,
-		ContentType:          resp.Header.Get("Content-Type"),
+		RetryBudgetExhausted: denied,
+		ContentType:          r.header.Get("Content-Type"),
 	}
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		e.Location = resp.Header.Get("Location")
+	if r.status >= 300 && r.status < 400 {
+		e.Location = r.header.Get("Location")
 	}
 	if !truncated {
 		e.Errors = parseErrorBody(body)
@@ -305,22 +309,8 @@ func (c *Client) transportError(ctx context.Context, method string, st *callStat
 	return fmt.Errorf("loremup: %s %s%s: %w", method, c.path, attempts, err)
 }
 
-// unexpectedSuccess describes a 2xx answer that is not what the call
-// promises, e.g. a 200 HTML page from a proxy in front of the API.
-func (c *Client) unexpectedSuccess(method string, resp *response, password string) *APIError {
-	return &APIError{
-		StatusCode:  resp.status,
-		Method:      method,
-		Path:        c.path,
-		RequestID:   requestID(resp.header),
-		Attempts:    max(resp.attempts, 1),
-		Body:        redactBytes(resp.body, c.secrets(password, nil)),
-		ContentType: resp.header.Get("Content-Type"),
-	}
-}
-
 func requestID(h http.Header) string {
-	for _, name := range wire.RequestIDHeaders {
+	for _, name := range [...]string{wire.RequestIDHeader, "X-Correlation-Id", "Request-Id"} {
 		if v := h.Get(name); v != "" {
 			return v
 		}

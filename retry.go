@@ -59,7 +59,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if !c.budget.spend() {
 		st.denied = true
-		c.log(ctx, "loremup: retry denied, retry budget exhausted", attemptAttrs(st, resp, err)...)
+		if c.logger != nil {
+			c.log(ctx, "loremup: retry denied, retry budget exhausted", attemptAttrs(st, resp, err)...)
+		}
 		return false, nil
 	}
 	if resp != nil {
@@ -68,7 +70,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		drainAndClose(resp.Body, c.maxResponseBytes)
 		resp.Body = http.NoBody
 	}
-	c.log(ctx, "loremup: retrying", attemptAttrs(st, resp, err)...)
+	if c.logger != nil {
+		c.log(ctx, "loremup: retrying", attemptAttrs(st, resp, err)...)
+	}
 	return true, nil
 }
 

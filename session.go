@@ -77,11 +77,28 @@ type cookieJSON struct {
 	Partitioned bool       `json:"partitioned,omitempty"`
 }
 
-var sameSiteNames = map[http.SameSite]string{
-	http.SameSiteDefaultMode: "default",
-	http.SameSiteLaxMode:     "lax",
-	http.SameSiteStrictMode:  "strict",
-	http.SameSiteNoneMode:    "none",
+// sameSiteName and sameSiteMode map http.SameSite to its JSON name.
+func sameSiteName(m http.SameSite) string {
+	switch m {
+	case http.SameSiteDefaultMode:
+		return "default"
+	case http.SameSiteLaxMode:
+		return "lax"
+	case http.SameSiteStrictMode:
+		return "strict"
+	case http.SameSiteNoneMode:
+		return "none"
+	}
+	return ""
+}
+
+func sameSiteMode(name string) http.SameSite {
+	for _, m := range []http.SameSite{http.SameSiteDefaultMode, http.SameSiteLaxMode, http.SameSiteStrictMode, http.SameSiteNoneMode} {
+		if sameSiteName(m) == name {
+			return m
+		}
+	}
+	return 0
 }
 
 // MarshalJSON encodes the Session, cookie values included, so a tool can
@@ -92,7 +109,7 @@ func (s Session) MarshalJSON() ([]byte, error) {
 		cj := cookieJSON{
 			Name: c.Name, Value: c.Value, Quoted: c.Quoted, Path: c.Path, Domain: c.Domain,
 			MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, Partitioned: c.Partitioned,
-			SameSite: sameSiteNames[c.SameSite],
+			SameSite: sameSiteName(c.SameSite),
 		}
 		if !c.Expires.IsZero() {
 			t := c.Expires
@@ -121,11 +138,7 @@ func (s *Session) UnmarshalJSON(data []byte) error {
 		if cj.Expires != nil {
 			c.Expires = *cj.Expires
 		}
-		for mode, name := range sameSiteNames {
-			if name == cj.SameSite {
-				c.SameSite = mode
-			}
-		}
+		c.SameSite = sameSiteMode(cj.SameSite)
 		cookies = append(cookies, c)
 	}
 	s.cookies = cookies

@@ -32,7 +32,7 @@ const CookieName = "_loremup_session"
 const DefaultMaxBodyBytes = 64 << 10
 
 // requestIDHeader is the header every answer carries (Rails' name).
-var requestIDHeader = wire.RequestIDHeaders[0]
+const requestIDHeader = wire.RequestIDHeader
 
 // User is an account the fake knows: an e-mail (matched case-insensitively)
 // and its password.

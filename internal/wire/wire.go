@@ -29,9 +29,9 @@ const (
 	DefaultDeleteFormName = "reference_rest_api_delete_sessions"
 )
 
-// RequestIDHeaders are the response headers read, in order, as the request
-// id of an answer. Rails answers X-Request-Id; proxies vary.
-var RequestIDHeaders = []string{"X-Request-Id", "X-Correlation-Id", "Request-Id"}
+// RequestIDHeader carries the request id of an answer (Rails' name; the
+// SDK also reads the names proxies use).
+const RequestIDHeader = "X-Request-Id"
 
 // AuthorizationValue formats the Rails token-auth header value.
 func AuthorizationValue(token string) string {
