@@ -166,22 +166,11 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// validateToken refuses tokens that could never authenticate or that would
-// change the header's meaning (quotes, commas) or inject another header
-// (control characters). The token itself is never part of the error.
+// validateToken applies the one token rule (see wire.CheckToken). The
+// token itself is never part of the error.
 func validateToken(tok string) error {
-	if tok == "" {
-		return invalid("apiToken", "API token must not be empty")
-	}
-	for i := 0; i < len(tok); i++ {
-		switch b := tok[i]; {
-		case b <= ' ' || b == 0x7f:
-			return invalid("apiToken", "API token must not contain whitespace or control characters")
-		case b == '"' || b == '\'' || b == ',' || b == '\\':
-			return invalid("apiToken", "API token must not contain quotes, commas or backslashes")
-		case b >= 0x80:
-			return invalid("apiToken", "API token must be ASCII")
-		}
+	if err := wire.CheckToken(tok); err != nil {
+		return invalid("apiToken", err.Error())
 	}
 	return nil
 }
