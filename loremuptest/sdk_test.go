@@ -107,6 +107,11 @@ func TestSDK_TypedErrors(t *testing.T) {
 			assert.Equal(t, tt.status, apiErr.StatusCode)
 			assert.Equal(t, 1, apiErr.Attempts, "never retried")
 			assert.NotEmpty(t, apiErr.RequestID)
+			if tt.token != "" {
+				// The token refusal is Rails' plain-text answer, not an
+				// error document; the SDK's own tests cover reading it.
+				return
+			}
 			require.NotEmpty(t, apiErr.Errors)
 			assert.Equal(t, http.StatusText(tt.status), apiErr.Errors[0].Title)
 			if tt.pointer != "" {
