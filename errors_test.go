@@ -63,7 +63,6 @@ func TestErrors_RetryableStatusesGiveAPIErrorWhenRetriesRunOut(t *testing.T) {
 			assert.Equal(t, 3, apiErr.Attempts)
 			assert.Equal(t, "try later", apiErr.Errors[0].Detail)
 			assert.Equal(t, 3, mt.GetTotalCallCount())
-			assert.True(t, apiErr.Temporary())
 			assert.Contains(t, err.Error(), "after 3 attempts")
 		})
 	}
@@ -197,6 +196,21 @@ func TestErrors_HugeBodyIsCut(t *testing.T) {
 	assert.Len(t, apiErr.Body, 1024)
 	assert.True(t, apiErr.BodyTruncated)
 	assert.Empty(t, apiErr.Errors)
+}
+
+func TestErrors_CutHTMLSuccessPageReportsTruncation(t *testing.T) {
+	c, mt := mockClient(t, loremup.WithMaxResponseBytes(64))
+	mt.RegisterResponder(http.MethodPost, sessionsURL,
+		httpmock.NewStringResponder(http.StatusOK, "<html>"+strings.Repeat("x", 500)+"</html>").
+			HeaderSet(http.Header{"Content-Type": {"text/html"}}))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, loremup.ErrUnexpectedResponse)
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.BodyTruncated)
+	assert.Len(t, apiErr.Body, 64)
 }
 
 func TestErrors_ServerEchoOfCookieOnLogoutIsRedacted(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
-
-func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
 // fuzzBodyCap is small so that the fuzzer reaches "too large" easily.
 const fuzzBodyCap = 512
