@@ -4,10 +4,12 @@
 // {prefix}/api/sessions) as a Rails app serving it does, with the rules of
 // package wire, in the API's order of checks; it answers every error with
 // a JSON:API error document (the token refusal excepted, which is Rails'
-// plain-text answer), and never answers 5xx on its own.
+// plain-text answer), and never answers 5xx on its own. Endpoints mounted
+// with Handle stand in for the rest of the app, behind its session check.
 //
-// It also records what it receives and injects faults on demand, so that
-// tests can drive a client through retries and broken answers.
+// It also records what it receives (bounded) and injects faults on
+// demand, so that tests can drive a client through retries and broken
+// answers.
 package fake
 
 import (
@@ -50,7 +52,7 @@ type Config struct {
 	// Users are the accounts that can log in; more can be added later.
 	Users []User
 	// CreateFormNames and DeleteFormNames are the form_name values
-	// accepted by POST and DELETE; nil or empty means the vendor's
+	// accepted by POST and DELETE; nil or empty means the reference forms
 	// wire.DefaultCreateFormName and wire.DefaultDeleteFormName.
 	CreateFormNames, DeleteFormNames []string
 	// MaxBodyBytes caps how much of a request body is read; a longer body
@@ -222,7 +224,8 @@ type exchange struct {
 
 // ServeHTTP answers one request. The steps: give it a request id, read
 // its body through the size cap and record it, apply an injected fault if
-// one is due, then route it and run the API's order of checks.
+// one is due, then route it: the Sessions API's order of checks, or an
+// endpoint mounted with Handle behind the session check.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
