@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -73,8 +74,9 @@ type Handler struct {
 	path        string
 	logger      *slog.Logger
 
-	usersMu sync.RWMutex
-	users   map[string]string // lower-cased e-mail -> password
+	usersMu    sync.RWMutex
+	users      map[string]string // lower-cased e-mail -> password
+	startUsers []User            // Config.Users, for Reset
 
 	sessionsMu sync.Mutex
 	sessions   map[string]string // session id -> lower-cased e-mail
@@ -114,6 +116,7 @@ func New(cfg Config) (*Handler, error) {
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
 		users:       make(map[string]string, len(cfg.Users)),
+		startUsers:  slices.Clone(cfg.Users),
 		sessions:    make(map[string]string),
 		done:        make(chan struct{}),
 	}
@@ -212,7 +215,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.record.add(r, e.body)
 	defer h.logRequest(e, start)
 
-	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
+	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
 	}
 	switch {
