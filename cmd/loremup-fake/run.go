@@ -32,9 +32,10 @@ const shutdownGrace = 5 * time.Second
 
 // options are the parsed command line.
 type options struct {
-	addr  string
-	quiet bool
-	cfg   fake.Config
+	addr    string
+	quiet   bool
+	cfg     fake.Config
+	control controlOptions
 }
 
 // run is the whole command: it serves until ctx ends and returns the exit
@@ -61,10 +62,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer h.Close()
+	ctl, err := newControl(opts.control, h, opts.cfg.Logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitUsage
+	}
 
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "loremup-fake: cannot listen: %v\n", err)
+		return exitServe
+	}
+	if err := ctl.listen(stderr); err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
 		return exitServe
 	}
 	srv := &http.Server{
@@ -83,21 +94,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prefix, _ := fake.NormalizePrefix(opts.cfg.PathPrefix) // fake.New accepted it
 	url := baseURL(ln.Addr()) + prefix
 	fmt.Fprintln(stdout, url)
+	ctl.announce(stdout, stderr)
 	if !opts.quiet {
 		fmt.Fprintf(stderr, "loremup-fake: serving %s%s until interrupted\n", url, wire.SessionsPath)
 	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	ctl.start()
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitServe
+	case err := <-ctl.failed():
+		fmt.Fprintf(stderr, "loremup-fake: control: %v\n", err)
 		return exitServe
 	case <-ctx.Done():
 	}
 	h.Close() // end injected latencies, so shutdown does not wait for them
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	ctl.shutdown(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
 	}
@@ -146,6 +163,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under a `path` prefix: /tenant serves /tenant/api/sessions")
 	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	o.control.register(fs)
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -157,6 +175,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.control.check(fs); err != nil {
+		return o, err
 	}
 	if maxBody <= 0 {
 		return o, errors.New("-max-body-bytes must be positive")
