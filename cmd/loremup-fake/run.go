@@ -179,6 +179,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	if err := o.control.check(fs); err != nil {
 		return o, err
 	}
+	// Only the control API reads recorded requests: without it, keeping
+	// them would cost every request for nothing.
+	o.cfg.RecordRequests = o.control.on
 	if maxBody <= 0 {
 		return o, errors.New("-max-body-bytes must be positive")
 	}

@@ -268,7 +268,7 @@ func (c *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Requests[i] = RecordedRequest{
 			Method: rec.Method, Path: rec.Path, Headers: rec.Header, Body: string(body),
-			Truncated: cut || recordTruncated(rec.Request), SentAPIToken: rec.SentAPIToken,
+			Truncated: cut || rec.Truncated, SentAPIToken: rec.SentAPIToken,
 		}
 		if out.Requests[i].Headers == nil {
 			out.Requests[i].Headers = map[string][]string{}

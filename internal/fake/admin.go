@@ -52,6 +52,19 @@ func (h *Handler) Users() []string {
 	return out
 }
 
+// EndSession ends the live session whose cookie value is id, and reports
+// whether there was one.
+func (h *Handler) EndSession(id string) bool {
+	s := h.sessions
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.byID[id]
+	if ok {
+		s.removeLocked(e)
+	}
+	return ok
+}
+
 // PendingFault is one fault still to come: queued for the next Times
 // requests (Every is 0), or for every Every-th request (Times is 0).
 // Method is "" when any method qualifies.
@@ -83,7 +96,7 @@ func (h *Handler) PendingFaults() []PendingFault {
 func (h *Handler) ClearRequests() {
 	rc := &h.record
 	rc.mu.Lock()
-	rc.ring, rc.start = nil, 0
+	rc.queue, rc.head, rc.bytes = nil, 0, 0
 	rc.mu.Unlock()
 }
 
@@ -101,9 +114,7 @@ func (h *Handler) Reset() {
 	h.usersMu.Lock()
 	h.users = users
 	h.usersMu.Unlock()
-	h.sessionsMu.Lock()
-	clear(h.sessions)
-	h.sessionsMu.Unlock()
+	h.ExpireSessions()
 	h.ClearRequests()
 	h.record.count.Store(0)
 	h.record.conns.Store(0)

@@ -18,14 +18,14 @@ const (
 
 func newAdminHandler(t *testing.T) *Handler {
 	t.Helper()
-	h, err := New(Config{Token: adminToken, Users: []User{{Email: adminEmail, Password: adminPassword}}})
+	h, err := New(Config{Token: adminToken, RecordRequests: true, Users: []User{{Email: adminEmail, Password: adminPassword}}})
 	require.NoError(t, err)
 	t.Cleanup(h.Close)
 	return h
 }
 
-// serve sends one request straight to the handler and returns the status.
-func serve(h *Handler, method, body string, header map[string]string) int {
+// serveAdmin sends one request straight to the handler and returns the status.
+func serveAdmin(h *Handler, method, body string, header map[string]string) int {
 	r := httptest.NewRequest(method, "/api/sessions", strings.NewReader(body))
 	r.Header.Set("Accept", "application/json")
 	r.Header.Set("Content-Type", "application/json")
@@ -48,9 +48,9 @@ func TestInjectFor_OnlyRequestsOfThatMethodTakeTheFault(t *testing.T) {
 
 	// The DELETE skips the POST-only fault and takes the one for any
 	// method; the POST after it takes its own.
-	assert.Equal(t, 502, serve(h, http.MethodDelete, logoutJSON, nil))
-	assert.Equal(t, 503, serve(h, http.MethodPost, loginJSON, nil))
-	assert.Equal(t, http.StatusCreated, serve(h, http.MethodPost, loginJSON, nil))
+	assert.Equal(t, 502, serveAdmin(h, http.MethodDelete, logoutJSON, nil))
+	assert.Equal(t, 503, serveAdmin(h, http.MethodPost, loginJSON, nil))
+	assert.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil))
 	assert.Empty(t, h.PendingFaults())
 }
 
@@ -60,7 +60,7 @@ func TestInjectEveryFor_CountsOnlyThatMethod(t *testing.T) {
 
 	var got []int
 	for range 3 {
-		got = append(got, serve(h, http.MethodPost, loginJSON, nil), serve(h, http.MethodDelete, logoutJSON, nil))
+		got = append(got, serveAdmin(h, http.MethodPost, loginJSON, nil), serveAdmin(h, http.MethodDelete, logoutJSON, nil))
 	}
 	assert.Equal(t, []int{201, 204, 503, 204, 201, 204}, got)
 }
@@ -69,7 +69,7 @@ func TestPendingFaults_ListsQueuedThenPeriodic(t *testing.T) {
 	h := newAdminHandler(t)
 	require.NoError(t, h.InjectFor(http.MethodDelete, 3, Fault{Status: 503, RetryAfter: "0"}))
 	require.NoError(t, h.InjectEvery(4, Fault{Drop: true}))
-	assert.Equal(t, http.StatusServiceUnavailable, serve(h, http.MethodDelete, logoutJSON, nil))
+	assert.Equal(t, http.StatusServiceUnavailable, serveAdmin(h, http.MethodDelete, logoutJSON, nil))
 
 	assert.Equal(t, []PendingFault{
 		{Method: http.MethodDelete, Times: 2, Fault: Fault{Status: 503, RetryAfter: "0"}},
@@ -81,7 +81,7 @@ func TestReset_RestoresTheStartState(t *testing.T) {
 	h := newAdminHandler(t)
 	h.AddUser("grace@example.com", "another-pw")
 	h.AddUser(adminEmail, "changed-pw")
-	require.Equal(t, http.StatusCreated, serve(h, http.MethodPost, strings.ReplaceAll(loginJSON, adminPassword, "changed-pw"), nil))
+	require.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, strings.ReplaceAll(loginJSON, adminPassword, "changed-pw"), nil))
 	require.NoError(t, h.Inject(5, Fault{Status: 503}))
 	h.ConnState(nil, http.StateNew)
 
@@ -93,7 +93,7 @@ func TestReset_RestoresTheStartState(t *testing.T) {
 	assert.Empty(t, h.Requests())
 	assert.Zero(t, h.RequestCount())
 	assert.Zero(t, h.ConnectionCount())
-	assert.Equal(t, http.StatusCreated, serve(h, http.MethodPost, loginJSON, nil), "the start password works again")
+	assert.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil), "the start password works again")
 }
 
 func TestRemoveUser_ForgetsTheAccount(t *testing.T) {
@@ -101,12 +101,12 @@ func TestRemoveUser_ForgetsTheAccount(t *testing.T) {
 	assert.True(t, h.RemoveUser(strings.ToUpper(adminEmail)))
 	assert.False(t, h.RemoveUser(adminEmail), "already gone")
 	assert.Empty(t, h.Users())
-	assert.Equal(t, http.StatusUnauthorized, serve(h, http.MethodPost, loginJSON, nil))
+	assert.Equal(t, http.StatusUnauthorized, serveAdmin(h, http.MethodPost, loginJSON, nil))
 }
 
 func TestClearRequests_KeepsTheCount(t *testing.T) {
 	h := newAdminHandler(t)
-	serve(h, http.MethodDelete, logoutJSON, nil)
+	serveAdmin(h, http.MethodDelete, logoutJSON, nil)
 	h.ClearRequests()
 	assert.Empty(t, h.Requests())
 	assert.Equal(t, 1, h.RequestCount())
@@ -156,7 +156,7 @@ func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h.ClearRequests()
-			serve(h, http.MethodPost, tt.body, tt.header)
+			serveAdmin(h, http.MethodPost, tt.body, tt.header)
 			got := h.RedactedRequests(0)
 			require.Len(t, got, 1)
 			assert.Equal(t, tt.wantAuth, got[0].Header.Get("Authorization"))
@@ -171,8 +171,8 @@ func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
 
 func TestRedactedRequests_LimitKeepsTheLatest(t *testing.T) {
 	h := newAdminHandler(t)
-	serve(h, http.MethodPost, loginJSON, nil)
-	serve(h, http.MethodDelete, logoutJSON, nil)
+	serveAdmin(h, http.MethodPost, loginJSON, nil)
+	serveAdmin(h, http.MethodDelete, logoutJSON, nil)
 	got := h.RedactedRequests(1)
 	require.Len(t, got, 1)
 	assert.Equal(t, http.MethodDelete, got[0].Method)
