@@ -93,8 +93,8 @@ func New(h *fake.Handler, cfg Config) (*Handler, error) {
 	if h == nil {
 		return nil, errors.New("control: no fake handler")
 	}
-	if err := wire.CheckToken(cfg.Token); err != nil {
-		return nil, fmt.Errorf("control token: %w", err)
+	if wire.CheckToken(cfg.Token) != nil { // its message speaks of the API token
+		return nil, errors.New("control token must be printable ASCII without whitespace, quotes, commas, semicolons or backslashes")
 	}
 	if h.IsAPIToken(cfg.Token) {
 		return nil, errors.New("control token must differ from the API token")
