@@ -85,6 +85,9 @@ func (s *controlServer) listen(stderr io.Writer) error {
 	s.srv = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       defaultReadTimeout,
+		IdleTimeout:       defaultIdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "loremup-fake: control: ", 0),
 	}
 	return nil

@@ -24,9 +24,9 @@ func controlURL(t *testing.T, s *started) string {
 	return strings.Split(s.stdout.String(), "\n")[1]
 }
 
-// get sends one GET with an Authorization header and returns the status
+// controlGet sends one GET with an Authorization header and returns the status
 // and body.
-func get(t *testing.T, url, auth string) (int, string) {
+func controlGet(t *testing.T, url, auth string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func controlGoroutines() int {
 func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 	s := start(t, "-token", token, "-user", email+":"+password)
 	assert.Zero(t, controlGoroutines())
-	status, _ := get(t, s.url+"/counters", "Bearer "+controlToken)
+	status, _ := controlGet(t, s.url+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusNotFound, status, "the API listener has no control route")
 	require.Equal(t, exitOK, s.shutdown())
 	assert.Equal(t, s.url+"\n", s.stdout.String(), "no control URL")
@@ -78,19 +78,19 @@ func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {
 	require.Regexp(t, `^http://127\.0\.0\.1:\d+$`, ctl)
 	require.NotEqual(t, s.url, ctl)
 
-	status, body := get(t, ctl+"/counters", "Bearer "+controlToken)
+	status, body := controlGet(t, ctl+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusOK, status, body)
 	assert.JSONEq(t, `{"requests":0,"active_sessions":0,"connections":0,"users":1,"faults":0}`, body,
 		"control requests are not the API's traffic")
-	status, body = get(t, ctl+"/counters", "Token token="+token)
+	status, body = controlGet(t, ctl+"/counters", "Token token="+token)
 	assert.Equal(t, http.StatusUnauthorized, status)
 	assert.Contains(t, body, "this is the API token")
-	status, _ = get(t, s.url+"/counters", "Bearer "+controlToken)
+	status, _ = controlGet(t, s.url+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusNotFound, status, "the API listener never serves the control API")
 
 	resp := call(t, http.MethodPost, s.url+"/api/sessions", token, loginBody(email, password))
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
-	status, body = get(t, ctl+"/requests", "Bearer "+controlToken)
+	status, body = controlGet(t, ctl+"/requests", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, `"sent_api_token":true`, "the command records requests when the control API is on")
 
@@ -108,7 +108,7 @@ func TestRun_GeneratesAndPrintsAControlTokenWhenNoneGiven(t *testing.T) {
 	m := regexp.MustCompile(`control token: (\S+) \(generated`).FindStringSubmatch(s.stderr.String())
 	require.NotNil(t, m, s.stderr.String())
 	assert.NotEqual(t, token, m[1])
-	status, _ := get(t, ctl+"/counters", "Bearer "+m[1])
+	status, _ := controlGet(t, ctl+"/counters", "Bearer "+m[1])
 	assert.Equal(t, http.StatusOK, status)
 }
 

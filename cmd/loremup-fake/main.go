@@ -24,10 +24,37 @@
 //	-prefix PATH           serve under a path prefix: /tenant serves /tenant/api/sessions
 //	-max-body-bytes N      request body cap (default 65536)
 //	-quiet                 no request log
+//	-cookie-rotation       every answer of /api/me sets a new session cookie value
+//	                       and the old one stops working (a client must keep the latest)
+//	-session-lifetime D    how long a session lives after its login (default 24h)
+//	-max-sessions N        most live sessions (default 100000); at the bound a new
+//	                       login ends the oldest session
+//	-record                keep a bounded copy of each request received (default off,
+//	                       on with -control; requests are always counted)
+//	-read-timeout D        longest time to read one request, body included (default 30s)
+//	-idle-timeout D        how long an idle keep-alive connection stays open (default 2m)
 //	-control               serve the control API on a second listener (see below)
 //	-control-addr HOST:PORT  its address (default 127.0.0.1:0, a free loopback port)
 //	-control-token TOKEN   its token, sent as "Authorization: Bearer TOKEN"
 //	                       (default: random, printed on stderr); not the API token
+//
+// Request heads (request line and headers) are limited to 64 KiB; a larger
+// one is answered 431.
+//
+// # Acting as the user
+//
+// Besides the Sessions API the fake serves one endpoint of "the app", so
+// that a test can check its cookie handling:
+//
+//	GET {prefix}/api/me
+//
+// With the session cookie of a live session it answers 200 with
+// Content-Type application/json; charset=utf-8 and {"email": "<user>"}
+// (the e-mail lower-cased). Without one (no cookie, logged out, expired,
+// or a value replaced under -cookie-rotation) it answers 401 with a
+// JSON:API error document whose code is "unauthenticated", as a Rails
+// app's before_action would. It needs no API token: it is called as the
+// user, with the cookie alone.
 //
 // # The control API
 //

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -9,119 +8,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
-
-const (
-	token    = "tok_4f8a9c2e7b"
-	email    = "ada@example.com"
-	password = "s3cret-Pa55word"
-)
-
-// output is a concurrency-safe writer that hands over its first line.
-type output struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	first chan string
-}
-
-func newOutput() *output { return &output{first: make(chan string, 1)} }
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	hadLine := bytes.IndexByte(o.buf.Bytes(), '\n') >= 0
-	o.buf.Write(p)
-	if i := bytes.IndexByte(o.buf.Bytes(), '\n'); !hadLine && i >= 0 {
-		o.first <- string(o.buf.Bytes()[:i])
-	}
-	return len(p), nil
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
-
-// firstLine waits for the first line written to o.
-func firstLine(t *testing.T, o *output, done chan int) string {
-	t.Helper()
-	select {
-	case line := <-o.first:
-		return line
-	case code := <-done:
-		done <- code // for whoever waits for the exit code
-		t.Fatalf("run returned %d before printing its URL", code)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no URL printed")
-	}
-	return ""
-}
-
-// started is a run in progress.
-type started struct {
-	url            string
-	stdout, stderr *output
-	cancel         context.CancelFunc
-	done           chan int
-	once           sync.Once
-	code           int
-}
-
-// shutdown cancels the run's context, as a signal would, and returns its
-// exit code.
-func (s *started) shutdown() int {
-	s.once.Do(func() {
-		s.cancel()
-		s.code = <-s.done
-	})
-	return s.code
-}
-
-// start runs the command in-process until the test ends (or stop).
-func start(t *testing.T, args ...string) *started {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &started{stdout: newOutput(), stderr: newOutput(), cancel: cancel, done: make(chan int, 1)}
-	go func() { s.done <- run(ctx, args, s.stdout, s.stderr) }()
-	t.Cleanup(func() { s.shutdown() })
-	s.url = firstLine(t, s.stdout, s.done)
-	return s
-}
-
-// call sends one request with the API's headers and returns the answer.
-func call(t *testing.T, method, url, tok, body string, cookies ...*http.Cookie) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Token token="+tok)
-	req.Header.Set("Accept", "application/vnd.api+json, application/json")
-	req.Header.Set("Content-Type", "application/json")
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	return resp
-}
-
-func loginBody(email, password string) string {
-	return `{"form_name":"reference_rest_api_create_sessions","form":{"email":"` + email + `","password":"` + password + `"}}`
-}
 
 func TestRun_ServesUntilCanceledAndLogsWithoutSecrets(t *testing.T) {
 	s := start(t, "-addr", "127.0.0.1:0", "-token", token, "-user", email+":"+password)
@@ -212,6 +103,9 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 		{"bad body cap", []string{"-max-body-bytes", "lots"}, "invalid value"},
 		{"empty form name", []string{"-create-form", ""}, "must not be empty"},
 		{"bad prefix", []string{"-prefix", "/a?b"}, "path prefix"},
+		{"zero session lifetime", []string{"-session-lifetime", "0s"}, "-session-lifetime and -max-sessions must be positive"},
+		{"negative max sessions", []string{"-max-sessions", "-1"}, "-session-lifetime and -max-sessions must be positive"},
+		{"zero read timeout", []string{"-read-timeout", "0s"}, "-read-timeout and -idle-timeout must be positive"},
 		{"missing users file", []string{"-users", "/does/not/exist.json"}, "-users:"},
 		{"users file not an array", []string{"-users", badJSON}, "want a JSON array"},
 		{"users file entry without email", []string{"-users", noEmail}, "entry 0 has no email"},
@@ -237,6 +131,10 @@ func TestRun_HelpPrintsUsageAndExitsZero(t *testing.T) {
 	assert.Empty(t, stdout.String())
 	assert.Contains(t, stderr.String(), "usage: loremup-fake")
 	assert.Contains(t, stderr.String(), "-user EMAIL:PASSWORD")
+	assert.Contains(t, stderr.String(), "GET {prefix}/api/me")
+	for _, flag := range []string{"-cookie-rotation", "-session-lifetime", "-max-sessions", "-record", "-read-timeout", "-idle-timeout"} {
+		assert.Contains(t, stderr.String(), flag)
+	}
 }
 
 func TestRun_BusyPortExitsOneWithAMessage(t *testing.T) {
