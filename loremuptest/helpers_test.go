@@ -33,7 +33,7 @@ const (
 	createForm   = "reference_rest_api_create_sessions"
 	deleteForm   = "reference_rest_api_delete_sessions"
 	sessionsPath = "/api/sessions"
-	jsonAPI      = "application/vnd.api+json"
+	jsonAPI      = "application/vnd.api+json; charset=utf-8"
 )
 
 var (
@@ -206,6 +206,17 @@ func requireErrorDoc(t testing.TB, resp *http.Response, body []byte, status int)
 		assert.NotEmpty(t, e.Detail)
 	}
 	return doc.Errors
+}
+
+// requireTokenRefusal checks that an answer is Rails' refusal of the API
+// token, byte for byte: 401, a Token challenge, a plain-text body.
+func requireTokenRefusal(t testing.TB, resp *http.Response, body []byte) {
+	t.Helper()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s", body)
+	assert.Equal(t, `Token realm="Application"`, resp.Header.Get("WWW-Authenticate"))
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "HTTP Token: Access denied.\n", string(body))
+	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
 }
 
 // logRecorder is a slog.Handler that hands each record's message and
