@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 func TestNew_RefusesConfigThatCanNeverWork(t *testing.T) {
@@ -42,7 +44,7 @@ func TestFaultQueue_QueuedFaultsComeFirstThenEveryKth(t *testing.T) {
 
 	var got []int
 	for range 9 {
-		f, ok := h.faults.next()
+		f, ok := h.faults.next(http.MethodPost)
 		if !ok {
 			f.Status = 0
 		}
@@ -53,7 +55,7 @@ func TestFaultQueue_QueuedFaultsComeFirstThenEveryKth(t *testing.T) {
 	assert.Equal(t, []int{429, 429, 502, 0, 0, 503, 0, 0, 503}, got)
 
 	h.ClearFaults()
-	_, ok := h.faults.next()
+	_, ok := h.faults.next(http.MethodPost)
 	assert.False(t, ok)
 }
 
@@ -107,6 +109,8 @@ func TestServeHTTP_LogsNoSecrets(t *testing.T) {
 	login := httptest.NewRequest(http.MethodPost, "/api/sessions", strings.NewReader(
 		`{"form_name":"reference_rest_api_create_sessions","form":{"email":"ada@example.com","password":"hunter2-password"}}`))
 	login.Header.Set("Authorization", "Token token=s3cr3t-token")
+	login.Header.Set("Accept", wire.Accept)
+	login.Header.Set("Content-Type", wire.MediaTypeJSON)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, login)
 	require.Equal(t, http.StatusCreated, rec.Code)
@@ -114,6 +118,8 @@ func TestServeHTTP_LogsNoSecrets(t *testing.T) {
 
 	logout := httptest.NewRequest(http.MethodDelete, "/api/sessions", strings.NewReader(`{"form_name":"reference_rest_api_delete_sessions"}`))
 	logout.Header.Set("Authorization", "Token token=s3cr3t-token")
+	logout.Header.Set("Accept", wire.Accept)
+	logout.Header.Set("Content-Type", wire.MediaTypeJSON)
 	logout.AddCookie(&http.Cookie{Name: CookieName, Value: cookie})
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, logout)
