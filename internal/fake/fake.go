@@ -1,10 +1,11 @@
 // Package fake is the LoremUp Sessions API fake server: the http.Handler
 // and its state, shared by package loremuptest and the loremup-fake
 // command. It speaks the Sessions API (POST and DELETE
-// {prefix}/api/sessions) with the real server's order of checks, answers
-// every error with a JSON:API error document, and never answers 5xx on its
-// own. Endpoints mounted with Handle stand in for the rest of the app,
-// behind its session check.
+// {prefix}/api/sessions) as a Rails app serving it does, with the rules of
+// package wire, in the API's order of checks; it answers every error with
+// a JSON:API error document (the token refusal excepted, which is Rails'
+// plain-text answer), and never answers 5xx on its own. Endpoints mounted
+// with Handle stand in for the rest of the app, behind its session check.
 //
 // It also records what it receives (bounded) and injects faults on
 // demand, so that tests can drive a client through retries and broken
@@ -20,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -94,8 +96,9 @@ type Handler struct {
 	logger      *slog.Logger
 	rotate      bool
 
-	usersMu sync.RWMutex
-	users   map[string]string // lower-cased e-mail -> password
+	usersMu    sync.RWMutex
+	users      map[string]string // lower-cased e-mail -> password
+	startUsers []User            // Config.Users, for Reset
 
 	sessions *sessionStore
 	app      *http.ServeMux // endpoints mounted with Handle
@@ -140,6 +143,7 @@ func New(cfg Config) (*Handler, error) {
 		logger:      cfg.Logger,
 		rotate:      cfg.RotateCookies,
 		users:       make(map[string]string, len(cfg.Users)),
+		startUsers:  slices.Clone(cfg.Users),
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
@@ -233,7 +237,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.record.add(r, e.body)
 	defer h.logRequest(e, start)
 
-	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
+	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
 	}
 	// Like a Rails router, a method with no route is "no such endpoint"
