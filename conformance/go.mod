@@ -6,6 +6,7 @@ replace github.com/loremup/loremup-go => ../
 
 require (
 	github.com/getkin/kin-openapi v0.135.0
+	github.com/jarcoal/httpmock v1.4.2
 	github.com/loremup/loremup-go v0.0.0-00010101000000-000000000000
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0

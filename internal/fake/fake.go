@@ -24,13 +24,12 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// CookieName is the name of the session cookie the fake sets on login, in
-// the style of a Rails app's "_<app>_session".
-const CookieName = "_loremup_session"
+// CookieName is the name of the session cookie the fake sets on login.
+const CookieName = wire.CookieName
 
 // DefaultMaxBodyBytes caps how much of a request body is read when
 // Config.MaxBodyBytes is zero.
-const DefaultMaxBodyBytes = 64 << 10
+const DefaultMaxBodyBytes = wire.DefaultMaxRequestBytes
 
 // requestIDHeader is the header every answer carries (Rails' name).
 const requestIDHeader = wire.RequestIDHeader
@@ -233,6 +232,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
 		return
 	}
+	// Like a Rails router, a method with no route is "no such endpoint"
+	// (404), not 405.
 	switch {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
@@ -241,16 +242,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodDelete:
 		h.delete(e)
 	default:
-		w.Header().Set("Allow", "POST, DELETE")
-		h.fail(e, http.StatusMethodNotAllowed, "method_not_allowed", "the Sessions API answers POST (log in) and DELETE (log out)", nil)
+		h.fail(e, http.StatusNotFound, "not_found",
+			"no such endpoint; the Sessions API is POST (log in) and DELETE (log out) "+h.path, nil)
 	}
 }
 
 // fail answers status with a one-object JSON:API error document.
 func (h *Handler) fail(e *exchange, status int, code, detail string, src *wire.ErrorSource) {
-	doc := wire.NewError(status, code, http.StatusText(status), detail, "")
-	doc.Errors[0].Source = src
-	h.writeJSON(e, status, doc)
+	h.writeJSON(e, status, wire.NewError(status, code, http.StatusText(status), detail, src))
 }
 
 // writeJSON answers status with v as an application/vnd.api+json body.
@@ -259,7 +258,7 @@ func (h *Handler) writeJSON(e *exchange, status int, v any) {
 	if err != nil { // only our own wire types get here; keep the promise of a JSON body anyway
 		body = []byte(`{}`)
 	}
-	h.writeRaw(e, status, wire.MediaTypeJSONAPI, body)
+	h.writeRaw(e, status, wire.ContentTypeJSONAPI, body)
 }
 
 func (h *Handler) writeRaw(e *exchange, status int, contentType string, body []byte) {
