@@ -1,11 +1,14 @@
 // Package fake is the LoremUp Sessions API fake server: the http.Handler
 // and its state, shared by package loremuptest and the loremup-fake
-// command. It speaks section 1 of the contract (POST and DELETE
-// {prefix}/api/sessions), in the contract's order of checks, answers every
-// error with a JSON:API error document, and never answers 5xx on its own.
+// command. It speaks the Sessions API (POST and DELETE
+// {prefix}/api/sessions) with the real server's order of checks, answers
+// every error with a JSON:API error document, and never answers 5xx on its
+// own. Endpoints mounted with Handle stand in for the rest of the app,
+// behind its session check.
 //
-// It also records what it receives and injects faults on demand, so that
-// tests can drive a client through retries and broken answers.
+// It also records what it receives (bounded) and injects faults on
+// demand, so that tests can drive a client through retries and broken
+// answers.
 package fake
 
 import (
@@ -48,7 +51,7 @@ type Config struct {
 	// Users are the accounts that can log in; more can be added later.
 	Users []User
 	// CreateFormNames and DeleteFormNames are the form_name values
-	// accepted by POST and DELETE; nil or empty means the seed's
+	// accepted by POST and DELETE; nil or empty means the reference forms
 	// wire.DefaultCreateFormName and wire.DefaultDeleteFormName.
 	CreateFormNames, DeleteFormNames []string
 	// MaxBodyBytes caps how much of a request body is read; a longer body
@@ -220,7 +223,8 @@ type exchange struct {
 
 // ServeHTTP answers one request. The steps: give it a request id, read
 // its body through the size cap and record it, apply an injected fault if
-// one is due, then route it and run the contract's order of checks.
+// one is due, then route it: the Sessions API's order of checks, or an
+// endpoint mounted with Handle behind the session check.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
