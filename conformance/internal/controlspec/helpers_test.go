@@ -16,7 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/loremup/loremup-go/internal/control"
-	"github.com/loremup/loremup-go/internal/controlspec"
+	"github.com/loremup/loremup-go/conformance/internal/controlspec"
 	"github.com/loremup/loremup-go/internal/fake"
 	"github.com/loremup/loremup-go/internal/secrettest"
 )
