@@ -314,7 +314,7 @@ func TestRetry_PerAttemptTimeoutBoundsASlowBody(t *testing.T) {
 		case <-release:
 		}
 	})
-	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Timeout: 400 * time.Millisecond}))
 
 	_, err := c.Sessions.Create(context.Background(), createParams())
 
