@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -37,11 +36,13 @@ type Client struct {
 
 	rc        *retryablehttp.Client
 	transport http.RoundTripper
-	// latest is the Session of the latest login, what Delete with a nil
-	// Session ends; userJar, when the caller's http.Client had a Jar, gets
-	// every login's cookies too, and then it is what Delete ends.
-	// (A pointer, so that a Client value stays copyable for printing.)
-	latest           *atomic.Pointer[Session]
+	// origin is where the Client's Sessions belong.
+	origin origin
+	// live counts the Client's live logins, for Delete with a nil Session;
+	// userJar, when the caller's http.Client had a Jar, gets every login's
+	// cookies too. (A pointer, so that a Client value stays copyable for
+	// printing.)
+	live             *liveSet
 	userJar          http.CookieJar
 	logger           *slog.Logger
 	maxRetries       int
@@ -84,7 +85,8 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		maxRetries:       cfg.maxRetries,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newTokenBucket(cfg.budget),
-		latest:           new(atomic.Pointer[Session]),
+		origin:           originOf(u),
+		live:             new(liveSet),
 	}
 	su := *u
 	su.Path += wire.SessionsPath
@@ -213,8 +215,8 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	req.Header["Accept"] = c.accept
 	req.Header["Content-Type"] = c.contentType
 	req.Header["User-Agent"] = c.userAgent
-	for _, ck := range cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value, Quoted: ck.Quoted})
+	if len(cookies) > 0 {
+		req.Header["Cookie"] = []string{cookieHeader(cookies)}
 	}
 
 	start := time.Now()

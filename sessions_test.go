@@ -216,17 +216,33 @@ func TestDelete_SendsExactlyThatSessionsCookies(t *testing.T) {
 	assert.Equal(t, []string{"_app_session=sess-alice@example.com", "_app_session=sess-bob@example.com"}, *logouts)
 }
 
-func TestDelete_NilSessionUsesTheClientsLatestLogin(t *testing.T) {
+func TestDelete_NilSessionEndsTheClientsOneLiveLogin(t *testing.T) {
 	c, mt := mockClient(t)
 	logouts := cookieEcho(mt)
-	login(t, c, "alice@example.com")
-	login(t, c, "bob@example.com")
+	alice := login(t, c, "alice@example.com")
 
 	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
-	// The jar's session ended, so a second logout has no cookie to send.
+	assert.True(t, alice.Ended(), "the one live login was ended")
+	// No live login is left: a logout without a session cookie.
 	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
 
-	assert.Equal(t, []string{"_app_session=sess-bob@example.com", ""}, *logouts)
+	assert.Equal(t, []string{"_app_session=sess-alice@example.com", ""}, *logouts)
+}
+
+func TestDelete_NilSessionIsRefusedWhenAmbiguous(t *testing.T) {
+	c, mt := mockClient(t)
+	logouts := cookieEcho(mt)
+	alice := login(t, c, "alice@example.com")
+	bob := login(t, c, "bob@example.com")
+
+	err := c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm})
+
+	var ve *loremup.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Session", ve.Field)
+	assert.Empty(t, *logouts, "nothing may be sent")
+	assert.False(t, alice.Ended())
+	assert.False(t, bob.Ended(), "whoever logged in last is not logged out")
 }
 
 func TestDelete_ExplicitSessionLeavesTheJarsOtherSession(t *testing.T) {
@@ -267,14 +283,15 @@ func TestSession_RoundTripsThroughJSON(t *testing.T) {
 	sess, err := c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
 
-	data, err := json.Marshal(sess)
+	data, err := sess.Export()
 	require.NoError(t, err)
 	var restored loremup.Session
 	require.NoError(t, json.Unmarshal(data, &restored))
 
 	assert.Equal(t, sess.Cookies(), restored.Cookies())
 	assert.JSONEq(t, `{"a":1}`, string(restored.Body()))
-	assert.Contains(t, string(data), "abc", "explicit JSON encoding keeps the values")
+	assert.Equal(t, baseURL, restored.BaseURL())
+	assert.Contains(t, string(data), "abc", "Export keeps the values")
 
 	// A restored session logs out like the original.
 	var sent string
