@@ -1,10 +1,14 @@
 package loremup
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // Sentinel errors, matched with errors.Is against any error a call returns.
@@ -194,4 +198,68 @@ func stripQuery(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// secrets lists what must not reach an error: the token, the password (if
+// any) and the values of the cookies sent. Built only for errors.
+func (c *Client) secrets(password string, cookies []*http.Cookie) []string {
+	out := make([]string, 0, 2+len(cookies))
+	out = append(out, c.token, password)
+	for _, ck := range cookies {
+		out = append(out, ck.Value)
+	}
+	return out
+}
+
+// apiError describes an answer that is not the call's success: any
+// non-2xx, or a 2xx the call cannot use (see Create).
+func (c *Client) apiError(method string, r *response, secrets []string) *APIError {
+	body := redactBytes(r.body, secrets)
+	e := &APIError{
+		StatusCode:           r.status,
+		Method:               method,
+		Path:                 c.path,
+		RequestID:            requestID(r.header),
+		Attempts:             max(r.attempts, 1),
+		Body:                 body,
+		BodyTruncated:        r.truncated,
+		RetryBudgetExhausted: r.denied,
+		ContentType:          r.header.Get("Content-Type"),
+	}
+	if r.status >= 300 && r.status < 400 {
+		e.Location = r.header.Get("Location")
+	}
+	if !r.truncated {
+		e.Errors = parseErrorBody(body)
+	}
+	for i := range e.Errors {
+		redactObject(&e.Errors[i], secrets)
+	}
+	return e
+}
+
+// transportError wraps an error that came without an answer. The caller's
+// context error stays matchable with errors.Is.
+func (c *Client) transportError(ctx context.Context, method string, st *callState, err error) error {
+	if c.logger != nil {
+		c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
+			slog.Int("attempts", st.attempts), slog.String("error", err.Error()))
+	}
+	attempts := ""
+	if st.attempts > 1 {
+		attempts = fmt.Sprintf(" after %d attempts", st.attempts)
+	}
+	if st.denied {
+		return fmt.Errorf("loremup: %s %s%s: %w (%w)", method, c.path, attempts, err, ErrRetryBudgetExhausted)
+	}
+	return fmt.Errorf("loremup: %s %s%s: %w", method, c.path, attempts, err)
+}
+
+func requestID(h http.Header) string {
+	for _, name := range [...]string{wire.RequestIDHeader, "X-Correlation-Id", "Request-Id"} {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	return ""
 }

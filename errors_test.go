@@ -199,6 +199,21 @@ func TestErrors_HugeBodyIsCut(t *testing.T) {
 	assert.Empty(t, apiErr.Errors)
 }
 
+func TestErrors_CutHTMLSuccessPageReportsTruncation(t *testing.T) {
+	c, mt := mockClient(t, loremup.WithMaxResponseBytes(64))
+	mt.RegisterResponder(http.MethodPost, sessionsURL,
+		httpmock.NewStringResponder(http.StatusOK, "<html>"+strings.Repeat("x", 500)+"</html>").
+			HeaderSet(http.Header{"Content-Type": {"text/html"}}))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, loremup.ErrUnexpectedResponse)
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.BodyTruncated)
+	assert.Len(t, apiErr.Body, 64)
+}
+
 func TestErrors_ServerEchoOfCookieOnLogoutIsRedacted(t *testing.T) {
 	c, mt := mockClient(t)
 	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("cookie-secret-value"))

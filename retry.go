@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -277,4 +278,15 @@ func (b *tokenBucket) level() int {
 		return -1
 	}
 	return int(b.tokens.Load())
+}
+
+func attemptAttrs(st *callState, resp *http.Response, err error) []slog.Attr {
+	attrs := []slog.Attr{slog.Int("attempt", st.attempts)}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	return attrs
 }

@@ -92,7 +92,7 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 		// Only 201 is documented. Another 2xx counts when it is JSON (a
 		// lenient server); a 200 HTML page is a proxy or login page, and
 		// taking it for a login would hide the failure.
-		return nil, s.c.apiError(http.MethodPost, resp, false, false, s.c.secrets(p.Form.Password, nil))
+		return nil, s.c.apiError(http.MethodPost, resp, s.c.secrets(p.Form.Password, nil))
 	}
 	sess := newSession(s.c.origin, resp.cookies, resp.body)
 	s.c.live.add(sess.st)

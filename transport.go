@@ -112,3 +112,42 @@ func defaultTransport() http.RoundTripper {
 	t.IdleConnTimeout = 90 * time.Second
 	return t
 }
+
+// readBody reads at most limit bytes and closes the body. A longer body is
+// cut (truncated true) and its connection is dropped rather than drained,
+// so a hostile server cannot make the client read without end. A known
+// Content-Length sizes the buffer exactly; otherwise it grows fourfold at a
+// time, so reading up to the cap allocates well under twice the cap.
+func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
+	defer resp.Body.Close()
+	size := int64(512)
+	if n := resp.ContentLength; n >= 0 {
+		size = min(n, limit) + 1 // +1 sees EOF, or a body longer than promised
+	}
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(int64(cap(buf))*4, limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], true, nil
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// drainAndClose reads what is left of a body, up to limit, so its
+// connection can be reused, then closes it.
+func drainAndClose(body io.ReadCloser, limit int64) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, limit))
+	_ = body.Close()
+}

@@ -1,0 +1,60 @@
+package loremup
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, invalid("baseURL", "base URL must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, invalid("baseURL", "base URL does not parse")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, invalid("baseURL", "base URL must start with https:// or http://")
+	case u.Host == "" || u.Hostname() == "":
+		return nil, invalid("baseURL", "base URL has no host")
+	case u.User != nil:
+		return nil, invalid("baseURL", "base URL must not hold credentials; the API token is passed separately")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, invalid("baseURL", "base URL must not have a query or fragment")
+	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
+		return nil, invalid("baseURL", "plain http:// to a non-loopback host would send the API token in clear text; use https:// or WithInsecureHTTP()")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validateToken applies the one token rule (see wire.CheckToken). The
+// token itself is never part of the error.
+func validateToken(tok string) error {
+	if err := wire.CheckToken(tok); err != nil {
+		return invalid("apiToken", err.Error())
+	}
+	return nil
+}
+
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < ' ' || b >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
