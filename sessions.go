@@ -224,3 +224,24 @@ func (s SessionsService) Format(f fmt.State, verb rune) {
 	}
 	fmt.Fprintf(f, "loremup.SessionsService{Client: %v}", *s.c)
 }
+
+// Format prints the parameters with the Session's cookie values hidden,
+// for every verb.
+func (p DeleteSessionParams) Format(s fmt.State, _ rune) {
+	if p.Session == nil {
+		fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: nil}", p.FormName)
+		return
+	}
+	fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: %v}", p.FormName, *p.Session)
+}
+
+// LogValue keeps the Session's cookie values out of structured logs.
+// (Through encoding/json, as slog's JSONHandler writes nested values, a
+// Session is redacted by its MarshalJSON.)
+func (p DeleteSessionParams) LogValue() slog.Value {
+	session := slog.Value(slog.StringValue("nil"))
+	if p.Session != nil {
+		session = p.Session.LogValue()
+	}
+	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Attr{Key: "session", Value: session})
+}
