@@ -32,9 +32,10 @@ const shutdownGrace = 5 * time.Second
 
 // options are the parsed command line.
 type options struct {
-	addr  string
-	quiet bool
-	cfg   fake.Config
+	addr    string
+	quiet   bool
+	version bool
+	cfg     fake.Config
 }
 
 // run is the whole command: it serves until ctx ends and returns the exit
@@ -47,6 +48,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "loremup-fake: %v (see loremup-fake -h)\n", err)
 		return exitUsage
+	}
+	if opts.version {
+		writeVersion(stdout)
+		return exitOK
 	}
 	generated := opts.cfg.Token == ""
 	if generated {
@@ -146,6 +151,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under a `path` prefix: /tenant serves /tenant/api/sessions")
 	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
