@@ -2,6 +2,7 @@ package loremup
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -25,10 +26,8 @@ type Client struct {
 	sessionsURL *url.URL
 	path        string // sessionsURL's path, for errors and logs
 	token       string // only to redact it from what the server echoes
-	auth        []string
-	accept      []string
-	contentType []string
-	userAgent   []string
+	auth        string // the Authorization header value
+	userAgent   string
 
 	urlString string // sessionsURL, formatted once
 
@@ -73,10 +72,8 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:          u.String(),
 		token:            apiToken,
-		auth:             []string{wire.AuthorizationValue(apiToken)},
-		accept:           []string{wire.Accept},
-		contentType:      []string{wire.MediaTypeJSON},
-		userAgent:        []string{cfg.userAgent},
+		auth:             wire.AuthorizationValue(apiToken),
+		userAgent:        cfg.userAgent,
 		logger:           cfg.logger,
 		maxRetries:       cfg.maxRetries,
 		maxResponseBytes: cfg.maxResponseBytes,
@@ -92,7 +89,7 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	c.urlString = su.String()
 	c.path = c.sessionsURL.EscapedPath()
 
-	hc, jar := httpClientFor(cfg.httpClient)
+	hc, jar := httpClientFor(cfg.httpClient, isLoopback(u.Hostname()))
 	c.transport = hc.Transport
 	c.userJar = jar
 	c.rc = &retryablehttp.Client{
@@ -132,36 +129,36 @@ func (c *Client) BaseURL() string { return c.baseURL }
 
 // response is a finished answer: status, headers and the bounded body.
 type response struct {
-	status   int
-	header   http.Header
-	body     []byte
-	cookies  []*http.Cookie
-	attempts int
+	status  int
+	header  http.Header
+	body    []byte
+	cookies []*http.Cookie
 	// truncated reports that body was cut at the size cap.
 	truncated bool
-	// denied reports that the retry budget refused a retry of this answer.
-	denied bool
+	// call is the call's state: attempts, budget, secrets to redact.
+	call *callState
 }
 
 // do sends one call (with its retries) and reads the answer. Every
 // non-2xx answer becomes an *APIError, with the token, password and the
 // values of the cookies sent redacted from anything the server says back.
+// When a 2xx answer's body cannot be read to the end, do returns its head
+// (status, headers, cookies) together with the error.
 func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*http.Cookie, password string) (*response, error) {
 	if ctx == nil {
 		return nil, invalid("ctx", "context must not be nil")
 	}
-	st := &callState{}
+	st := &callState{password: password, cookies: cookies}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.urlString, body)
 	if err != nil {
 		return nil, fmt.Errorf("loremup: %s %s: %w", method, c.path, err)
 	}
-	// The slices are shared by every request and only read by net/http.
-	req.Header["Authorization"] = c.auth
-	req.Header["Accept"] = c.accept
-	req.Header["Content-Type"] = c.contentType
-	req.Header["User-Agent"] = c.userAgent
+	req.Header.Set("Authorization", c.auth)
+	req.Header.Set("Accept", wire.Accept)
+	req.Header.Set("Content-Type", wire.MediaTypeJSON)
+	req.Header.Set("User-Agent", c.userAgent)
 	for _, ck := range cookies {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value, Quoted: ck.Quoted})
 	}
@@ -176,7 +173,14 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	}
 	data, truncated, readErr := readBody(resp, c.maxResponseBytes)
 	if readErr != nil {
-		return nil, c.transportError(ctx, method, st, readErr)
+		err := c.transportError(ctx, method, st, readErr)
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			// The server acted on the request (a login happened); its
+			// head is handed back with the error so that Create can
+			// return the Session it made.
+			return &response{status: resp.StatusCode, header: resp.Header, cookies: resp.Cookies(), call: st}, err
+		}
+		return nil, err
 	}
 	if c.logger != nil {
 		c.log(ctx, "loremup: response", slog.String("method", method), slog.String("path", c.path),
@@ -184,10 +188,9 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 			slog.Duration("elapsed", time.Since(start)))
 	}
 
-	r := &response{status: resp.StatusCode, header: resp.Header, body: data, attempts: st.attempts,
-		truncated: truncated, denied: st.denied}
+	r := &response{status: resp.StatusCode, header: resp.Header, body: data, truncated: truncated, call: st}
 	if r.status < 200 || r.status > 299 {
-		return nil, c.apiError(method, r, c.secrets(password, cookies))
+		return nil, c.apiError(method, r)
 	}
 	r.cookies = resp.Cookies()
 	return r, nil
@@ -209,4 +212,13 @@ func (c Client) Format(f fmt.State, verb rune) {
 // LogValue keeps the API token out of structured logs.
 func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redacted))
+}
+
+// MarshalJSON encodes the Client as LogValue shows it, without its API
+// token, for JSON log handlers that print nested values.
+func (c Client) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		BaseURL  string `json:"base_url"`
+		APIToken string `json:"api_token"`
+	}{c.baseURL, redacted})
 }

@@ -3,53 +3,140 @@ package loremup
 import (
 	"bytes"
 	"encoding/json"
+	"mime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// parseErrorBody normalises the error bodies a LoremUp server (or a proxy
-// in front of it) may send into JSON:API error objects. The real server's
-// error body is undocumented, so besides JSON:API it reads:
+// maxTextDetail bounds the Detail taken from a plain-text error body.
+const maxTextDetail = 200
+
+// parseErrorBody normalises the error bodies a LoremUp server (a Rails
+// app), or a proxy in front of it, may send into JSON:API error objects.
+// Besides the JSON:API document it reads:
 //
-//   - Rails style {"errors": {"email": ["is invalid"]}}: one object per
-//     message, Source.Pointer "/form/<field>", Detail the message;
-//   - {"errors": ["message", ...]}: one object per message;
-//   - {"error": "message"} or {"message": "message"}: one object.
+//   - {"errors": {"email": ["is invalid"]}}: one object per message,
+//     Source.Pointer "/form/<field>", Detail the message;
+//   - {"email": ["is invalid"]} (a model's errors rendered as they are: an
+//     object whose values are all arrays of strings), the same way;
+//   - {"errors": ["Email is invalid", ...]}: one object per message;
+//   - {"error": "message"} or {"message": "message"}: one object, with
+//     Status taken from a "status" member (Rails' exception answer
+//     {"status": 400, "error": "Bad Request"});
+//   - a text/plain body (Rails' "HTTP Token: Access denied."): one object
+//     whose Detail is the first line, cut at maxTextDetail bytes.
 //
-// Anything else (HTML, text, empty, other JSON) gives no objects.
-func parseErrorBody(body []byte) []ErrorObject {
+// A JSON:API pointer is kept exactly as the server sent it. Anything else
+// (HTML, empty, other JSON) gives no objects.
+func parseErrorBody(contentType string, body []byte) []ErrorObject {
 	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
+	if len(body) == 0 {
 		return nil
 	}
-	// The JSON:API document is the documented shape: one decode.
-	var doc wire.ErrorDocument
-	if json.Unmarshal(body, &doc) == nil && len(doc.Errors) > 0 {
-		objs := make([]ErrorObject, len(doc.Errors))
-		for i, w := range doc.Errors {
-			objs[i] = fromWire(w)
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/plain" {
+		return parseTextError(body)
+	}
+	if body[0] != '{' {
+		return nil
+	}
+	members, ok := objectMembers(body)
+	if !ok {
+		return nil
+	}
+	var errs, errMsg, message, status json.RawMessage
+	for _, m := range members {
+		switch m.name {
+		case "errors":
+			errs = m.value
+		case "error":
+			errMsg = m.value
+		case "message":
+			message = m.value
+		case "status":
+			status = m.value
 		}
+	}
+	if objs := parseErrorsMember(errs); len(objs) > 0 {
 		return objs
 	}
-	var top struct {
-		Errors  json.RawMessage `json:"errors"`
-		Error   json.RawMessage `json:"error"`
-		Message json.RawMessage `json:"message"`
-	}
-	if json.Unmarshal(body, &top) != nil {
-		return nil
-	}
-	if objs := parseErrorsMember(top.Errors); len(objs) > 0 {
-		return objs
-	}
-	for _, raw := range []json.RawMessage{top.Error, top.Message} {
+	for _, raw := range []json.RawMessage{errMsg, message} {
 		var msg string
 		if json.Unmarshal(raw, &msg) == nil && msg != "" {
-			return []ErrorObject{{Detail: msg}}
+			o := ErrorObject{Detail: msg}
+			var st wire.LooseString
+			if json.Unmarshal(status, &st) == nil {
+				o.Status = string(st)
+			}
+			return []ErrorObject{o}
 		}
 	}
+	if errs == nil && errMsg == nil && message == nil {
+		return parseFieldErrors(members, false)
+	}
 	return nil
+}
+
+// parseTextError reads a plain-text answer: its first non-blank line,
+// bounded, with control characters dropped so it cannot break a log line
+// or a terminal.
+func parseTextError(body []byte) []ErrorObject {
+	s := strings.ToValidUTF8(string(body), "\uFFFD")
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, line)
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if len(line) > maxTextDetail {
+			cut := maxTextDetail
+			for cut > 0 && !utf8.RuneStart(line[cut]) {
+				cut--
+			}
+			line = line[:cut] + "…"
+		}
+		return []ErrorObject{{Detail: line}}
+	}
+	return nil
+}
+
+// member is one name/value pair of a JSON object, in document order.
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+// objectMembers splits a JSON object into its members in document order,
+// so the first error a person sees is the server's first.
+func objectMembers(raw []byte) ([]member, bool) {
+	if !json.Valid(raw) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out []member
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		name, _ := tok.(string)
+		var val json.RawMessage
+		if dec.Decode(&val) != nil {
+			return nil, false
+		}
+		out = append(out, member{name: name, value: val})
+	}
+	return out, true
 }
 
 func parseErrorsMember(raw json.RawMessage) []ErrorObject {
@@ -60,7 +147,11 @@ func parseErrorsMember(raw json.RawMessage) []ErrorObject {
 	case '[':
 		return parseErrorArray(raw)
 	case '{':
-		return parseRailsErrors(raw)
+		members, ok := objectMembers(raw)
+		if !ok {
+			return nil
+		}
+		return parseFieldErrors(members, true)
 	}
 	return nil
 }
@@ -90,35 +181,30 @@ func parseErrorArray(raw json.RawMessage) []ErrorObject {
 	return objs
 }
 
-// parseRailsErrors reads {"field": ["msg", ...] | "msg", ...} in document
-// order, so the first error a person sees is the server's first.
-func parseRailsErrors(raw json.RawMessage) []ErrorObject {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil { // the opening brace
+// parseFieldErrors reads {"field": ["msg", ...], ...}. Inside an "errors"
+// member a single string is accepted too ({"email": "is invalid"}); at the
+// top level every value must be an array of strings, so that an arbitrary
+// JSON answer ({"ok": false}) is not mistaken for field errors.
+func parseFieldErrors(members []member, lenient bool) []ErrorObject {
+	if len(members) == 0 {
 		return nil
 	}
 	var objs []ErrorObject
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return objs
-		}
-		field, _ := tok.(string)
-		var val json.RawMessage
-		if dec.Decode(&val) != nil {
-			return objs
-		}
+	for _, m := range members {
 		var msgs []string
-		if json.Unmarshal(val, &msgs) != nil {
+		if json.Unmarshal(m.value, &msgs) != nil || bytes.Equal(m.value, []byte("null")) {
 			var one string
-			if json.Unmarshal(val, &one) != nil {
-				continue
+			if !lenient || json.Unmarshal(m.value, &one) != nil {
+				if lenient {
+					continue
+				}
+				return nil
 			}
 			msgs = []string{one}
 		}
-		pointer := "/form/" + escapePointer(field)
-		for _, m := range msgs {
-			objs = append(objs, ErrorObject{Detail: m, Source: &ErrorSource{Pointer: pointer}})
+		pointer := "/form/" + escapePointer(m.name)
+		for _, msg := range msgs {
+			objs = append(objs, ErrorObject{Detail: msg, Source: &ErrorSource{Pointer: pointer}})
 		}
 	}
 	return objs

@@ -41,8 +41,11 @@ var (
 // It also describes a 2xx answer that is not a login (see
 // ErrUnexpectedResponse).
 //
-// Server-supplied text (Errors, Body) has the call's API token and
-// password replaced by "[REDACTED]" should the server echo them.
+// Server-supplied text (Errors, Body, Header and the fields taken from
+// it) has the call's API token, password and session cookie values
+// replaced by "[REDACTED]" should the server echo them, and the value of
+// every cookie the answer sets is hidden too. See the package
+// documentation for exactly what is and is not promised.
 type APIError struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
@@ -52,11 +55,15 @@ type APIError struct {
 	Errors []ErrorObject
 	// Method and Path name the request (Path has no query string).
 	Method, Path string
+	// Header is a copy of the answer's headers, redacted: read
+	// WWW-Authenticate, Retry-After or anything else from it.
+	Header http.Header
 	// RequestID is the answer's X-Request-Id (or similar) header, if any:
-	// quote it to the API's operators.
+	// quote it to the API's operators. Taken from Header.
 	RequestID string
 	// Location is the Location header of a redirect, which is never
 	// followed: a 3xx usually means a wrong base URL or a login page.
+	// Taken from Header.
 	Location string
 	// Attempts is how many requests were sent for this call (1 + retries).
 	Attempts int
@@ -68,7 +75,7 @@ type APIError struct {
 	// RetryBudgetExhausted reports that the answer was retryable but the
 	// client-wide retry budget denied the retry.
 	RetryBudgetExhausted bool
-	// ContentType is the answer's Content-Type header.
+	// ContentType is the answer's Content-Type header. Taken from Header.
 	ContentType string
 }
 
@@ -161,12 +168,6 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// Temporary reports whether the same call may succeed later: 429 and
-// 5xx answers, the ones a retry policy would consider.
-func (e *APIError) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
-}
-
 // ValidationError reports input that can never succeed, found before any
 // request is sent. It never holds the offending value when that is a
 // secret.
@@ -200,47 +201,56 @@ func stripQuery(s string) string {
 	return s
 }
 
-// secrets lists what must not reach an error: the token, the password (if
-// any) and the values of the cookies sent. Built only for errors.
-func (c *Client) secrets(password string, cookies []*http.Cookie) []string {
-	out := make([]string, 0, 2+len(cookies))
-	out = append(out, c.token, password)
-	for _, ck := range cookies {
+// secrets lists what must not reach an error or a log line: the token,
+// the password (if any) and the values of the cookies sent. Built only
+// for errors and logs of failures.
+func (c *Client) secrets(st *callState) *redactor {
+	out := make([]string, 0, 2+len(st.cookies))
+	out = append(out, c.token, st.password)
+	for _, ck := range st.cookies {
 		out = append(out, ck.Value)
 	}
-	return out
+	return newRedactor(out)
 }
 
 // apiError describes an answer that is not the call's success: any
-// non-2xx, or a 2xx the call cannot use (see Create).
-func (c *Client) apiError(method string, r *response, secrets []string) *APIError {
-	body := redactBytes(r.body, secrets)
+// non-2xx, or a 2xx the call cannot use (see Create). The body is parsed
+// as the server sent it, then the parsed strings and the kept body are
+// redacted each on their own, so a secret that happens to equal part of
+// the document's structure (a password "errors" or "form") neither hides
+// the error objects nor mangles their pointers.
+func (c *Client) apiError(method string, r *response) *APIError {
+	red := c.secrets(r.call)
+	h := red.Header(r.header)
 	e := &APIError{
 		StatusCode:           r.status,
 		Method:               method,
 		Path:                 c.path,
-		RequestID:            requestID(r.header),
-		Attempts:             max(r.attempts, 1),
-		Body:                 body,
+		Header:               h,
+		RequestID:            requestID(h),
+		Attempts:             max(r.call.attempts, 1),
+		Body:                 red.Bytes(r.body),
 		BodyTruncated:        r.truncated,
-		RetryBudgetExhausted: r.denied,
-		ContentType:          r.header.Get("Content-Type"),
+		RetryBudgetExhausted: r.call.denied,
+		ContentType:          h.Get("Content-Type"),
 	}
 	if r.status >= 300 && r.status < 400 {
-		e.Location = r.header.Get("Location")
+		e.Location = h.Get("Location")
 	}
 	if !r.truncated {
-		e.Errors = parseErrorBody(body)
+		e.Errors = parseErrorBody(r.header.Get("Content-Type"), r.body)
 	}
 	for i := range e.Errors {
-		redactObject(&e.Errors[i], secrets)
+		red.Object(&e.Errors[i])
 	}
 	return e
 }
 
-// transportError wraps an error that came without an answer. The caller's
-// context error stays matchable with errors.Is.
+// transportError wraps an error that came without an answer, its text
+// redacted (a transport error may quote a malformed header the server
+// sent). The caller's context error stays matchable with errors.Is.
 func (c *Client) transportError(ctx context.Context, method string, st *callState, err error) error {
+	err = c.secrets(st).Error(err)
 	if c.logger != nil {
 		c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
 			slog.Int("attempts", st.attempts), slog.String("error", err.Error()))

@@ -63,7 +63,6 @@ func TestErrors_RetryableStatusesGiveAPIErrorWhenRetriesRunOut(t *testing.T) {
 			assert.Equal(t, 3, apiErr.Attempts)
 			assert.Equal(t, "try later", apiErr.Errors[0].Detail)
 			assert.Equal(t, 3, mt.GetTotalCallCount())
-			assert.True(t, apiErr.Temporary())
 			assert.Contains(t, err.Error(), "after 3 attempts")
 		})
 	}

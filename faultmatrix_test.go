@@ -107,7 +107,7 @@ func TestFaultMatrix(t *testing.T) {
 			s.Inject(1, loremuptest.Fault{Status: 406, Body: `{"message":"unknown form"}`})
 		}, wantStatus: 406, wantIs: loremup.ErrNotAcceptable, wantRequests: 1, check: firstError("", "unknown form")},
 		{name: "garbage error body", faults: func(s *loremuptest.Server) {
-			s.Inject(1, loremuptest.Fault{Status: 422, Body: "\x00\xffnot json", Header: http.Header{"Content-Type": {"text/plain"}}})
+			s.Inject(1, loremuptest.Fault{Status: 422, Body: "\x00\xffnot json", Header: http.Header{"Content-Type": {"application/octet-stream"}}})
 		}, wantStatus: 422, wantIs: loremup.ErrUnprocessableEntity, wantRequests: 1,
 			check: func(t *testing.T, _ *loremup.Session, err error) {
 				var apiErr *loremup.APIError

@@ -2,6 +2,7 @@ package loremup
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 )
@@ -20,6 +21,11 @@ const (
 	// DefaultMaxResponseBytes caps how much of a response body is read.
 	DefaultMaxResponseBytes = 1 << 20
 )
+
+// maxResponseBytesCap is the largest cap WithMaxResponseBytes keeps: the
+// reader asks for one byte more than the cap to tell a long body from an
+// exact one, which must not overflow.
+const maxResponseBytesCap = math.MaxInt64 - 1
 
 // Option configures a Client; pass any number to NewClient. An Option
 // given a value that can never work makes NewClient fail with a
@@ -122,13 +128,15 @@ func WithInsecureHTTP() Option {
 }
 
 // WithMaxResponseBytes sets the cap on how much of a response body is read
-// (DefaultMaxResponseBytes by default). Longer bodies are cut there.
+// (DefaultMaxResponseBytes by default). Longer bodies are cut there. The
+// cap is a limit, not a buffer size: memory grows only with the bytes the
+// server actually sends, so a large cap (even math.MaxInt64) is safe.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
 			return invalid("WithMaxResponseBytes", "must be positive")
 		}
-		c.maxResponseBytes = n
+		c.maxResponseBytes = min(n, maxResponseBytesCap)
 		return nil
 	}
 }

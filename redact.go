@@ -2,45 +2,288 @@ package loremup
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // redacted stands in for a secret wherever a value is printed or logged.
 const redacted = "[REDACTED]"
 
-// minSecretLen is the shortest secret replaced in server-supplied text:
-// replacing every "a" of an error message for a one-letter password would
-// make the message useless and hide nothing worth hiding.
+// minSecretLen is the shortest secret replaced inside longer text.
+// Replacing every "a" of an error message for a one-letter password would
+// make the message unreadable and hide nothing worth hiding, so a shorter
+// secret is replaced only where it is a whole value: a header value, an
+// error object's string or a JSON string that equals it.
 const minSecretLen = 3
 
-// redactString replaces every secret in s, for text the server sent back
-// (an error detail may echo what it was given).
-func redactString(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= minSecretLen && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
+// redactor hides a call's secrets (API token, password, cookie values
+// sent) in what the server sends back. A server may echo a secret as it
+// was sent or encoded: JSON string escapes (\u003c, \"), URL encoding
+// (%3C, +), HTML character references (&lt;, &#60;), or any mix of them,
+// character by character. Each secret of minSecretLen bytes or more
+// becomes one pattern matching every such spelling; shorter ones are
+// matched as whole values only.
+//
+// It is built only on the error path, so successful calls pay nothing.
+type redactor struct {
+	patterns []*regexp.Regexp // long secrets, anywhere in the text
+	literals []string         // long secrets that are not UTF-8, as sent
+	short    []string         // short secrets, whole values only
+}
+
+func newRedactor(secrets []string) *redactor {
+	r := &redactor{}
+	seen := make(map[string]bool, len(secrets))
+	for _, s := range secrets {
+		if s == "" || seen[s] {
+			continue
 		}
+		seen[s] = true
+		switch {
+		case len(s) < minSecretLen:
+			r.short = append(r.short, s)
+		case !utf8.ValidString(s):
+			r.literals = append(r.literals, s)
+		default:
+			if re, err := regexp.Compile(secretPattern(s)); err == nil {
+				r.patterns = append(r.patterns, re)
+			} else {
+				// Too long for a pattern: hide it as sent.
+				r.literals = append(r.literals, s)
+			}
+		}
+	}
+	return r
+}
+
+// secretPattern returns a regular expression matching s spelled with any
+// mix of the encodings a server may echo it in.
+func secretPattern(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		b.WriteString("(?:")
+		b.WriteString(regexp.QuoteMeta(string(c)))
+		if c < utf8.RuneSelf {
+			writeASCIIEncodings(&b, byte(c))
+		}
+		// JSON \uXXXX (either case of hex digits), UTF-16 surrogate pairs
+		// beyond the BMP.
+		if c > 0xFFFF {
+			hi, lo := utf16Pair(c)
+			fmt.Fprintf(&b, `|\\u(?i:%04x)\\u(?i:%04x)`, hi, lo)
+		} else {
+			fmt.Fprintf(&b, `|\\u(?i:%04x)`, c)
+		}
+		// HTML numeric character references, decimal and hex.
+		fmt.Fprintf(&b, `|&#0*%d;|&#(?i:x)0*(?i:%x);`, c, c)
+		// URL encoding of each UTF-8 byte.
+		if c >= utf8.RuneSelf {
+			var buf [utf8.UTFMax]byte
+			n := utf8.EncodeRune(buf[:], c)
+			b.WriteString("|")
+			for _, x := range buf[:n] {
+				fmt.Fprintf(&b, `%%(?i:%02x)`, x)
+			}
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func writeASCIIEncodings(b *strings.Builder, c byte) {
+	fmt.Fprintf(b, `|%%(?i:%02x)`, c)
+	switch c {
+	case ' ':
+		b.WriteString(`|\+`)
+	case '"':
+		b.WriteString(`|\\"|&quot;`)
+	case '\\':
+		b.WriteString(`|\\\\`)
+	case '/':
+		b.WriteString(`|\\/`)
+	case '<':
+		b.WriteString(`|&lt;`)
+	case '>':
+		b.WriteString(`|&gt;`)
+	case '&':
+		b.WriteString(`|&amp;`)
+	case '\'':
+		b.WriteString(`|&apos;`)
+	case '\b':
+		b.WriteString(`|\\b`)
+	case '\f':
+		b.WriteString(`|\\f`)
+	case '\n':
+		b.WriteString(`|\\n`)
+	case '\r':
+		b.WriteString(`|\\r`)
+	case '\t':
+		b.WriteString(`|\\t`)
+	}
+}
+
+func utf16Pair(c rune) (hi, lo rune) {
+	c -= 0x10000
+	return 0xD800 + (c>>10)&0x3FF, 0xDC00 + c&0x3FF
+}
+
+// String hides every secret in s, a piece of text the server sent.
+func (r *redactor) String(s string) string {
+	for _, sh := range r.short {
+		if s == sh {
+			return redacted
+		}
+	}
+	for _, re := range r.patterns {
+		if re.MatchString(s) {
+			s = re.ReplaceAllLiteralString(s, redacted)
+		}
+	}
+	for _, l := range r.literals {
+		s = strings.ReplaceAll(s, l, redacted)
 	}
 	return s
 }
 
-func redactBytes(b []byte, secrets []string) []byte {
-	for _, sec := range secrets {
-		if len(sec) >= minSecretLen && bytes.Contains(b, []byte(sec)) {
-			b = bytes.ReplaceAll(b, []byte(sec), []byte(redacted))
+// Bytes hides every secret in a raw body; a short secret is hidden where
+// it is a whole JSON string ("ab") or the whole body.
+func (r *redactor) Bytes(b []byte) []byte {
+	for _, sh := range r.short {
+		if string(b) == sh {
+			return []byte(redacted)
 		}
+		if re, err := regexp.Compile(`"` + secretPattern(sh) + `"`); err == nil && re.Match(b) {
+			b = re.ReplaceAllLiteral(b, []byte(`"`+redacted+`"`))
+		}
+	}
+	for _, re := range r.patterns {
+		if re.Match(b) {
+			b = re.ReplaceAllLiteral(b, []byte(redacted))
+		}
+	}
+	for _, l := range r.literals {
+		b = bytes.ReplaceAll(b, []byte(l), []byte(redacted))
 	}
 	return b
 }
 
-func redactObject(o *ErrorObject, secrets []string) {
-	o.Status = redactString(o.Status, secrets)
-	o.Code = redactString(o.Code, secrets)
-	o.Title = redactString(o.Title, secrets)
-	o.Detail = redactString(o.Detail, secrets)
+// Object hides secrets in a parsed error object. A JSON pointer's
+// reference tokens that name a member of the request or of a JSON:API
+// document ("/form/email", "/data/attributes/password") say where the
+// error is, not what was sent, and are kept even when a secret happens to
+// equal them; any other token holding a secret is hidden.
+func (r *redactor) Object(o *ErrorObject) {
+	o.Status = r.String(o.Status)
+	o.Code = r.String(o.Code)
+	o.Title = r.String(o.Title)
+	o.Detail = r.String(o.Detail)
 	if o.Source != nil {
-		o.Source.Pointer = redactString(o.Source.Pointer, secrets)
-		o.Source.Parameter = redactString(o.Source.Parameter, secrets)
-		o.Source.Header = redactString(o.Source.Header, secrets)
+		o.Source.Pointer = r.pointer(o.Source.Pointer)
+		o.Source.Parameter = r.String(o.Source.Parameter)
+		o.Source.Header = r.String(o.Source.Header)
 	}
 }
+
+func (r *redactor) pointer(p string) string {
+	if p == "" {
+		return p
+	}
+	tokens := strings.Split(p, "/")
+	for i, tok := range tokens {
+		if !structuralToken(tok) {
+			tokens[i] = r.String(tok)
+		}
+	}
+	return strings.Join(tokens, "/")
+}
+
+// structuralToken reports whether a pointer token names a member of the
+// login or logout body or of a JSON:API document, or is an array index.
+func structuralToken(tok string) bool {
+	switch tok {
+	case "", "form_name", "form", "email", "password", "data", "attributes":
+		return true
+	}
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < '0' || tok[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Header returns a copy of h with secrets hidden in every value, and the
+// value of every cookie the answer sets hidden too: a session cookie is a
+// credential wherever it comes from.
+func (r *redactor) Header(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		red := make([]string, len(vs))
+		for i, v := range vs {
+			if k == "Set-Cookie" {
+				v = redactSetCookie(v)
+			}
+			red[i] = r.String(v)
+		}
+		out[k] = red
+	}
+	return out
+}
+
+// redactSetCookie hides the value of a Set-Cookie header, keeping the
+// cookie's name and attributes.
+func redactSetCookie(v string) string {
+	eq := strings.IndexByte(v, '=')
+	if eq < 0 {
+		return v
+	}
+	end := strings.IndexByte(v, ';')
+	if end < 0 {
+		return v[:eq+1] + redacted
+	}
+	if end < eq {
+		return v
+	}
+	return v[:eq+1] + redacted + v[end:]
+}
+
+// Error returns err with secrets hidden from its text. An error whose text
+// holds no secret is returned as it is. One that does is replaced by an
+// error with the hidden text that still matches context.Canceled and
+// context.DeadlineExceeded with errors.Is and still reports Timeout: the
+// original (whose text quotes the server) is not kept, since anything
+// that prints an error's chain would print it.
+func (r *redactor) Error(err error) error {
+	msg := err.Error()
+	red := r.String(msg)
+	if red == msg {
+		return err
+	}
+	e := &redactedError{msg: red}
+	for _, target := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, target) {
+			e.wrapped = target
+		}
+	}
+	var te interface{ Timeout() bool }
+	e.timeout = errors.As(err, &te) && te.Timeout()
+	return e
+}
+
+// redactedError is a transport error whose text quoted a secret.
+type redactedError struct {
+	msg     string
+	wrapped error // a context error, or nil
+	timeout bool
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.wrapped }
+
+// Timeout reports whether the original error was a timeout.
+func (e *redactedError) Timeout() bool { return e.timeout }

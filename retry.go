@@ -26,15 +26,17 @@ import (
 type callState struct {
 	attempts int
 	denied   bool // the budget refused a retry
+	// password and cookies are the call's secrets besides the token, to
+	// redact from what the server says back; used only on failure.
+	password string
+	cookies  []*http.Cookie
 }
 
 type callStateKey struct{}
 
+// stateOf returns the call's state; do puts it in every request's context.
 func stateOf(ctx context.Context) *callState {
 	st, _ := ctx.Value(callStateKey{}).(*callState)
-	if st == nil { // only when go-retryablehttp is used without do(); be safe
-		st = &callState{}
-	}
 	return st
 }
 
@@ -61,7 +63,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !c.budget.spend() {
 		st.denied = true
 		if c.logger != nil {
-			c.log(ctx, "loremup: retry denied, retry budget exhausted", attemptAttrs(st, resp, err)...)
+			c.log(ctx, "loremup: retry denied, retry budget exhausted", c.attemptAttrs(st, resp, err)...)
 		}
 		return false, nil
 	}
@@ -72,7 +74,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		resp.Body = http.NoBody
 	}
 	if c.logger != nil {
-		c.log(ctx, "loremup: retrying", attemptAttrs(st, resp, err)...)
+		c.log(ctx, "loremup: retrying", c.attemptAttrs(st, resp, err)...)
 	}
 	return true, nil
 }
@@ -273,20 +275,15 @@ func (b *tokenBucket) refund() {
 	}
 }
 
-func (b *tokenBucket) level() int {
-	if b == nil {
-		return -1
-	}
-	return int(b.tokens.Load())
-}
-
-func attemptAttrs(st *callState, resp *http.Response, err error) []slog.Attr {
+// attemptAttrs describes an attempt for a debug log line; a transport
+// error's text is redacted, since it may quote what the server sent.
+func (c *Client) attemptAttrs(st *callState, resp *http.Response, err error) []slog.Attr {
 	attrs := []slog.Attr{slog.Int("attempt", st.attempts)}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", c.secrets(st).Error(err).Error()))
 	}
 	return attrs
 }

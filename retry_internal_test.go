@@ -84,13 +84,21 @@ func TestTokenBucket_ConcurrentSpendNeverOverdraws(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 10, granted)
-	assert.Equal(t, 0, b.level())
+	assert.False(t, b.spend(), "the bucket is empty")
+	for range 9 {
+		b.refund()
+	}
+	assert.False(t, b.spend(), "9 refunds do not pay for a retry")
 	b.refund()
-	assert.Equal(t, 1, b.level())
+	assert.True(t, b.spend(), "10 refunds pay for one")
 	for range 1000 {
 		b.refund()
 	}
-	assert.Equal(t, 100, b.level(), "never above capacity")
+	spent := 0
+	for b.spend() {
+		spent++
+	}
+	assert.Equal(t, 10, spent, "never above capacity")
 }
 
 func TestNewClient_DefaultHTTPClientHasTimeoutAndPool(t *testing.T) {

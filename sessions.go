@@ -20,10 +20,11 @@ type SessionsService struct {
 }
 
 // The form names of the vendor's reference documentation. An app names
-// its own form configurations; these are what its examples use.
+// its own form configurations; these are what its examples use, and what
+// the fake server (package loremuptest) accepts by default.
 const (
-	ReferenceCreateFormName = wire.DefaultCreateFormName
-	ReferenceDeleteFormName = wire.DefaultDeleteFormName
+	ReferenceCreateFormName = "reference_rest_api_create_sessions"
+	ReferenceDeleteFormName = "reference_rest_api_delete_sessions"
 )
 
 // SessionForm is the user's credentials for a login.
@@ -55,8 +56,25 @@ type DeleteSessionParams struct {
 // Create logs a user in: POST {base}/api/sessions with the form name,
 // e-mail and password. On 201 Created it returns the Session, whose
 // cookies the Client also keeps as its own (see DeleteSessionParams).
-// Another 2xx is a login only with a JSON body; otherwise (say a 200 HTML
-// page) the error matches ErrUnexpectedResponse.
+// Another 2xx is a login only when it is JSON and sets a session cookie;
+// otherwise (a 200 HTML page, a 200 JSON answer such as
+// {"success":false} without a cookie) the error matches
+// ErrUnexpectedResponse.
+//
+// When the answer's head arrived with the session cookie but its body
+// was cut (the connection broke), the server did log the user in: Create
+// then returns the Session together with the transport error, so the
+// caller can still log it out:
+//
+//	sess, err := c.Sessions.Create(ctx, p)
+//	if sess != nil {
+//		defer c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: f, Session: sess})
+//	}
+//	if err != nil {
+//		return err
+//	}
+//
+// In every other case exactly one of the results is non-nil.
 //
 // Errors: a *ValidationError for empty FormName, Form.Email or
 // Form.Password (nothing is sent); an *APIError matching ErrUnauthorized
@@ -81,20 +99,49 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 	}
 	resp, err := s.c.do(ctx, http.MethodPost, body, nil, p.Form.Password)
 	if err != nil {
+		if resp != nil && isLogin(resp) && hasSessionCookie(resp.cookies) {
+			return s.c.keep(resp), err
+		}
 		return nil, err
 	}
-	if resp.status != http.StatusCreated && !isJSON(resp.header.Get("Content-Type")) {
-		// Only 201 is documented. Another 2xx counts when it is JSON (a
-		// lenient server); a 200 HTML page is a proxy or login page, and
-		// taking it for a login would hide the failure.
-		return nil, s.c.apiError(http.MethodPost, resp, s.c.secrets(p.Form.Password, nil))
+	if !isLogin(resp) {
+		return nil, s.c.apiError(http.MethodPost, resp)
 	}
+	return s.c.keep(resp), nil
+}
+
+// isLogin reports whether a 2xx answer to a login is one. Only 201 is
+// documented. Another 2xx counts when it is JSON and sets a session cookie
+// (a lenient server); a 200 HTML page is a proxy's or a login page, and a
+// 200 JSON answer without a cookie ({"success":false,...}) logged nobody
+// in: taking either for a login would hide the failure.
+func isLogin(r *response) bool {
+	if r.status == http.StatusCreated {
+		return true
+	}
+	return isJSON(r.header.Get("Content-Type")) && hasSessionCookie(r.cookies)
+}
+
+// hasSessionCookie reports whether the answer set a cookie with a value
+// (one that does not just clear a cookie).
+func hasSessionCookie(cookies []*http.Cookie) bool {
+	for _, ck := range cookies {
+		if ck.Value != "" && ck.MaxAge >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// keep makes the Session of a login answer and keeps it as the Client's
+// latest (and in the caller's cookie jar, if any).
+func (c *Client) keep(resp *response) *Session {
 	sess := newSession(resp.cookies, resp.body)
-	s.c.latest.Store(sess)
-	if s.c.userJar != nil && len(resp.cookies) > 0 {
-		s.c.userJar.SetCookies(s.c.sessionsURL, resp.cookies)
+	c.latest.Store(sess)
+	if c.userJar != nil && len(resp.cookies) > 0 {
+		c.userJar.SetCookies(c.sessionsURL, resp.cookies)
 	}
-	return sess, nil
+	return sess
 }
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
@@ -182,6 +229,16 @@ func (f SessionForm) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redacted))
 }
 
+// MarshalJSON encodes the form with the password hidden, so a form nested
+// in a value that a JSON log handler prints (where LogValue is not
+// consulted) does not show it. The request body is encoded separately.
+func (f SessionForm) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}{f.Email, redacted})
+}
+
 // Format prints the parameters with the password hidden, for every verb.
 func (p CreateSessionParams) Format(s fmt.State, verb rune) {
 	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
@@ -190,6 +247,15 @@ func (p CreateSessionParams) Format(s fmt.State, verb rune) {
 // LogValue keeps the password out of structured logs.
 func (p CreateSessionParams) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Any("form", p.Form))
+}
+
+// MarshalJSON encodes the parameters with the password hidden (see
+// SessionForm.MarshalJSON).
+func (p CreateSessionParams) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		FormName string      `json:"form_name"`
+		Form     SessionForm `json:"form"`
+	}{p.FormName, p.Form})
 }
 
 // Format prints the service without the Client's secrets, for every verb.

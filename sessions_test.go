@@ -325,8 +325,8 @@ func TestCreate_Other2xxIsALoginOnlyWithJSON(t *testing.T) {
 	}{
 		{"200 HTML login page", "text/html; charset=utf-8", "<html>Sign in</html>", 200, true},
 		{"204 no body", "", "", 204, true},
-		{"200 JSON", "application/json", "{}", 200, false},
-		{"200 JSON:API", "application/vnd.api+json", "{}", 200, false},
+		{"200 JSON without a session cookie", "application/json", "{}", 200, true},
+		{"200 JSON:API without a session cookie", "application/vnd.api+json", "{}", 200, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
 // httpClientFor returns the *http.Client the Client sends through and the
 // caller's cookie jar, if it had one. A user's client is copied, not
-// changed.
-func httpClientFor(user *http.Client) (*http.Client, http.CookieJar) {
+// changed. When the base URL is loopback, requests to it never go through
+// a proxy (see noLoopbackProxy).
+func httpClientFor(user *http.Client, loopback bool) (*http.Client, http.CookieJar) {
 	var hc http.Client
 	if user != nil {
 		hc = *user
@@ -28,6 +30,12 @@ func httpClientFor(user *http.Client) (*http.Client, http.CookieJar) {
 	rt := hc.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
+	}
+	if tr, ok := rt.(*http.Transport); ok && tr.Proxy != nil && loopback && user != nil {
+		// The caller's transport is shared with other code: change a copy.
+		tr = tr.Clone()
+		tr.Proxy = noLoopbackProxy(tr.Proxy)
+		rt = tr
 	}
 	hc.Transport = attemptTransport{rt: rt, timeout: hc.Timeout}
 	hc.Timeout = 0 // attemptTransport applies it
@@ -107,6 +115,9 @@ func defaultTransport() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	t := std.Clone()
+	if t.Proxy != nil {
+		t.Proxy = noLoopbackProxy(t.Proxy)
+	}
 	t.MaxIdleConns = 512
 	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second
@@ -115,34 +126,19 @@ func defaultTransport() http.RoundTripper {
 
 // readBody reads at most limit bytes and closes the body. A longer body is
 // cut (truncated true) and its connection is dropped rather than drained,
-// so a hostile server cannot make the client read without end. A known
-// Content-Length sizes the buffer exactly; otherwise it grows fourfold at a
-// time, so reading up to the cap allocates well under twice the cap.
+// so a hostile server cannot make the client read without end. The buffer
+// grows only as bytes arrive: a Content-Length the server promises but
+// does not send costs nothing.
 func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
 	defer resp.Body.Close()
-	size := int64(512)
-	if n := resp.ContentLength; n >= 0 {
-		size = min(n, limit) + 1 // +1 sees EOF, or a body longer than promised
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, false, err
 	}
-	buf := make([]byte, 0, min(size, limit+1))
-	for {
-		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(int64(cap(buf))*4, limit+1))
-			copy(grown, buf)
-			buf = grown
-		}
-		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return buf[:limit], true, nil
-		}
-		if err == io.EOF {
-			return buf, false, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
+	if int64(len(buf)) > limit {
+		return buf[:limit], true, nil
 	}
+	return buf, false, nil
 }
 
 // drainAndClose reads what is left of a body, up to limit, so its
@@ -150,4 +146,17 @@ func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
 func drainAndClose(body io.ReadCloser, limit int64) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, limit))
 	_ = body.Close()
+}
+
+// noLoopbackProxy wraps a transport's Proxy function so that a request to
+// loopback (exactly "localhost" or a loopback IP) never goes through a
+// proxy: the API token and password would cross the proxy in clear text
+// on the way to what is meant to be this machine.
+func noLoopbackProxy(proxy func(*http.Request) (*url.URL, error)) func(*http.Request) (*url.URL, error) {
+	return func(r *http.Request) (*url.URL, error) {
+		if isLoopback(r.URL.Hostname()) {
+			return nil, nil
+		}
+		return proxy(r)
+	}
 }

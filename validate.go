@@ -33,8 +33,11 @@ func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	return u, nil
 }
 
+// isLoopback reports whether host is exactly "localhost" or a loopback IP
+// literal. A name under .localhost is not: Go resolves it through DNS
+// and sends it through a proxy like any other name.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -142,3 +142,49 @@ func ExampleServer_Client() {
 	// 204 No Content
 	// DELETE /api/sessions
 }
+
+// Handle mounts a stand-in for one of the app's own endpoints behind the
+// session check, so a test can call the app as a logged-in user; a
+// request without a live session cookie gets 401, as from a Rails app.
+func ExampleServer_Handle() {
+	srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "correct horse"))
+	defer srv.Close()
+	srv.Handle("GET /api/me", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		email, _ := loremuptest.SessionUser(r)
+		fmt.Fprintf(w, "hello %s", email)
+	}))
+
+	c, _ := loremup.NewClient(srv.URL, srv.Token)
+	defer c.CloseIdleConnections()
+	sess, err := c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
+		FormName: "reference_rest_api_create_sessions",
+		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	get := func() string {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/me", nil)
+		for _, ck := range sess.Cookies() {
+			req.AddCookie(ck)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return resp.Status
+		}
+		return string(body)
+	}
+	fmt.Println(get())
+	fmt.Println("expired:", srv.ExpireSessions("ada@example.com"))
+	fmt.Println(get())
+	// Output:
+	// hello ada@example.com
+	// expired: 1
+	// 401 Unauthorized
+}

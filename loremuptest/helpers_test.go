@@ -155,3 +155,62 @@ func TestServer_PrintsWithoutSecrets(t *testing.T) {
 		}
 	}
 }
+
+// whoAmI is a stand-in for an app endpoint: it answers the logged-in
+// user's e-mail, or 500 if the server let a request through without one.
+func whoAmI() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		email, ok := loremuptest.SessionUser(r)
+		if !ok {
+			http.Error(w, "no session user", http.StatusInternalServerError)
+			return
+		}
+		_, _ = io.WriteString(w, email)
+	})
+}
+
+// withCookie returns the API headers plus the given session cookie.
+func withCookie(token string, c *http.Cookie) http.Header {
+	h := apiHeader(token)
+	if c != nil {
+		h.Set("Cookie", c.Name+"="+c.Value)
+	}
+	return h
+}
+
+// httptestRequest is a request that did not come through a Server.
+func httptestRequest(t *testing.T) *http.Request {
+	t.Helper()
+	r, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://127.0.0.1/api/me", nil)
+	require.NoError(t, err)
+	return r
+}
+
+// loginAndCallMe logs in with client (which has a cookie jar) and calls
+// /api/me as the user, returning an error instead of failing the test, so
+// that it can run off the test goroutine.
+func loginAndCallMe(client *http.Client, srv *loremuptest.Server) error {
+	for _, step := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{http.MethodPost, sessionsPath, loginBody, http.StatusCreated},
+		{http.MethodGet, "/api/me", "", http.StatusOK},
+	} {
+		req, err := http.NewRequestWithContext(context.Background(), step.method, srv.URL+step.path, strings.NewReader(step.body))
+		if err != nil {
+			return err
+		}
+		req.Header = apiHeader(srv.Token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != step.want {
+			return fmt.Errorf("%s %s: status %d, want %d", step.method, step.path, resp.StatusCode, step.want)
+		}
+	}
+	return nil
+}

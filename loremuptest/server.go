@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/loremup/loremup-go/internal/fake"
 )
@@ -32,12 +33,13 @@ type Server struct {
 	ts *httptest.Server
 }
 
-// Option configures a Server; pass any number to NewServer.
-type Option func(*config)
+// Option configures a Server; pass any number to NewServer. It has the
+// shape of the SDK's loremup.Option: it returns an error for a value
+// that can never work, and NewServer panics with that error.
+type Option func(*config) error
 
 type config struct {
 	fake.Config
-	err error // the first option given a value that can never work
 }
 
 // WithToken makes the server accept token as its API token instead of a
@@ -45,14 +47,23 @@ type config struct {
 // commas, semicolons or backslashes (NewServer panics otherwise), since
 // it travels in "Authorization: Token token=<token>".
 func WithToken(token string) Option {
-	return func(c *config) { c.Token = token }
+	return func(c *config) error {
+		if err := fake.ValidateToken(token); err != nil {
+			return fmt.Errorf("WithToken: %w", err)
+		}
+		c.Token = token
+		return nil
+	}
 }
 
 // WithUser adds an account that can log in. Repeat it for more users; a
 // later password for the same e-mail (matched case-insensitively) wins.
 // Server.AddUser adds users while the server runs.
 func WithUser(email, password string) Option {
-	return func(c *config) { c.Users = append(c.Users, fake.User{Email: email, Password: password}) }
+	return func(c *config) error {
+		c.Users = append(c.Users, fake.User{Email: email, Password: password})
+		return nil
+	}
 }
 
 // WithFormNames sets the form_name that POST (create) and DELETE (delete)
@@ -60,13 +71,14 @@ func WithUser(email, password string) Option {
 // and "reference_rest_api_delete_sessions". An empty name keeps that
 // operation's default. Each operation accepts exactly one name.
 func WithFormNames(create, delete string) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if create != "" {
 			c.CreateFormNames = []string{create}
 		}
 		if delete != "" {
 			c.DeleteFormNames = []string{delete}
 		}
+		return nil
 	}
 }
 
@@ -75,18 +87,22 @@ func WithFormNames(create, delete string) Option {
 // The lines never hold passwords, tokens or cookie values. Without it the
 // server is silent.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) { c.Logger = l }
+	return func(c *config) error {
+		c.Logger = l
+		return nil
+	}
 }
 
 // WithMaxBodyBytes sets how much of a request body the server reads
 // (DefaultMaxBodyBytes by default); a longer body is answered 406. n must
 // be positive (NewServer panics otherwise).
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) {
-		if n <= 0 && c.err == nil {
-			c.err = errors.New("WithMaxBodyBytes: the cap must be positive")
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("WithMaxBodyBytes: the cap must be positive")
 		}
 		c.MaxBodyBytes = n
+		return nil
 	}
 }
 
@@ -95,7 +111,28 @@ func WithMaxBodyBytes(n int64) Option {
 // /tenant/api/sessions, and URL ends in "/tenant". Use it to test a
 // client's handling of base URLs with a path.
 func WithPathPrefix(prefix string) Option {
-	return func(c *config) { c.PathPrefix = prefix }
+	return func(c *config) error {
+		if _, err := fake.NormalizePrefix(prefix); err != nil {
+			return fmt.Errorf("WithPathPrefix: %w", err)
+		}
+		c.PathPrefix = prefix
+		return nil
+	}
+}
+
+// WithCookieRotation makes every answer of an endpoint mounted with
+// Handle, to a request carrying a live session cookie, set a new value of
+// that cookie; the old value stops working at once, as if the server
+// re-issued its session cookie on each answer. Use it to prove that a
+// client keeps the cookie it was last given. Only one of several
+// concurrent requests made with the same cookie is then served; the
+// others get 401. Logins set a fresh cookie and logouts end the session
+// with or without it.
+func WithCookieRotation() Option {
+	return func(c *config) error {
+		c.RotateCookies = true
+		return nil
+	}
 }
 
 // NewServer starts a fake server on a random loopback port and returns
@@ -103,14 +140,14 @@ func WithPathPrefix(prefix string) Option {
 // it cannot listen, as httptest.NewServer does: both are mistakes in the
 // test, not conditions to handle.
 func NewServer(opts ...Option) *Server {
-	cfg := config{Config: fake.Config{Token: fake.RandomToken()}}
+	cfg := config{Config: fake.Config{Token: fake.RandomToken(), RecordRequests: true}}
 	for _, opt := range opts {
-		if opt != nil {
-			opt(&cfg)
+		if opt == nil {
+			continue
 		}
-	}
-	if cfg.err != nil {
-		panic("loremuptest: " + cfg.err.Error())
+		if err := opt(&cfg); err != nil {
+			panic("loremuptest: " + err.Error())
+		}
 	}
 	h, err := fake.New(cfg.Config)
 	if err != nil {
@@ -140,9 +177,64 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 // call while the server serves.
 func (s *Server) AddUser(email, password string) { s.h.AddUser(email, password) }
 
-// ActiveSessions returns how many sessions are logged in and not yet
-// logged out.
+// ActiveSessions returns how many sessions are live: logged in and not
+// yet logged out or ended by ExpireSessions.
 func (s *Server) ActiveSessions() int { return s.h.ActiveSessions() }
+
+// Session is one live session of the server.
+type Session struct {
+	// ID is the value of the session's cookie (SessionCookieName): what a
+	// client holding this session sends. It is a credential of the fake,
+	// to be compared in tests, not printed.
+	ID string
+	// Email is the user's e-mail, lower-cased.
+	Email string
+	// Created is when the login that started the session was answered.
+	Created time.Time
+}
+
+// Sessions returns the live sessions, oldest first, e.g. to check that a
+// client sends the cookie the server issued, or to build a Session for a
+// client without logging in.
+func (s *Server) Sessions() []Session {
+	in := s.h.Sessions()
+	out := make([]Session, len(in))
+	for i, sess := range in {
+		out[i] = Session(sess)
+	}
+	return out
+}
+
+// ExpireSessions ends the sessions of the given users (e-mails matched
+// case-insensitively), or every session when none is given, and returns
+// how many it ended, as a server does when sessions time out. Their
+// cookies then get 401 from the endpoints mounted with Handle, which is
+// what a client's re-login has to handle.
+func (s *Server) ExpireSessions(emails ...string) int { return s.h.ExpireSessions(emails...) }
+
+// Handle mounts h as a stand-in for one of the app's own endpoints, so
+// that a test can call it as a logged-in user. pattern is an
+// http.ServeMux pattern, with an optional method ("/api/me", "GET
+// /api/projects/{id}"), whose path is served under the server's path
+// prefix (see WithPathPrefix). Any path other than /api/sessions may be
+// mounted; Handle may be called while the server serves.
+//
+// Requests it matches are served only with a live session cookie, as a
+// Rails app's before_action would serve them: without one (no cookie, a
+// logged-out, expired or rotated one) the answer is 401 with a JSON:API
+// error document whose code is "unauthenticated", and h is not called.
+// Inside h, SessionUser tells which user is logged in; the request body
+// can be read as usual (it is at most the body cap, see
+// WithMaxBodyBytes; a longer one is answered 413).
+//
+// Handle panics, like http.ServeMux.Handle, if the pattern is invalid,
+// has a host, conflicts with an earlier one or is the Sessions API path.
+func (s *Server) Handle(pattern string, h http.Handler) { s.h.Handle(pattern, h) }
+
+// SessionUser reports, inside a handler mounted with Server.Handle, the
+// e-mail (lower-cased) of the user whose session cookie authorised r. ok
+// is false for any other request.
+func SessionUser(r *http.Request) (email string, ok bool) { return fake.SessionUser(r) }
 
 // Request is one request the server received.
 type Request struct {
@@ -152,13 +244,18 @@ type Request struct {
 	// Header is the request's header, secrets included: it is what the
 	// client sent, for the test to check (e.g. its Authorization form).
 	Header http.Header
-	// Body is the body as read: at most the body cap.
+	// Body is the body as read: at most the body cap, and at most 64 KiB.
 	Body []byte
+	// Truncated reports that the request was larger than what the server
+	// keeps of one request (16 KiB of method, path and headers, 64 KiB of
+	// body) and was cut: headers past the bound are left out.
+	Truncated bool
 }
 
 // Requests returns the requests received so far, oldest first, faulted
-// and dropped ones included. It keeps the latest 10,000; RequestCount
-// counts all. The result is a copy the caller may change.
+// and dropped ones included. It keeps the latest 10,000 that fit in
+// 32 MiB together; RequestCount counts all. The result is a copy the
+// caller may change.
 func (s *Server) Requests() []Request {
 	in := s.h.Requests()
 	out := make([]Request, len(in))

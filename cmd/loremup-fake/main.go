@@ -22,6 +22,33 @@
 //	-prefix PATH           serve under a path prefix: /tenant serves /tenant/api/sessions
 //	-max-body-bytes N      request body cap (default 65536)
 //	-quiet                 no request log
+//	-cookie-rotation       every answer of /api/me sets a new session cookie value
+//	                       and the old one stops working (a client must keep the latest)
+//	-session-lifetime D    how long a session lives after its login (default 24h)
+//	-max-sessions N        most live sessions (default 100000); at the bound a new
+//	                       login ends the oldest session
+//	-record                keep a bounded copy of each request received (default off;
+//	                       requests are always counted)
+//	-read-timeout D        longest time to read one request, body included (default 30s)
+//	-idle-timeout D        how long an idle keep-alive connection stays open (default 2m)
+//
+// Request heads (request line and headers) are limited to 64 KiB; a larger
+// one is answered 431.
+//
+// # Acting as the user
+//
+// Besides the Sessions API the fake serves one endpoint of "the app", so
+// that a test can check its cookie handling:
+//
+//	GET {prefix}/api/me
+//
+// With the session cookie of a live session it answers 200 with
+// Content-Type application/json; charset=utf-8 and {"email": "<user>"}
+// (the e-mail lower-cased). Without one (no cookie, logged out, expired,
+// or a value replaced under -cookie-rotation) it answers 401 with a
+// JSON:API error document whose code is "unauthenticated", as a Rails
+// app's before_action would. It needs no API token: it is called as the
+// user, with the cookie alone.
 //
 // The protocol, order of checks and error documents are those of package
 // loremuptest; see its documentation.

@@ -30,12 +30,30 @@ const (
 // once a signal came.
 const shutdownGrace = 5 * time.Second
 
+// maxHeaderBytes bounds a request's head (request line and headers): a
+// client of the fake cannot make it read a megabyte of headers (net/http's
+// default) per request.
+const maxHeaderBytes = 64 << 10
+
+// Defaults of the timeout flags: long enough for any test's request, short
+// enough that a client trickling a body or holding idle connections does
+// not tie the server up.
+const (
+	defaultReadTimeout = 30 * time.Second
+	defaultIdleTimeout = 2 * time.Minute
+)
+
+// mePath is the built-in protected endpoint under the prefix.
+const mePath = "/api/me"
+
 // options are the parsed command line.
 type options struct {
-	addr    string
-	quiet   bool
-	version bool
-	cfg     fake.Config
+	addr        string
+	quiet       bool
+	version     bool
+	readTimeout time.Duration
+	idleTimeout time.Duration
+	cfg         fake.Config
 }
 
 // run is the whole command: it serves until ctx ends and returns the exit
@@ -66,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer h.Close()
+	h.Handle("GET "+mePath, fake.MeHandler())
 
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
@@ -76,6 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Handler:           h,
 		ConnState:         h.ConnState,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       opts.readTimeout,
+		IdleTimeout:       opts.idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "loremup-fake: ", 0),
 	}
 	// stderr first: whoever reads the URL from stdout finds the token there.
@@ -89,7 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	url := baseURL(ln.Addr()) + prefix
 	fmt.Fprintln(stdout, url)
 	if !opts.quiet {
-		fmt.Fprintf(stderr, "loremup-fake: serving %s%s until interrupted\n", url, wire.SessionsPath)
+		fmt.Fprintf(stderr, "loremup-fake: serving %s%s (and %s%s for a logged-in user) until interrupted\n", url, wire.SessionsPath, url, mePath)
 	}
 
 	served := make(chan error, 1)
@@ -152,11 +174,20 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.cfg.RotateCookies, "cookie-rotation", false, "every answer of "+mePath+" sets a new session cookie value; the old one stops working")
+	fs.DurationVar(&o.cfg.SessionLifetime, "session-lifetime", fake.DefaultSessionLifetime, "how long a session lives after its login")
+	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "most live sessions; at the bound a login ends the oldest session")
+	fs.BoolVar(&o.cfg.RecordRequests, "record", false, "keep a bounded copy of the requests received (off: only counted)")
+	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest time to read one request, body included")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long an idle keep-alive connection is kept open")
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: loremup-fake [flags]\n\nServes a fake LoremUp Sessions API; prints its base URL on stdout.\n\nFlags:")
+			fmt.Fprintln(stderr, "usage: loremup-fake [flags]\n\n"+
+				"Serves a fake LoremUp Sessions API; prints its base URL on stdout.\n"+
+				"GET {prefix}"+mePath+" answers the logged-in user as {\"email\": \"...\"}, 401 without\n"+
+				"a live session cookie, so tests can check their cookie handling.\n\nFlags:")
 			fs.PrintDefaults()
 		}
 		return o, err
@@ -166,6 +197,12 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if maxBody <= 0 {
 		return o, errors.New("-max-body-bytes must be positive")
+	}
+	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
+		return o, errors.New("-session-lifetime and -max-sessions must be positive")
+	}
+	if o.readTimeout <= 0 || o.idleTimeout <= 0 {
+		return o, errors.New("-read-timeout and -idle-timeout must be positive")
 	}
 	if createForm == "" || deleteForm == "" {
 		return o, errors.New("-create-form and -delete-form must not be empty")

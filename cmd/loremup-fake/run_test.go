@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -212,6 +214,9 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 		{"bad body cap", []string{"-max-body-bytes", "lots"}, "invalid value"},
 		{"empty form name", []string{"-create-form", ""}, "must not be empty"},
 		{"bad prefix", []string{"-prefix", "/a?b"}, "path prefix"},
+		{"zero session lifetime", []string{"-session-lifetime", "0s"}, "-session-lifetime and -max-sessions must be positive"},
+		{"negative max sessions", []string{"-max-sessions", "-1"}, "-session-lifetime and -max-sessions must be positive"},
+		{"zero read timeout", []string{"-read-timeout", "0s"}, "-read-timeout and -idle-timeout must be positive"},
 		{"missing users file", []string{"-users", "/does/not/exist.json"}, "-users:"},
 		{"users file not an array", []string{"-users", badJSON}, "want a JSON array"},
 		{"users file entry without email", []string{"-users", noEmail}, "entry 0 has no email"},
@@ -237,6 +242,10 @@ func TestRun_HelpPrintsUsageAndExitsZero(t *testing.T) {
 	assert.Empty(t, stdout.String())
 	assert.Contains(t, stderr.String(), "usage: loremup-fake")
 	assert.Contains(t, stderr.String(), "-user EMAIL:PASSWORD")
+	assert.Contains(t, stderr.String(), "GET {prefix}/api/me")
+	for _, flag := range []string{"-cookie-rotation", "-session-lifetime", "-max-sessions", "-record", "-read-timeout", "-idle-timeout"} {
+		assert.Contains(t, stderr.String(), flag)
+	}
 }
 
 func TestRun_BusyPortExitsOneWithAMessage(t *testing.T) {
@@ -268,4 +277,56 @@ func TestBaseURL_ReachesUnspecifiedAddressesThroughLoopback(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, baseURL(tt.addr))
 	}
+}
+
+// answer is a response with its body read.
+type answer struct {
+	*http.Response
+	body []byte
+}
+
+// do sends req on a fresh connection and returns the answer, body read.
+func do(t *testing.T, req *http.Request) answer {
+	t.Helper()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return answer{resp, body}
+}
+
+// get sends a GET with the given cookies only, as a logged-in user's
+// browser would.
+func get(t *testing.T, url string, cookies ...*http.Cookie) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	return do(t, req)
+}
+
+// loginCookie logs the test user in and returns the session cookie.
+func loginCookie(t *testing.T, base string) *http.Cookie {
+	t.Helper()
+	resp := call(t, http.MethodPost, base+"/api/sessions", token, loginBody(email, password))
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.Len(t, resp.Cookies(), 1)
+	return resp.Cookies()[0]
+}
+
+// dial opens a raw TCP connection to the server at base, closed when the
+// test ends.
+func dial(t *testing.T, base string) net.Conn {
+	t.Helper()
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	conn, err := net.Dial("tcp", u.Host)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
 }

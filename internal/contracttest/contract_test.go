@@ -30,12 +30,15 @@ type target struct {
 	fake                            *loremuptest.Server // nil for a real app
 }
 
-func fakeTarget(t *testing.T) target {
-	const email, password = "contract@example.com", "contract-pass-1"
-	srv := loremuptest.NewServer(loremuptest.WithUser(email, password))
-	t.Cleanup(srv.Close)
-	return target{baseURL: srv.URL, token: srv.Token, email: email, password: password,
-		createForm: loremup.ReferenceCreateFormName, deleteForm: loremup.ReferenceDeleteFormName, fake: srv}
+// fakeTarget starts a fresh loremuptest server for one scenario.
+func fakeTarget(opts ...loremuptest.Option) func(t *testing.T) target {
+	return func(t *testing.T) target {
+		const email, password = "contract@example.com", "contract-pass-1"
+		srv := loremuptest.NewServer(append([]loremuptest.Option{loremuptest.WithUser(email, password)}, opts...)...)
+		t.Cleanup(srv.Close)
+		return target{baseURL: srv.URL, token: srv.Token, email: email, password: password,
+			createForm: loremup.ReferenceCreateFormName, deleteForm: loremup.ReferenceDeleteFormName, fake: srv}
+	}
 }
 
 func realTarget(t *testing.T) target {
@@ -136,6 +139,24 @@ var scenarios = []scenario{
 		if before >= 0 {
 			assert.Equal(t, before, e.activeSessions())
 		}
+		if tg.fake == nil {
+			return
+		}
+		// What went over the wire, as the fake recorded it.
+		cookies := sess.Cookies()
+		require.Len(t, cookies, 1)
+		assert.Equal(t, loremuptest.SessionCookieName, cookies[0].Name)
+		assert.JSONEq(t, `{}`, string(sess.Body()))
+		reqs := tg.fake.Requests()
+		require.Len(t, reqs, 2)
+		for _, r := range reqs {
+			assert.Equal(t, "Token token="+tg.token, r.Header.Get("Authorization"))
+			assert.Equal(t, "application/vnd.api+json, application/json", r.Header.Get("Accept"))
+			assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+		}
+		assert.Equal(t, http.MethodPost, reqs[0].Method)
+		assert.Equal(t, http.MethodDelete, reqs[1].Method)
+		assert.Equal(t, cookies[0].Name+"="+cookies[0].Value, reqs[1].Header.Get("Cookie"), "logout sends the session's cookie")
 	}},
 	{"logout is idempotent", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
@@ -169,32 +190,41 @@ var scenarios = []scenario{
 	{"401 for a wrong password", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.login(context.Background(), tg.email, tg.password+"-wrong")
-		requireAPIError(t, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 	}},
 	{"401 for an unknown user", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.login(context.Background(), "nobody-"+time.Now().Format("150405")+"@example.com", tg.password)
-		requireAPIError(t, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 	}},
 	{"406 for an unknown form name", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.client.Sessions.Create(context.Background(), loremup.CreateSessionParams{
 			FormName: "no_such_form_configuration", Form: loremup.SessionForm{Email: tg.email, Password: tg.password}})
-		requireAPIError(t, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		apiErr := requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		if tg.fake != nil {
+			require.NotEmpty(t, apiErr.Errors)
+			require.NotNil(t, apiErr.Errors[0].Source)
+			assert.Equal(t, "/form_name", apiErr.Errors[0].Source.Pointer)
+		}
 		err = e.client.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: "no_such_form_configuration"})
-		requireAPIError(t, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
 	}},
 	{"422 for an e-mail that is not an address", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.login(context.Background(), "not-an-address", tg.password)
-		apiErr := requireAPIError(t, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
-		for _, o := range apiErr.Errors {
-			if o.Source != nil && o.Source.Pointer != "" {
-				assert.Equal(t, "/form/email", o.Source.Pointer)
-			}
+		apiErr := requireAPIError(t, tg, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
+		assertNamesField(t, tg, apiErr, "email")
+	}},
+	{"422 for a blank password", func(t *testing.T, tg target) {
+		e := newEnv(t, tg, tg.token)
+		_, err := e.login(context.Background(), tg.email, "   ")
+		apiErr := requireAPIError(t, tg, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
+		if tg.fake != nil {
+			assertNamesField(t, tg, apiErr, "password")
 		}
 	}},
-	{"checks come in the contract's order", func(t *testing.T, tg target) {
+	{"checks come in the documented order", func(t *testing.T, tg target) {
 		// An unknown token wins over a bad form name and a bad e-mail;
 		// a bad form name wins over a bad e-mail; a bad e-mail wins over
 		// unknown credentials.
@@ -202,13 +232,13 @@ var scenarios = []scenario{
 		bad := newEnv(t, tg, "not-the-token-yyyyyyyy")
 		_, err := bad.client.Sessions.Create(ctx, loremup.CreateSessionParams{
 			FormName: "no_such_form_configuration", Form: loremup.SessionForm{Email: "nope", Password: "x"}})
-		requireAPIError(t, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 		e := newEnv(t, tg, tg.token)
 		_, err = e.client.Sessions.Create(ctx, loremup.CreateSessionParams{
 			FormName: "no_such_form_configuration", Form: loremup.SessionForm{Email: "nope", Password: "x"}})
-		requireAPIError(t, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
 		_, err = e.login(ctx, "nope", "x")
-		requireAPIError(t, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
+		requireAPIError(t, tg, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
 	}},
 	{"the quoted token form is accepted", func(t *testing.T, tg target) {
 		status := rawLogin(t, tg, `Token token="`+tg.token+`"`, "application/json")
@@ -263,13 +293,46 @@ func cookiesJSON(cookies []*http.Cookie) []byte {
 	return b
 }
 
-func requireAPIError(t *testing.T, err error, status int, sentinel error) *loremup.APIError {
+// assertNamesField checks that a 422 names the field: some error object
+// points at it. A real app's pointer may have any prefix (/form/email,
+// /data/attributes/email, /email); the fake's is exactly /form/<field>.
+func assertNamesField(t *testing.T, tg target, apiErr *loremup.APIError, field string) {
+	t.Helper()
+	var pointers []string
+	for _, o := range apiErr.Errors {
+		if o.Source != nil && o.Source.Pointer != "" {
+			pointers = append(pointers, o.Source.Pointer)
+		}
+	}
+	named := false
+	for _, p := range pointers {
+		named = named || p == field || strings.HasSuffix(p, "/"+field)
+	}
+	assert.True(t, named, "no error object points at %q; pointers: %q", field, pointers)
+	if tg.fake != nil {
+		for _, p := range pointers {
+			assert.Equal(t, "/form/"+field, p, "the fake's pointers")
+		}
+	}
+}
+
+// requireAPIError checks what every server promises for a documented
+// error: its status, its sentinel, no retry. Against the fake it also
+// checks the fake's own choices: a request id and a JSON:API error object
+// titled with the status text.
+func requireAPIError(t *testing.T, tg target, err error, status int, sentinel error) *loremup.APIError {
 	t.Helper()
 	require.ErrorIs(t, err, sentinel)
 	var apiErr *loremup.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, status, apiErr.StatusCode)
 	assert.Equal(t, 1, apiErr.Attempts, "documented errors are not retried")
+	if tg.fake != nil {
+		assert.NotEmpty(t, apiErr.RequestID)
+		if assert.NotEmpty(t, apiErr.Errors) && status != http.StatusUnauthorized {
+			assert.Equal(t, http.StatusText(status), apiErr.Errors[0].Title)
+		}
+	}
 	return apiErr
 }
 
@@ -277,7 +340,11 @@ func TestContract(t *testing.T) {
 	for _, kind := range []struct {
 		name string
 		get  func(*testing.T) target
-	}{{"fake", fakeTarget}, {"real", realTarget}} {
+	}{
+		{"fake", fakeTarget()},
+		{"fake under a path prefix", fakeTarget(loremuptest.WithPathPrefix("/tenant"))},
+		{"real", realTarget},
+	} {
 		t.Run(kind.name, func(t *testing.T) {
 			for _, sc := range scenarios {
 				t.Run(sc.name, func(t *testing.T) { sc.run(t, kind.get(t)) })

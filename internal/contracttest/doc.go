@@ -1,13 +1,21 @@
-// Package contracttest holds the contract test suite: one set of scenarios
-// from CONTRACT.md, run against the fake server (loremuptest) always and
-// against a real LoremUp app when LOREMUP_BASE_URL, LOREMUP_API_TOKEN,
-// LOREMUP_EMAIL and LOREMUP_PASSWORD are set (LOREMUP_CREATE_FORM and
-// LOREMUP_DELETE_FORM override the form names). Same scenarios, same
-// expectations: code that passes against the fake passes against the app.
+// Package contracttest holds the conformance suite: one set of scenarios
+// for the SDK against a server, run against the fake server (loremuptest)
+// always and against a real LoremUp app when LOREMUP_BASE_URL,
+// LOREMUP_API_TOKEN, LOREMUP_EMAIL and LOREMUP_PASSWORD are set
+// (LOREMUP_CREATE_FORM and LOREMUP_DELETE_FORM override the form names).
+// Same scenarios: code that passes against the fake passes against the app.
+// Against a real app the scenarios check only what the API documentation
+// promises (statuses, sentinel errors, that a 422 names the field), not the
+// fake's own choices (exact pointers, JSON error bodies on every status).
 //
 //	go test ./internal/contracttest/                      # the fake
 //	LOREMUP_BASE_URL=https://app.example.com LOREMUP_API_TOKEN=... \
-//	LOREMUP_EMAIL=... LOREMUP_PASSWORD=... go test ./internal/contracttest/ -run 'Contract/real'
+//	LOREMUP_EMAIL=... LOREMUP_PASSWORD=... go test ./internal/contracttest/ -run '^TestContract$/^real$'
+//
+// With the same variables, TestProbes_RealAppVsFake sends raw requests to
+// the app and to cmd/loremup-fake side by side and compares the statuses.
+// scripts/rails-check.sh runs both against the stock Rails app in
+// testdata/railsapp.
 //
 // The package has no code; its tests are the suite.
 package contracttest

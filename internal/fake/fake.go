@@ -9,6 +9,7 @@
 package fake
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -61,6 +62,22 @@ type Config struct {
 	// status, duration, request id (and the fault, if one was injected).
 	// Never a password, token or cookie value.
 	Logger *slog.Logger
+	// RecordRequests makes the Handler keep a bounded copy of each request
+	// for Requests (see MaxRecorded and the other recording bounds);
+	// SetRecording changes it while serving. RequestCount counts every
+	// request either way.
+	RecordRequests bool
+	// SessionLifetime is how long a session lives after its login; zero
+	// means DefaultSessionLifetime.
+	SessionLifetime time.Duration
+	// MaxSessions bounds the live sessions; at the bound a new login ends
+	// the oldest live session. Zero means DefaultMaxSessions.
+	MaxSessions int
+	// RotateCookies makes every answer of an endpoint mounted with Handle,
+	// to a request carrying a live session cookie, set a new cookie value;
+	// the old value stops working, as when a Rails app re-issues its
+	// session cookie.
+	RotateCookies bool
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
@@ -70,14 +87,16 @@ type Handler struct {
 	createForms map[string]bool
 	deleteForms map[string]bool
 	maxBody     int64
-	path        string
+	prefix      string // the path prefix, "" or "/tenant"
+	path        string // prefix + wire.SessionsPath
 	logger      *slog.Logger
+	rotate      bool
 
 	usersMu sync.RWMutex
 	users   map[string]string // lower-cased e-mail -> password
 
-	sessionsMu sync.Mutex
-	sessions   map[string]string // session id -> lower-cased e-mail
+	sessions *sessionStore
+	app      *http.ServeMux // endpoints mounted with Handle
 
 	faults faultState
 	record recorder
@@ -93,6 +112,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.MaxBodyBytes < 0 {
 		return nil, errors.New("max body bytes must not be negative")
+	}
+	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
+		return nil, errors.New("session lifetime and max sessions must not be negative")
 	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
@@ -111,12 +133,16 @@ func New(cfg Config) (*Handler, error) {
 		createForms: create,
 		deleteForms: del,
 		maxBody:     cfg.MaxBodyBytes,
+		prefix:      prefix,
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
+		rotate:      cfg.RotateCookies,
 		users:       make(map[string]string, len(cfg.Users)),
-		sessions:    make(map[string]string),
+		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
+		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
 	}
+	h.record.on.Store(cfg.RecordRequests)
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
@@ -174,14 +200,6 @@ func (h *Handler) AddUser(email, password string) {
 	h.usersMu.Unlock()
 }
 
-// ActiveSessions returns how many sessions are logged in and not yet
-// logged out.
-func (h *Handler) ActiveSessions() int {
-	h.sessionsMu.Lock()
-	defer h.sessionsMu.Unlock()
-	return len(h.sessions)
-}
-
 // Close ends every injected latency still being waited out, so that a
 // server can shut down without waiting for them. The Handler keeps
 // serving afterwards (latencies are then skipped).
@@ -217,7 +235,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.URL.Path != h.path:
-		h.fail(e, http.StatusNotFound, "not_found", "no such endpoint; the Sessions API is at "+h.path, nil)
+		h.serveApp(e) // a mounted endpoint of the app, or 404
 	case r.Method == http.MethodPost:
 		h.create(e)
 	case r.Method == http.MethodDelete:

@@ -83,7 +83,7 @@ func TestInject_CopiesTheFaultHeader(t *testing.T) {
 }
 
 func TestRequests_KeepsTheLatestMaxRecorded(t *testing.T) {
-	h, err := New(Config{Token: "t"})
+	h, err := New(Config{Token: "t", RecordRequests: true})
 	require.NoError(t, err)
 	for i := range MaxRecorded + 5 {
 		h.record.add(httptest.NewRequest(http.MethodGet, fmt.Sprintf("/r/%d", i), nil), nil)

@@ -102,10 +102,7 @@ func (h *Handler) create(e *exchange) {
 		return
 	}
 
-	id := randomHex(32)
-	h.sessionsMu.Lock()
-	h.sessions[id] = strings.ToLower(email)
-	h.sessionsMu.Unlock()
+	id := h.sessions.start(email)
 	http.SetCookie(e.w, &http.Cookie{
 		Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 	})
@@ -119,13 +116,11 @@ func (h *Handler) delete(e *exchange) {
 	if _, ok := h.preflight(e, h.deleteForms); !ok {
 		return
 	}
-	h.sessionsMu.Lock()
 	for _, c := range e.r.Cookies() {
 		if c.Name == CookieName {
-			delete(h.sessions, c.Value)
+			h.sessions.end(c.Value)
 		}
 	}
-	h.sessionsMu.Unlock()
 	http.SetCookie(e.w, &http.Cookie{
 		Name: CookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,

@@ -1,0 +1,139 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// This file is the rest of the app: stand-ins for the app's own endpoints
+// that a test mounts with Handle, served behind the session check as a
+// Rails app's before_action would serve them.
+
+// userKey is the context key under which a mounted handler finds the
+// logged-in user.
+type userKey struct{}
+
+// SessionUser returns the e-mail (lower-cased) of the user whose session
+// cookie authorised r, inside a handler mounted with Handle.
+func SessionUser(r *http.Request) (email string, ok bool) {
+	email, ok = r.Context().Value(userKey{}).(string)
+	return email, ok
+}
+
+// Handle mounts h for pattern, an http.ServeMux pattern ("/api/me",
+// "GET /api/items/{id}") whose path is taken under the path prefix.
+// Requests it matches are served only with a live session cookie; without
+// one they get 401 and a JSON:API error document (code "unauthenticated").
+// Handle panics, as http.ServeMux.Handle does, on a pattern that is not
+// valid, has a host, conflicts with an earlier one or is the Sessions API
+// path, which the fake always serves itself.
+func (h *Handler) Handle(pattern string, hd http.Handler) {
+	method, path, hasMethod := strings.Cut(pattern, " ")
+	if !hasMethod {
+		method, path = "", pattern
+	}
+	path = strings.TrimLeft(path, " \t")
+	if !strings.HasPrefix(path, "/") {
+		panic(fmt.Sprintf("fake: Handle: pattern %q must be a path (with an optional method), not a host", pattern))
+	}
+	full := h.prefix + path
+	if full == h.path {
+		panic(fmt.Sprintf("fake: Handle: %s is the Sessions API, which the fake serves itself", full))
+	}
+	if method != "" {
+		full = method + " " + full
+	}
+	h.app.Handle(full, hd) // ServeMux is safe for concurrent use: Handle may be called while serving
+}
+
+// serveApp answers a request for any path other than the Sessions API:
+// a mounted endpoint behind the session check, or 404.
+func (h *Handler) serveApp(e *exchange) {
+	if _, pattern := h.app.Handler(e.r); pattern != "" {
+		h.serveMounted(e)
+		return
+	}
+	h.fail(e, http.StatusNotFound, "not_found", "no such endpoint; the Sessions API is at "+h.path, nil)
+}
+
+func (h *Handler) serveMounted(e *exchange) {
+	id, hasCookie := sessionCookieOf(e.r)
+	var email string
+	live := false
+	if hasCookie {
+		email, live = h.sessions.lookup(id)
+	}
+	if !live {
+		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)
+		return
+	}
+	switch {
+	case e.bodyErr == errBodyTooLarge:
+		h.fail(e, http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than this server reads", nil)
+		return
+	case e.bodyErr != nil:
+		h.fail(e, http.StatusBadRequest, "unreadable", "the request body could not be read", nil)
+		return
+	}
+	if h.rotate {
+		if fresh, ok := h.sessions.rotate(id); ok {
+			http.SetCookie(e.w, newSessionCookie(fresh))
+		}
+	}
+	r := e.r.WithContext(context.WithValue(e.r.Context(), userKey{}, email))
+	r.Body = io.NopCloser(bytes.NewReader(e.body)) // read already, for the record
+	w := &statusWriter{ResponseWriter: e.w}
+	h.app.ServeHTTP(w, r)
+	e.status = w.status
+	if e.status == 0 {
+		e.status = http.StatusOK // the handler wrote nothing: net/http sends 200
+	}
+}
+
+// statusWriter remembers the status a mounted handler answered, for the
+// request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the server's writer (Flush,
+// deadlines) through the wrapper.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// MeHandler answers GET with the logged-in user as a JSON object,
+// {"email": "..."}: the protected endpoint the loremup-fake command
+// mounts at /api/me, so that tests in other languages can check their
+// cookie handling.
+func MeHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		email, _ := SessionUser(r)
+		w.Header().Set("Content-Type", wire.MediaTypeJSON+"; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		body, _ := json.Marshal(struct {
+			Email string `json:"email"`
+		}{email}) // a struct of one string always marshals
+		_, _ = w.Write(body)
+	})
+}

@@ -1,0 +1,190 @@
+package fake
+
+import (
+	"container/list"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// This file is the fake's session state: which session ids are live, for
+// which user, since when, and the bounds that keep a long-running fake's
+// memory flat (a lifetime and a maximum number of live sessions).
+
+// DefaultSessionLifetime is how long a session lives after its login when
+// Config.SessionLifetime is zero: long enough for any test run, short
+// enough that a fake left running does not keep every login forever.
+const DefaultSessionLifetime = 24 * time.Hour
+
+// DefaultMaxSessions is how many sessions may be live at once when
+// Config.MaxSessions is zero. At the bound a new login ends the oldest
+// live session, as a session store that evicts its oldest entries does.
+const DefaultMaxSessions = 100_000
+
+// Session is one live session: the value of its cookie, the user it
+// belongs to (lower-cased e-mail) and when it was created by a login.
+type Session struct {
+	ID      string
+	Email   string
+	Created time.Time
+}
+
+// sessionStore holds the live sessions in creation order, so that both
+// the lifetime and the count bound end the oldest first.
+type sessionStore struct {
+	lifetime time.Duration
+	max      int
+	now      func() time.Time
+
+	mu    sync.Mutex
+	byID  map[string]*list.Element // id -> element holding a *Session
+	order list.List                // *Session, oldest first
+}
+
+func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
+	s := &sessionStore{lifetime: lifetime, max: maxSessions, now: time.Now, byID: make(map[string]*list.Element)}
+	s.order.Init()
+	return s
+}
+
+// sweepLocked ends the sessions whose lifetime is over. Sessions are kept
+// in creation order and share one lifetime, so they are at the front.
+func (s *sessionStore) sweepLocked() {
+	deadline := s.now().Add(-s.lifetime)
+	for e := s.order.Front(); e != nil; e = s.order.Front() {
+		sess := e.Value.(*Session)
+		if sess.Created.After(deadline) {
+			return
+		}
+		s.removeLocked(e)
+	}
+}
+
+func (s *sessionStore) removeLocked(e *list.Element) {
+	delete(s.byID, e.Value.(*Session).ID)
+	s.order.Remove(e)
+}
+
+// start creates a session for email and returns its id, ending the
+// oldest session if the store is full.
+func (s *sessionStore) start(email string) string {
+	sess := &Session{ID: randomHex(32), Email: strings.ToLower(email)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	for s.order.Len() >= s.max {
+		s.removeLocked(s.order.Front())
+	}
+	sess.Created = s.now()
+	s.byID[sess.ID] = s.order.PushBack(sess)
+	return sess.ID
+}
+
+// lookup returns the user of the live session id.
+func (s *sessionStore) lookup(id string) (email string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	e, ok := s.byID[id]
+	if !ok {
+		return "", false
+	}
+	return e.Value.(*Session).Email, true
+}
+
+// rotate gives the live session id a new id, which it returns; the old
+// one stops working. The session keeps its creation time (and so its
+// lifetime).
+func (s *sessionStore) rotate(id string) (string, bool) {
+	fresh := randomHex(32)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	e, ok := s.byID[id]
+	if !ok {
+		return "", false
+	}
+	delete(s.byID, id)
+	e.Value.(*Session).ID = fresh
+	s.byID[fresh] = e
+	return fresh, true
+}
+
+// end ends the live session id, if any.
+func (s *sessionStore) end(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.byID[id]; ok {
+		s.removeLocked(e)
+	}
+}
+
+// expire ends the sessions of the given e-mails (matched
+// case-insensitively), or all sessions when none is given, and returns
+// how many it ended.
+func (s *sessionStore) expire(emails []string) int {
+	users := make(map[string]bool, len(emails))
+	for _, e := range emails {
+		users[strings.ToLower(e)] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	n := 0
+	for e := s.order.Front(); e != nil; {
+		next := e.Next()
+		if len(users) == 0 || users[e.Value.(*Session).Email] {
+			s.removeLocked(e)
+			n++
+		}
+		e = next
+	}
+	return n
+}
+
+func (s *sessionStore) list() []Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	out := make([]Session, 0, s.order.Len())
+	for e := s.order.Front(); e != nil; e = e.Next() {
+		out = append(out, *e.Value.(*Session))
+	}
+	return out
+}
+
+func (s *sessionStore) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	return s.order.Len()
+}
+
+// sessionCookieOf returns the value of the request's session cookie.
+func sessionCookieOf(r *http.Request) (string, bool) {
+	c, err := r.Cookie(CookieName)
+	if err != nil || c.Value == "" {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// newSessionCookie is the cookie that carries session id, as a login sets it.
+func newSessionCookie(id string) *http.Cookie {
+	return &http.Cookie{Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+}
+
+// ActiveSessions returns how many sessions are live: logged in, not
+// logged out, expired or evicted.
+func (h *Handler) ActiveSessions() int { return h.sessions.len() }
+
+// Sessions returns the live sessions, oldest first. Each ID is the value
+// of that session's cookie: test data, to be kept out of logs.
+func (h *Handler) Sessions() []Session { return h.sessions.list() }
+
+// ExpireSessions ends the sessions of the given users (e-mails matched
+// case-insensitively), or every session when none is given, and returns
+// how many it ended. Their cookies then get 401 from the endpoints
+// mounted with Handle; logging out with them is still 204.
+func (h *Handler) ExpireSessions(emails ...string) int { return h.sessions.expire(emails) }

@@ -1,0 +1,207 @@
+package loremuptest_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/loremuptest"
+)
+
+func TestHandle_ServesOnlyALoggedInUser(t *testing.T) {
+	srv := startServer(t)
+	srv.Handle("GET /api/me", whoAmI())
+	me := srv.URL + "/api/me"
+
+	resp, body := send(t, srv.Client(), http.MethodGet, me, nil, "")
+	errs := requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+	assert.Equal(t, "unauthenticated", errs[0].Code)
+
+	c := login(t, srv)
+	resp, body = send(t, srv.Client(), http.MethodGet, me, withCookie(srv.Token, c), "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Equal(t, email, string(body))
+
+	resp, body = send(t, srv.Client(), http.MethodDelete, srv.URL+sessionsPath, withCookie(srv.Token, c), logoutBody)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, "%s", body)
+	resp, body = send(t, srv.Client(), http.MethodGet, me, withCookie(srv.Token, c), "")
+	requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+}
+
+func TestHandle_NeedsNoAPIToken(t *testing.T) {
+	// The app's own endpoints are called as the user, with the session
+	// cookie alone, as a browser would.
+	srv := startServer(t)
+	srv.Handle("/api/me", whoAmI())
+	c := login(t, srv)
+	resp, body := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", http.Header{"Cookie": {c.Name + "=" + c.Value}}, "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+}
+
+func TestHandle_MountsUnderThePathPrefix(t *testing.T) {
+	srv := startServer(t, loremuptest.WithPathPrefix("/tenant"))
+	srv.Handle("POST /api/projects/{name}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(r.PathValue("name")))
+	}))
+	c := login(t, srv)
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+"/api/projects/apollo", withCookie(srv.Token, c), "{}")
+	assert.Equal(t, http.StatusCreated, resp.StatusCode)
+	assert.Equal(t, "apollo", string(body))
+	assert.True(t, strings.HasSuffix(srv.URL, "/tenant"))
+
+	resp, _ = send(t, srv.Client(), http.MethodPost, strings.TrimSuffix(srv.URL, "/tenant")+"/api/projects/apollo", withCookie(srv.Token, c), "{}")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "outside the prefix")
+}
+
+func TestHandle_PanicsOnTheSessionsAPI(t *testing.T) {
+	srv := startServer(t)
+	assert.Panics(t, func() { srv.Handle("/api/sessions", whoAmI()) })
+	assert.Panics(t, func() { srv.Handle("DELETE /api/sessions", whoAmI()) })
+}
+
+func TestSessionUser_FalseOutsideAMountedHandler(t *testing.T) {
+	_, ok := loremuptest.SessionUser(httptestRequest(t))
+	assert.False(t, ok)
+}
+
+func TestSessions_AreTheCookiesTheServerIssued(t *testing.T) {
+	srv := startServer(t, loremuptest.WithUser("Grace@Example.com", "pw2"))
+	before := time.Now()
+	ada := login(t, srv)
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token),
+		`{"form_name":"`+createForm+`","form":{"email":"grace@example.com","password":"pw2"}}`)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	grace := sessionCookie(t, resp)
+
+	got := srv.Sessions()
+	require.Len(t, got, 2)
+	assert.Equal(t, ada.Value, got[0].ID)
+	assert.Equal(t, email, got[0].Email)
+	assert.Equal(t, grace.Value, got[1].ID)
+	assert.Equal(t, "grace@example.com", got[1].Email, "lower-cased")
+	for _, s := range got {
+		assert.False(t, s.Created.Before(before.Truncate(time.Second)), s.Created)
+		assert.False(t, s.Created.After(time.Now()), s.Created)
+	}
+	assert.Equal(t, 2, srv.ActiveSessions())
+}
+
+func TestExpireSessions_EndsSessionsServerSideAndLoginWorksAgain(t *testing.T) {
+	srv := startServer(t, loremuptest.WithUser("grace@example.com", "pw2"))
+	srv.Handle("/api/me", whoAmI())
+	c := newClient(t, srv, srv.Token)
+	ctx := context.Background()
+
+	ada, err := c.Sessions.Create(ctx, createParams(email, password))
+	require.NoError(t, err)
+	grace, err := c.Sessions.Create(ctx, createParams("grace@example.com", "pw2"))
+	require.NoError(t, err)
+	assert.Equal(t, ada.Cookies()[0].Value, srv.Sessions()[0].ID, "the SDK keeps the cookie the server issued")
+
+	me := func(sess *loremup.Session) int {
+		t.Helper()
+		resp, _ := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, sess.Cookies()[0]), "")
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, me(ada))
+
+	assert.Equal(t, 1, srv.ExpireSessions(strings.ToUpper(email)))
+	assert.Equal(t, http.StatusUnauthorized, me(ada))
+	assert.Equal(t, http.StatusOK, me(grace), "another user's session is untouched")
+
+	again, err := c.Sessions.Create(ctx, createParams(email, password))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, me(again), "a re-login gets through")
+
+	assert.Equal(t, 2, srv.ExpireSessions())
+	assert.Zero(t, srv.ActiveSessions())
+	assert.Equal(t, http.StatusUnauthorized, me(grace))
+	require.NoError(t, c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: deleteForm, Session: again}),
+		"logging out an expired session is still 204")
+}
+
+func TestWithCookieRotation_EachAnswerIssuesANewCookie(t *testing.T) {
+	srv := startServer(t, loremuptest.WithCookieRotation())
+	srv.Handle("/api/me", whoAmI())
+	c := login(t, srv)
+
+	for range 3 {
+		resp, body := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		fresh := sessionCookie(t, resp)
+		assert.NotEqual(t, c.Value, fresh.Value)
+
+		resp, body = send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+		requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+		c = fresh
+	}
+	require.Len(t, srv.Sessions(), 1)
+	assert.Equal(t, c.Value, srv.Sessions()[0].ID)
+}
+
+func TestWithCookieRotation_AClientWithACookieJarKeepsUp(t *testing.T) {
+	srv := startServer(t, loremuptest.WithCookieRotation())
+	srv.Handle("/api/me", whoAmI())
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := srv.Client()
+	client.Jar = jar
+
+	resp, body := send(t, client, http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
+	for i := range 5 {
+		resp, body := send(t, client, http.MethodGet, srv.URL+"/api/me", nil, "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, "call %d: %s", i, body)
+	}
+}
+
+func TestWithoutCookieRotation_TheCookieStays(t *testing.T) {
+	srv := startServer(t)
+	srv.Handle("/api/me", whoAmI())
+	c := login(t, srv)
+	resp, _ := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Empty(t, resp.Cookies())
+}
+
+func TestSessionState_IsSafeUnderConcurrentUse(t *testing.T) {
+	const workers = 16
+	srv := startServer(t, loremuptest.WithCookieRotation())
+	srv.Handle("/api/me", whoAmI())
+	tr := &http.Transport{MaxIdleConnsPerHost: workers}
+	t.Cleanup(tr.CloseIdleConnections)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*10)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			jar, _ := cookiejar.New(nil) // never fails without options
+			client := &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second}
+			for range 5 {
+				if err := loginAndCallMe(client, srv); err != nil {
+					errs <- err
+				}
+				_ = srv.Sessions()
+				srv.ExpireSessions("nobody@example.com")
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.Equal(t, workers*5, srv.ActiveSessions())
+	assert.Equal(t, workers*5, srv.ExpireSessions(email))
+}
