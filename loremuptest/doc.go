@@ -68,6 +68,34 @@
 // sent one, as Rails does). The fake never answers 5xx by itself, never
 // panics on any input, and reads no body beyond its cap.
 //
+// # Acting as the user
+//
+// Programs log users in to call the app's other endpoints as them. Handle
+// mounts a stand-in for such an endpoint, under the server's path prefix,
+// behind the session check a Rails app runs in a before_action:
+//
+//	srv.Handle("GET /api/me", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//		email, _ := loremuptest.SessionUser(r)
+//		fmt.Fprint(w, email)
+//	}))
+//
+// A request it matches is passed to the handler only with a live session
+// cookie; without one (none sent, logged out, expired, or replaced by
+// rotation) the answer is 401 Unauthorized with a JSON:API error document
+// whose code is "unauthenticated", and the handler is not called. No API
+// token is needed: these endpoints are called as the user, with the
+// cookie alone. SessionUser tells the handler which user is logged in.
+//
+// ExpireSessions ends sessions server-side (one user's, or all), as a
+// server whose sessions time out does, so that a test can check how a
+// client logs in again. Sessions lists the live sessions with the cookie
+// value the server issued for each. WithCookieRotation makes every answer
+// of a mounted endpoint set a new cookie value and retire the old one at
+// once, so a client must keep the cookie it was last given.
+//
+// Sessions live 24 hours after their login, and at most 100,000 are live
+// at once: at that bound a new login ends the oldest session.
+//
 // # Faults on demand
 //
 // Inject makes the next requests fail in a chosen way, and InjectEvery
@@ -81,7 +109,10 @@
 // Requests returns the requests received (method, path, headers, body);
 // RequestCount counts them and ConnectionCount counts the TCP connections
 // accepted, to check that a client retries as often as it should and
-// reuses its connections.
+// reuses its connections. What Requests keeps is bounded, so a long soak
+// test cannot exhaust memory: the latest 10,000 requests within 32 MiB
+// together, and of each at most 16 KiB of method, path and headers and
+// 64 KiB of body (a request cut to fit is marked Truncated).
 //
 // A Server is safe for concurrent use: any number of goroutines may log
 // in and out while a test injects faults and reads counters, and
@@ -89,5 +120,6 @@
 //
 // For tests in other languages, the command
 // github.com/loremup/loremup-go/cmd/loremup-fake serves the same fake as
-// a standalone process.
+// a standalone process, with a built-in protected endpoint,
+// GET {prefix}/api/me, that answers the logged-in user's e-mail.
 package loremuptest

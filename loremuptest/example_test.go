@@ -116,7 +116,7 @@ func ExampleServer_InjectEvery() {
 	}
 	fmt.Println()
 	// Output:
-	// 405 502 405 502
+	// 404 502 404 502
 }
 
 // Any HTTP client can speak to the fake; Client returns one set up for
@@ -128,6 +128,7 @@ func ExampleServer_Client() {
 	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/api/sessions",
 		strings.NewReader(`{"form_name": "reference_rest_api_delete_sessions"}`))
 	req.Header.Set("Authorization", `Token token="my-token"`)
+	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := srv.Client().Do(req)
 	if err != nil {

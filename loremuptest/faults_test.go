@@ -17,17 +17,6 @@ import (
 	"github.com/loremup/loremup-go/loremuptest"
 )
 
-// postLogin sends the test user's login and returns the answer unread,
-// or the transport error.
-func postLogin(ctx context.Context, client *http.Client, srv *loremuptest.Server) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+sessionsPath, strings.NewReader(loginBody))
-	if err != nil {
-		return nil, err
-	}
-	req.Header = apiHeader(srv.Token)
-	return client.Do(req)
-}
-
 func TestInject_StatusAnswersTheNextNRequestsWithAnErrorDocument(t *testing.T) {
 	srv := startServer(t)
 	srv.Inject(2, loremuptest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "7"})

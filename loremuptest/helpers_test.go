@@ -4,18 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/loremup/loremup-go"
 	"github.com/loremup/loremup-go/loremuptest"
 )
 
@@ -29,7 +33,7 @@ const (
 	createForm   = "reference_rest_api_create_sessions"
 	deleteForm   = "reference_rest_api_delete_sessions"
 	sessionsPath = "/api/sessions"
-	jsonAPI      = "application/vnd.api+json"
+	jsonAPI      = "application/vnd.api+json; charset=utf-8"
 )
 
 var (
@@ -57,17 +61,96 @@ func apiHeader(token string) http.Header {
 // send makes one raw request and returns the answer with its body read.
 func send(t testing.TB, client *http.Client, method, url string, h http.Header, body string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, url, strings.NewReader(body))
+	resp, data, err := roundTrip(client, method, url, h, body)
 	require.NoError(t, err)
+	return resp, data
+}
+
+// roundTrip is send for goroutines other than the test's: it returns the
+// error instead of failing the test.
+func roundTrip(client *http.Client, method, url string, h http.Header, body string) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(context.Background(), method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
 	for k, vs := range h {
 		req.Header[k] = vs
 	}
 	resp, err := client.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
+	return resp, data, err
+}
+
+// postLogin sends the test user's login and returns the answer unread,
+// or the transport error.
+func postLogin(ctx context.Context, client *http.Client, srv *loremuptest.Server) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+sessionsPath, strings.NewReader(loginBody))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = apiHeader(srv.Token)
+	return client.Do(req)
+}
+
+// parallel runs fn(i) for i in [0, n) on workers goroutines, waits, and
+// returns the errors fn returned, so that nothing fails the test off its
+// own goroutine.
+func parallel(n, workers int, fn func(i int) error) []error {
+	jobs := make(chan int)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if err := fn(i); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("job %d: %w", i, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return errs
+}
+
+// requireNoErrors fails the test with every error collected by parallel.
+func requireNoErrors(t testing.TB, errs []error) {
+	t.Helper()
+	require.NoError(t, errors.Join(errs...))
+}
+
+// fastRetries keeps SDK retries against the fake quick.
+var fastRetries = loremup.WithRetryWait(time.Millisecond, 5*time.Millisecond)
+
+// newClient returns an SDK client for srv with token, closed when the
+// test ends.
+func newClient(t *testing.T, srv *loremuptest.Server, token string, opts ...loremup.Option) *loremup.Client {
+	t.Helper()
+	c, err := loremup.NewClient(srv.URL, token, append([]loremup.Option{fastRetries}, opts...)...)
 	require.NoError(t, err)
-	return resp, data
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func createParams(email, password string) loremup.CreateSessionParams {
+	return loremup.CreateSessionParams{
+		FormName: createForm,
+		Form:     loremup.SessionForm{Email: email, Password: password},
+	}
 }
 
 // login logs the test user in with raw HTTP and returns the session cookie.
@@ -123,6 +206,17 @@ func requireErrorDoc(t testing.TB, resp *http.Response, body []byte, status int)
 		assert.NotEmpty(t, e.Detail)
 	}
 	return doc.Errors
+}
+
+// requireTokenRefusal checks that an answer is Rails' refusal of the API
+// token, byte for byte: 401, a Token challenge, a plain-text body.
+func requireTokenRefusal(t testing.TB, resp *http.Response, body []byte) {
+	t.Helper()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s", body)
+	assert.Equal(t, `Token realm="Application"`, resp.Header.Get("WWW-Authenticate"))
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "HTTP Token: Access denied.\n", string(body))
+	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
 }
 
 // logRecorder is a slog.Handler that hands each record's message and
@@ -197,19 +291,12 @@ func loginAndCallMe(client *http.Client, srv *loremuptest.Server) error {
 		{http.MethodPost, sessionsPath, loginBody, http.StatusCreated},
 		{http.MethodGet, "/api/me", "", http.StatusOK},
 	} {
-		req, err := http.NewRequestWithContext(context.Background(), step.method, srv.URL+step.path, strings.NewReader(step.body))
+		resp, body, err := roundTrip(client, step.method, srv.URL+step.path, apiHeader(srv.Token), step.body)
 		if err != nil {
 			return err
 		}
-		req.Header = apiHeader(srv.Token)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
 		if resp.StatusCode != step.want {
-			return fmt.Errorf("%s %s: status %d, want %d", step.method, step.path, resp.StatusCode, step.want)
+			return fmt.Errorf("%s %s: status %d, want %d: %s", step.method, step.path, resp.StatusCode, step.want, body)
 		}
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 )
 
 // These tests speak raw HTTP to the fake, not through the SDK, so that
-// they pin down the wire protocol of the contract's section 1.
+// they pin down the wire protocol as a Rails server speaks it.
 
 func TestCreate_AnswersTheFirstFailingCheckInContractOrder(t *testing.T) {
 	srv := startServer(t)
@@ -38,9 +38,13 @@ func TestCreate_AnswersTheFirstFailingCheckInContractOrder(t *testing.T) {
 		code   string
 	}{
 		// Each row fails its own step and every later one: the earlier step must win.
-		{"1. token beats all", with("Authorization", "Token token=wrong"), "not json", 401, "unauthorized"},
-		{"1. token beats bad Accept", func() http.Header { h := with("Accept", "text/html"); h.Del("Authorization"); return h }(), "not json", 401, "unauthorized"},
+		// The token refusal has no code: it is Rails' plain-text answer.
+		{"1. token beats all", with("Authorization", "Token token=wrong"), "not json", 401, ""},
+		{"1. token beats bad Accept", func() http.Header { h := with("Accept", "text/html"); h.Del("Authorization"); return h }(), "not json", 401, ""},
 		{"2. Accept beats body", with("Accept", "text/html"), "not json", 406, "not_acceptable"},
+		{"2. no Accept beats body", func() http.Header { h := good.Clone(); h.Del("Accept"); return h }(), "not json", 406, "not_acceptable"},
+		{"3. Content-Type beats JSON syntax", with("Content-Type", "text/plain"), "not json", 406, "unsupported_content_type"},
+		{"3. JSON syntax beats form name", good, `{"form_name":"nope"`, 400, "invalid_json"},
 		{"3. body shape beats fields", good, `["not", "an", "object"]`, 406, "invalid_body"},
 		{"3. form name beats fields", good, unknownForm, 406, "unknown_form_name"},
 		{"4. fields beat credentials", good, badEmail, 422, "invalid"},
@@ -49,6 +53,10 @@ func TestCreate_AnswersTheFirstFailingCheckInContractOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, tt.header, tt.body)
+			if tt.code == "" {
+				requireTokenRefusal(t, resp, body)
+				return
+			}
 			errs := requireErrorDoc(t, resp, body, tt.status)
 			assert.Equal(t, tt.code, errs[0].Code)
 		})
@@ -65,8 +73,10 @@ func TestDelete_AnswersTheFirstFailingCheckInContractOrder(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"1. no token", http.Header{"Accept": {"text/html"}}, "x", 401, "unauthorized"},
+		{"1. no token", http.Header{"Accept": {"text/html"}}, "x", 401, ""},
 		{"2. Accept", http.Header{"Authorization": {"Token token=" + srv.Token}, "Accept": {"text/html"}}, "x", 406, "not_acceptable"},
+		{"3. no Content-Type", http.Header{"Authorization": {"Token token=" + srv.Token}, "Accept": {"application/json"}}, "x", 406, "unsupported_content_type"},
+		{"3. not JSON", apiHeader(srv.Token), "x", 400, "invalid_json"},
 		{"3. no body", apiHeader(srv.Token), "", 406, "invalid_body"},
 		{"3. form name of create", apiHeader(srv.Token), `{"form_name":"` + createForm + `"}`, 406, "unknown_form_name"},
 		{"3. form name not a string", apiHeader(srv.Token), `{"form_name":1}`, 406, "invalid_form_name"},
@@ -74,13 +84,17 @@ func TestDelete_AnswersTheFirstFailingCheckInContractOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := send(t, srv.Client(), http.MethodDelete, srv.URL+sessionsPath, tt.header, tt.body)
+			if tt.code == "" {
+				requireTokenRefusal(t, resp, body)
+				return
+			}
 			errs := requireErrorDoc(t, resp, body, tt.status)
 			assert.Equal(t, tt.code, errs[0].Code)
 		})
 	}
 }
 
-func TestAuthorization_AcceptsBothTokenFormsAndRefusesOthers(t *testing.T) {
+func TestAuthorization_ReadsTheTokenAsRailsDoes(t *testing.T) {
 	srv := startServer(t, loremuptest.WithToken("tok_4f8a9c2e7b"))
 	tests := []struct {
 		header string
@@ -88,14 +102,18 @@ func TestAuthorization_AcceptsBothTokenFormsAndRefusesOthers(t *testing.T) {
 	}{
 		{`Token token=tok_4f8a9c2e7b`, 201},
 		{`Token token="tok_4f8a9c2e7b"`, 201},
-		{`token token=tok_4f8a9c2e7b`, 201},
-		{`TOKEN token="tok_4f8a9c2e7b"`, 201},
+		{`Token tok_4f8a9c2e7b`, 201},
+		{`Bearer tok_4f8a9c2e7b`, 201},
 		{`Token token="tok_4f8a9c2e7b", nonce="abc"`, 201},
+		{`Token token=tok_4f8a9c2e7b; nonce=abc`, 201},
 		{``, 401},
+		{`token token=tok_4f8a9c2e7b`, 401},
+		{`TOKEN token="tok_4f8a9c2e7b"`, 401},
+		{`Token realm=x, token=tok_4f8a9c2e7b`, 401},
+		{`Token nonce="abc", token=tok_4f8a9c2e7b`, 401},
 		{`Token token=tok_4f8a9c2e7`, 401},
 		{`Token token=tok_4f8a9c2e7bX`, 401},
-		{`Token tok_4f8a9c2e7b`, 401},
-		{`Bearer tok_4f8a9c2e7b`, 401},
+		{`Token token=`, 401},
 		{`Basic dG9rOg==`, 401},
 	}
 	for _, tt := range tests {
@@ -107,9 +125,7 @@ func TestAuthorization_AcceptsBothTokenFormsAndRefusesOthers(t *testing.T) {
 			}
 			resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, h, loginBody)
 			if tt.status != 201 {
-				errs := requireErrorDoc(t, resp, body, tt.status)
-				assert.Equal(t, "Authorization", errs[0].Source.Header)
-				assert.Equal(t, `Token realm="LoremUp"`, resp.Header.Get("WWW-Authenticate"))
+				requireTokenRefusal(t, resp, body)
 				return
 			}
 			assert.Equal(t, tt.status, resp.StatusCode, "%s", body)
@@ -123,7 +139,6 @@ func TestAccept_AdmitsJSONAndJSONAPIVariants(t *testing.T) {
 		accept []string // nil: no Accept header
 		status int
 	}{
-		{nil, 201},
 		{[]string{"*/*"}, 201},
 		{[]string{"application/*"}, 201},
 		{[]string{"application/json"}, 201},
@@ -132,7 +147,11 @@ func TestAccept_AdmitsJSONAndJSONAPIVariants(t *testing.T) {
 		{[]string{`application/vnd.api+json; ext="https://jsonapi.org/ext/atomic"`}, 201},
 		{[]string{"text/html, application/json;q=0.1"}, 201},
 		{[]string{"text/html", "application/json"}, 201},
-		{[]string{"application/json;q=0, */*"}, 201},
+		{nil, 406},
+		{[]string{""}, 406},
+		{[]string{"application/json, text/plain, */*"}, 406},
+		{[]string{"*/*, application/json"}, 406},
+		{[]string{"application/json;q=0, */*"}, 406},
 		{[]string{"text/html"}, 406},
 		{[]string{"application/xml"}, 406},
 		{[]string{"application/json;q=0"}, 406},
@@ -169,15 +188,18 @@ func TestCreate_BodyShapes(t *testing.T) {
 		pointer     string
 	}{
 		{"well formed", "application/json", loginBody, 201, "", ""},
-		{"json:api content type", "application/vnd.api+json", loginBody, 201, "", ""},
-		{"no content type", "", loginBody, 201, "", ""},
+		{"charset", "application/json; charset=utf-8", loginBody, 201, "", ""},
+		{"json:api content type", "application/vnd.api+json", loginBody, 406, "unsupported_content_type", ""},
+		{"no content type", "", loginBody, 406, "unsupported_content_type", ""},
 		{"extra members ignored", "application/json", `{"x":1,"form_name":"` + createForm + `",` + form + `}`, 201, "", ""},
 		{"empty", "application/json", "", 406, "invalid_body", ""},
-		{"not json", "application/json", "email=a", 406, "invalid_body", ""},
+		{"not json", "application/json", "email=a", 400, "invalid_json", ""},
+		{"cut short", "application/json", loginBody[:20], 400, "invalid_json", ""},
+		{"not UTF-8", "application/json", "{\"form_name\":\"\xff\"}", 400, "invalid_json", ""},
 		{"null", "application/json", "null", 406, "invalid_body", ""},
 		{"array", "application/json", "[]", 406, "invalid_body", ""},
 		{"string", "application/json", `"x"`, 406, "invalid_body", ""},
-		{"two objects", "application/json", loginBody + loginBody, 406, "invalid_body", ""},
+		{"two objects", "application/json", loginBody + loginBody, 400, "invalid_json", ""},
 		{"oversized", "application/json", `{"pad":"` + strings.Repeat("x", 2000) + `","form_name":"` + createForm + `",` + form + `}`, 406, "too_large", ""},
 		{"form content type", "application/x-www-form-urlencoded", loginBody, 406, "unsupported_content_type", ""},
 		{"text content type", "text/plain", loginBody, 406, "unsupported_content_type", ""},
@@ -213,7 +235,7 @@ func TestCreate_BodyShapes(t *testing.T) {
 	}
 }
 
-func TestCreate_ValidatesFieldsWithOneErrorPerField(t *testing.T) {
+func TestCreate_ValidatesFieldsWithOneErrorPerMessage(t *testing.T) {
 	srv := startServer(t)
 	type fieldErr struct{ pointer, code string }
 	tests := []struct {
@@ -221,9 +243,9 @@ func TestCreate_ValidatesFieldsWithOneErrorPerField(t *testing.T) {
 		form string
 		want []fieldErr
 	}{
-		{"email blank", `{"email":"","password":"x"}`, []fieldErr{{"/form/email", "blank"}}},
-		{"email whitespace", `{"email":"  ","password":"x"}`, []fieldErr{{"/form/email", "blank"}}},
-		{"email missing", `{"password":"x"}`, []fieldErr{{"/form/email", "blank"}}},
+		{"email blank", `{"email":"","password":"x"}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}}},
+		{"email whitespace", `{"email":"  ","password":"x"}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}}},
+		{"email missing", `{"password":"x"}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}}},
 		{"email not an address", `{"email":"ada.example.com","password":"x"}`, []fieldErr{{"/form/email", "invalid"}}},
 		{"email with a space", `{"email":"ada @example.com","password":"x"}`, []fieldErr{{"/form/email", "invalid"}}},
 		{"email a number", `{"email":5,"password":"x"}`, []fieldErr{{"/form/email", "invalid"}}},
@@ -231,7 +253,7 @@ func TestCreate_ValidatesFieldsWithOneErrorPerField(t *testing.T) {
 		{"password missing", `{"email":"` + email + `"}`, []fieldErr{{"/form/password", "blank"}}},
 		{"password null", `{"email":"` + email + `","password":null}`, []fieldErr{{"/form/password", "blank"}}},
 		{"password a number", `{"email":"` + email + `","password":123}`, []fieldErr{{"/form/password", "invalid"}}},
-		{"both", `{}`, []fieldErr{{"/form/email", "blank"}, {"/form/password", "blank"}}},
+		{"both", `{}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}, {"/form/password", "blank"}}},
 		{"both bad", `{"email":"x","password":" "}`, []fieldErr{{"/form/email", "invalid"}, {"/form/password", "blank"}}},
 	}
 	for _, tt := range tests {
@@ -356,27 +378,27 @@ func TestDelete_IsIdempotentWithoutALiveSession(t *testing.T) {
 	}
 }
 
-func TestRouting_UnknownPathsAre404AndOtherMethods405(t *testing.T) {
+func TestRouting_UnknownPathsAndOtherMethodsAre404(t *testing.T) {
 	srv := startServer(t)
-	t.Run("404", func(t *testing.T) {
-		for _, path := range []string{"/", "/api", "/api/sessions/", "/api/sessions/1", "/api/session", "/API/SESSIONS"} {
+	t.Run("paths", func(t *testing.T) {
+		for _, path := range []string{"/", "/api", "/api/sessions/", "/api/sessions/1", "/api/session", "/API/SESSIONS", "/api/sessions.json"} {
 			resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+path, apiHeader(srv.Token), loginBody)
 			errs := requireErrorDoc(t, resp, body, http.StatusNotFound)
 			assert.Equal(t, "not_found", errs[0].Code, path)
 		}
 	})
-	t.Run("405", func(t *testing.T) {
+	t.Run("methods", func(t *testing.T) {
+		// A Rails router has no route for them: 404, not 405.
 		for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodOptions, "BREW"} {
 			resp, body := send(t, srv.Client(), method, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
-			errs := requireErrorDoc(t, resp, body, http.StatusMethodNotAllowed)
-			assert.Equal(t, "method_not_allowed", errs[0].Code, method)
-			assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"), method)
+			errs := requireErrorDoc(t, resp, body, http.StatusNotFound)
+			assert.Equal(t, "not_found", errs[0].Code, method)
+			assert.Empty(t, resp.Header.Get("Allow"), method)
 		}
 	})
-	t.Run("HEAD is 405 without a body", func(t *testing.T) {
+	t.Run("HEAD is 404 without a body", func(t *testing.T) {
 		resp, body := send(t, srv.Client(), http.MethodHead, srv.URL+sessionsPath, nil, "")
-		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
-		assert.Equal(t, "POST, DELETE", resp.Header.Get("Allow"))
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 		assert.Empty(t, body)
 	})
 	assert.Zero(t, srv.ActiveSessions())

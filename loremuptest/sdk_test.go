@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,26 +12,34 @@ import (
 	"github.com/loremup/loremup-go/loremuptest"
 )
 
-// These tests drive the SDK against the fake: the two were written from
-// the same contract, so they must agree.
+// These tests drive the SDK against the fake where the fake's own tools
+// matter: what it recorded, its injected faults, its counters. The
+// scenarios every server must pass (login, logout, the typed errors) run
+// in internal/contracttest, against the fake and a real server alike.
 
-var fastRetries = loremup.WithRetryWait(time.Millisecond, 5*time.Millisecond)
+func TestSDK_RequestsShowWhatTheSDKSent(t *testing.T) {
+	srv := startServer(t)
+	c := newClient(t, srv, srv.Token)
+	ctx := context.Background()
 
-func newClient(t *testing.T, srv *loremuptest.Server, token string, opts ...loremup.Option) *loremup.Client {
-	t.Helper()
-	c, err := loremup.NewClient(srv.URL, token, append([]loremup.Option{fastRetries}, opts...)...)
+	sess, err := c.Sessions.Create(ctx, createParams(email, password))
 	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
+	cookies := sess.Cookies()
+	require.Len(t, cookies, 1)
+	assert.Equal(t, loremuptest.SessionCookieName, cookies[0].Name)
+	require.Len(t, srv.Sessions(), 1)
+	assert.Equal(t, srv.Sessions()[0].ID, cookies[0].Value, "the Session holds the cookie the server issued")
+	require.NoError(t, c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
 
-func createParams(email, password string) loremup.CreateSessionParams {
-	return loremup.CreateSessionParams{
-		FormName: createForm,
-		Form:     loremup.SessionForm{Email: email, Password: password},
-	}
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "Token token="+srv.Token, reqs[0].Header.Get("Authorization"))
+	assert.Equal(t, "application/vnd.api+json, application/json", reqs[0].Header.Get("Accept"))
+	assert.Equal(t, "application/json", reqs[0].Header.Get("Content-Type"))
+	assert.JSONEq(t, `{"form_name":"`+createForm+`","form":{"email":"`+email+`","password":"`+password+`"}}`, string(reqs[0].Body))
+	assert.Equal(t, http.MethodDelete, reqs[1].Method)
+	assert.Equal(t, cookies[0].Name+"="+cookies[0].Value, reqs[1].Header.Get("Cookie"))
 }
-
 func TestSDK_HoldsManyUsersSessionsAtOnce(t *testing.T) {
 	srv := startServer(t, loremuptest.WithUser("grace@example.com", "pw2"))
 	c := newClient(t, srv, srv.Token)

@@ -17,11 +17,13 @@
 // suffix, so "/tenant/api/sessions" is the operation "/api/sessions". The
 // description's paths hold no templates, which is what makes that sound.
 //
-// Beyond what OpenAPI can express, the Validator checks two header rules
-// of the contract that OpenAPI says to ignore as parameters: Authorization
-// must read "Token token=<api token>" (quoted or not; the token itself is
-// not checked), and an Accept header, when present, must admit
-// application/vnd.api+json or application/json.
+// Beyond what OpenAPI can express, the Validator checks the header rules
+// that OpenAPI says to ignore as parameters, as package wire defines them
+// for the SDK and the fake server alike: Authorization must carry a token
+// the way the server reads it (wire.ParseAuthorization) that the token
+// rule allows (wire.CheckToken), Accept must admit application/vnd.api+json
+// or application/json (wire.Acceptable), and a request body must be sent
+// as application/json (wire.JSONContentType).
 //
 // Error messages name the JSON pointer and the broken rule but never
 // repeat values, so a password or token in a request body does not end up
@@ -34,11 +36,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -47,6 +46,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/loremup/loremup-go/api"
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // Validator checks requests and responses against the embedded OpenAPI
@@ -118,7 +118,7 @@ func (v *Validator) ValidateRequest(req *http.Request, body []byte) error {
 	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
 		errs = append(errs, err)
 	}
-	if err := checkAccept(req.Header); err != nil {
+	if err := checkHeaders(req.Header); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -193,11 +193,6 @@ func (v *Validator) routePath(p string) (string, bool) {
 	return "", false
 }
 
-// tokenAuth is the Rails token header, plain or quoted. The token may not
-// be empty nor hold whitespace, quotes, commas or backslashes (the SDK
-// refuses those too).
-var tokenAuth = regexp.MustCompile(`^Token token=(?:"[^\s"\\,]+"|[^\s"\\,]+)$`)
-
 // authenticate checks the form of the security scheme's header, never its
 // value, and never repeats the value in an error.
 func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
@@ -211,41 +206,26 @@ func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 		return in.NewError(fmt.Errorf("header %s is missing", s.Name))
 	case len(values) > 1:
 		return in.NewError(fmt.Errorf("header %s is sent %d times", s.Name, len(values)))
-	case !tokenAuth.MatchString(values[0]):
+	}
+	tok, ok := wire.ParseAuthorization(values[0])
+	if !ok || wire.CheckToken(tok) != nil {
 		return in.NewError(fmt.Errorf(`header %s does not read "Token token=<api token>"`, s.Name))
 	}
 	return nil
 }
 
-// checkAccept reports an Accept header that admits neither JSON:API nor
-// JSON. No Accept header admits everything.
-func checkAccept(h http.Header) error {
-	values := h.Values("Accept")
-	if len(values) == 0 {
-		return nil
+// checkHeaders reports what the description states in words: an Accept
+// that admits neither JSON:API nor JSON, and a body not sent as
+// application/json.
+func checkHeaders(h http.Header) error {
+	var errs []error
+	if !wire.Acceptable(h.Values("Accept")) {
+		errs = append(errs, errors.New("header Accept is missing or admits neither application/vnd.api+json nor application/json"))
 	}
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			mt, params, err := mime.ParseMediaType(part)
-			if err != nil {
-				continue
-			}
-			if q, ok := params["q"]; ok {
-				if f, err := strconv.ParseFloat(q, 64); err != nil || f <= 0 {
-					continue
-				}
-			}
-			switch mt {
-			case "application/vnd.api+json", "application/json", "application/*", "*/*":
-				return nil
-			}
-		}
+	if !wire.JSONContentType(h.Get("Content-Type")) {
+		errs = append(errs, errors.New("header Content-Type is not application/json"))
 	}
-	return errors.New("header Accept admits neither application/vnd.api+json nor application/json")
+	return errors.Join(errs...)
 }
 
 // schemaErrorMessage names where and how a value breaks its schema without

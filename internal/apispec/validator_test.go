@@ -55,8 +55,14 @@ func TestValidateRequest(t *testing.T) {
 			edit: func(h http.Header) { h.Set("Authorization", `Token token="`+testToken+`"`) }},
 		{name: "plain JSON accept", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
 			edit: func(h http.Header) { h.Set("Accept", "application/json") }},
-		{name: "no accept", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
-			edit: func(h http.Header) { h.Del("Accept") }},
+		{name: "bearer Authorization", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
+			edit: func(h http.Header) { h.Set("Authorization", "Bearer "+testToken) }},
+		{name: "token without its name", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
+			edit: func(h http.Header) { h.Set("Authorization", "Token "+testToken) }},
+		{name: "charset on the body", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
+			edit: func(h http.Header) { h.Set("Content-Type", "application/json; charset=utf-8") }},
+		{name: "any type alone", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
+			edit: func(h http.Header) { h.Set("Accept", "*/*") }},
 		{name: "extra members allowed", method: http.MethodDelete, url: "https://h/api/sessions", body: `{"form_name":"f","x":1}`},
 
 		{name: "missing form_name", method: http.MethodPost, url: "https://h/api/sessions",
@@ -81,8 +87,16 @@ func TestValidateRequest(t *testing.T) {
 			edit: func(h http.Header) { h.Set("Content-Type", wire.MediaTypeJSONAPI) }, wantErr: "Content-Type"},
 		{name: "missing Authorization", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
 			edit: func(h http.Header) { h.Del("Authorization") }, wantErr: "header Authorization is missing"},
-		{name: "bearer Authorization", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
-			edit: func(h http.Header) { h.Set("Authorization", "Bearer "+testToken) }, wantErr: "Token token="},
+		{name: "scheme in lower case", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
+			edit: func(h http.Header) { h.Set("Authorization", "token token="+testToken) }, wantErr: "Token token="},
+		{name: "token the rule refuses", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
+			edit: func(h http.Header) { h.Set("Authorization", `Token token="a'b"`) }, wantErr: "Token token="},
+		{name: "no accept", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
+			edit: func(h http.Header) { h.Del("Accept") }, wantErr: "Accept"},
+		{name: "browser-like accept", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
+			edit: func(h http.Header) { h.Set("Accept", "application/json, text/plain, */*") }, wantErr: "Accept"},
+		{name: "text request content type", method: http.MethodPost, url: "https://h/api/sessions", body: createBody,
+			edit: func(h http.Header) { h.Set("Content-Type", "text/plain") }, wantErr: "Content-Type"},
 		{name: "empty token", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
 			edit: func(h http.Header) { h.Set("Authorization", "Token token=") }, wantErr: "Token token="},
 		{name: "two Authorization headers", method: http.MethodDelete, url: "https://h/api/sessions", body: deleteBody,
@@ -115,7 +129,7 @@ func TestValidateRequest(t *testing.T) {
 
 func TestValidateResponse(t *testing.T) {
 	v := newValidator(t)
-	jsonAPI := http.Header{"Content-Type": {wire.MediaTypeJSONAPI}}
+	jsonAPI := http.Header{"Content-Type": {wire.ContentTypeJSONAPI}}
 	withCookie := http.Header{
 		"Content-Type": {wire.MediaTypeJSONAPI + "; charset=utf-8"},
 		"Set-Cookie":   {"_app_session=abc; Path=/; HttpOnly"},
@@ -139,6 +153,9 @@ func TestValidateResponse(t *testing.T) {
 		{name: "deleted with 201 as the seed shows", method: http.MethodDelete, status: 201, header: jsonAPI},
 		{name: "deleted with 200", method: http.MethodDelete, status: 200, header: http.Header{}},
 		{name: "401", method: http.MethodPost, status: 401, header: jsonAPI, body: doc(`"401"`)},
+		{name: "401 token refusal", method: http.MethodDelete, status: 401, body: wire.UnauthorizedBody,
+			header: http.Header{"Content-Type": {wire.ContentTypeText}, "Www-Authenticate": {wire.UnauthorizedChallenge}}},
+		{name: "400", method: http.MethodDelete, status: 400, header: jsonAPI, body: doc(`"400"`)},
 		{name: "406", method: http.MethodDelete, status: 406, header: jsonAPI, body: doc(`"406"`)},
 		{name: "422", method: http.MethodPost, status: 422, header: jsonAPI, body: doc(`"422"`)},
 		{name: "503 any body", method: http.MethodPost, status: 503, header: http.Header{"Content-Type": {"text/html"}}, body: "<h1>down</h1>"},
@@ -196,7 +213,7 @@ func TestErrorsDoNotRepeatSecrets(t *testing.T) {
 		body string
 	}{
 		{"password of the wrong type in a bad body", nil, `{"form_name":1,"form":{"email":"` + testEmail + `","password":["` + testPassword + `"]}}`},
-		{"malformed Authorization", func(h http.Header) { h.Set("Authorization", "Bearer "+testToken) }, createBody},
+		{"malformed Authorization", func(h http.Header) { h.Set("Authorization", "bearer "+testToken) }, createBody},
 		{"token with a space", func(h http.Header) { h.Set("Authorization", "Token token="+testToken+" "+testPassword) }, createBody},
 	}
 	for _, tc := range tests {

@@ -1,11 +1,14 @@
 // Package fake is the LoremUp Sessions API fake server: the http.Handler
 // and its state, shared by package loremuptest and the loremup-fake
-// command. It speaks section 1 of the contract (POST and DELETE
-// {prefix}/api/sessions), in the contract's order of checks, answers every
-// error with a JSON:API error document, and never answers 5xx on its own.
+// command. It speaks the Sessions API (POST and DELETE
+// {prefix}/api/sessions) with the real server's order of checks, answers
+// every error with a JSON:API error document, and never answers 5xx on its
+// own. Endpoints mounted with Handle stand in for the rest of the app,
+// behind its session check.
 //
-// It also records what it receives and injects faults on demand, so that
-// tests can drive a client through retries and broken answers.
+// It also records what it receives (bounded) and injects faults on
+// demand, so that tests can drive a client through retries and broken
+// answers.
 package fake
 
 import (
@@ -24,13 +27,12 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// CookieName is the name of the session cookie the fake sets on login, in
-// the style of a Rails app's "_<app>_session".
-const CookieName = "_loremup_session"
+// CookieName is the name of the session cookie the fake sets on login.
+const CookieName = wire.CookieName
 
 // DefaultMaxBodyBytes caps how much of a request body is read when
 // Config.MaxBodyBytes is zero.
-const DefaultMaxBodyBytes = 64 << 10
+const DefaultMaxBodyBytes = wire.DefaultMaxRequestBytes
 
 // requestIDHeader is the header every answer carries (Rails' name).
 const requestIDHeader = wire.RequestIDHeader
@@ -49,7 +51,7 @@ type Config struct {
 	// Users are the accounts that can log in; more can be added later.
 	Users []User
 	// CreateFormNames and DeleteFormNames are the form_name values
-	// accepted by POST and DELETE; nil or empty means the seed's
+	// accepted by POST and DELETE; nil or empty means the reference forms
 	// wire.DefaultCreateFormName and wire.DefaultDeleteFormName.
 	CreateFormNames, DeleteFormNames []string
 	// MaxBodyBytes caps how much of a request body is read; a longer body
@@ -221,7 +223,8 @@ type exchange struct {
 
 // ServeHTTP answers one request. The steps: give it a request id, read
 // its body through the size cap and record it, apply an injected fault if
-// one is due, then route it and run the contract's order of checks.
+// one is due, then route it: the Sessions API's order of checks, or an
+// endpoint mounted with Handle behind the session check.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
@@ -233,6 +236,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
 		return
 	}
+	// Like a Rails router, a method with no route is "no such endpoint"
+	// (404), not 405.
 	switch {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
@@ -241,16 +246,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodDelete:
 		h.delete(e)
 	default:
-		w.Header().Set("Allow", "POST, DELETE")
-		h.fail(e, http.StatusMethodNotAllowed, "method_not_allowed", "the Sessions API answers POST (log in) and DELETE (log out)", nil)
+		h.fail(e, http.StatusNotFound, "not_found",
+			"no such endpoint; the Sessions API is POST (log in) and DELETE (log out) "+h.path, nil)
 	}
 }
 
 // fail answers status with a one-object JSON:API error document.
 func (h *Handler) fail(e *exchange, status int, code, detail string, src *wire.ErrorSource) {
-	doc := wire.NewError(status, code, http.StatusText(status), detail, "")
-	doc.Errors[0].Source = src
-	h.writeJSON(e, status, doc)
+	h.writeJSON(e, status, wire.NewError(status, code, http.StatusText(status), detail, src))
 }
 
 // writeJSON answers status with v as an application/vnd.api+json body.
@@ -259,7 +262,7 @@ func (h *Handler) writeJSON(e *exchange, status int, v any) {
 	if err != nil { // only our own wire types get here; keep the promise of a JSON body anyway
 		body = []byte(`{}`)
 	}
-	h.writeRaw(e, status, wire.MediaTypeJSONAPI, body)
+	h.writeRaw(e, status, wire.ContentTypeJSONAPI, body)
 }
 
 func (h *Handler) writeRaw(e *exchange, status int, contentType string, body []byte) {

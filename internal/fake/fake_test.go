@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 func TestNew_RefusesConfigThatCanNeverWork(t *testing.T) {
@@ -107,6 +109,8 @@ func TestServeHTTP_LogsNoSecrets(t *testing.T) {
 	login := httptest.NewRequest(http.MethodPost, "/api/sessions", strings.NewReader(
 		`{"form_name":"reference_rest_api_create_sessions","form":{"email":"ada@example.com","password":"hunter2-password"}}`))
 	login.Header.Set("Authorization", "Token token=s3cr3t-token")
+	login.Header.Set("Accept", wire.Accept)
+	login.Header.Set("Content-Type", wire.MediaTypeJSON)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, login)
 	require.Equal(t, http.StatusCreated, rec.Code)
@@ -114,6 +118,8 @@ func TestServeHTTP_LogsNoSecrets(t *testing.T) {
 
 	logout := httptest.NewRequest(http.MethodDelete, "/api/sessions", strings.NewReader(`{"form_name":"reference_rest_api_delete_sessions"}`))
 	logout.Header.Set("Authorization", "Token token=s3cr3t-token")
+	logout.Header.Set("Accept", wire.Accept)
+	logout.Header.Set("Content-Type", wire.MediaTypeJSON)
 	logout.AddCookie(&http.Cookie{Name: CookieName, Value: cookie})
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, logout)

@@ -133,12 +133,12 @@ func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	case f.MalformedBody:
 		e.fault = "malformed_body"
 		setFaultHeaders(e.w.Header(), f)
-		h.writeRaw(e, statusOr(f.Status, http.StatusCreated), wire.MediaTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
+		h.writeRaw(e, statusOr(f.Status, http.StatusCreated), wire.ContentTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
 	case f.Status != 0:
 		e.fault = "status"
 		setFaultHeaders(e.w.Header(), f)
 		if f.Body != "" {
-			h.writeRaw(e, f.Status, wire.MediaTypeJSONAPI, []byte(f.Body))
+			h.writeRaw(e, f.Status, wire.ContentTypeJSONAPI, []byte(f.Body))
 		} else {
 			h.fail(e, f.Status, "injected_fault", "this answer was injected by the test", nil)
 		}
@@ -206,7 +206,7 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	e.status = status
 	hdr := http.Header{}
 	setFaultHeaders(hdr, *mid)
-	hdr.Set("Content-Type", wire.MediaTypeJSONAPI)
+	hdr.Set("Content-Type", wire.ContentTypeJSONAPI)
 	hdr.Set("Content-Length", strconv.Itoa(len(midBody)))
 	hdr.Set(requestIDHeader, e.id)
 	writeHead(brw.Writer, status, hdr)

@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // fuzzBodyCap is small so that the fuzzer reaches "too large" easily.
@@ -40,7 +43,7 @@ func (endless) Read(p []byte) (int, error) {
 // panics, never answers 5xx, never reads more than its body cap (even from
 // a body that never ends), always sends a request id, and answers every
 // error with a JSON:API error document whose status is the answer's, as a
-// string.
+// string, except the token refusal, which is Rails' plain-text answer.
 func FuzzHandler(f *testing.F) {
 	const login = `{"form_name":"reference_rest_api_create_sessions","form":{"email":"ada@example.com","password":"pw"}}`
 	const logout = `{"form_name":"reference_rest_api_delete_sessions"}`
@@ -95,13 +98,23 @@ func FuzzHandler(f *testing.F) {
 		if cr.n > fuzzBodyCap+1 {
 			t.Fatalf("read %d body bytes with a cap of %d", cr.n, fuzzBodyCap)
 		}
+		if rec.Code != http.StatusNotFound && !slices.Contains(wire.Statuses(method), rec.Code) {
+			t.Fatalf("status %d is not one %s answers", rec.Code, method)
+		}
 		if rec.Header().Get("X-Request-Id") == "" {
 			t.Fatal("no X-Request-Id")
 		}
 		if rec.Code < 400 {
 			return
 		}
-		if ct := rec.Header().Get("Content-Type"); ct != "application/vnd.api+json" {
+		if rec.Header().Get("WWW-Authenticate") != "" {
+			if rec.Code != http.StatusUnauthorized || rec.Header().Get("Content-Type") != wire.ContentTypeText ||
+				rec.Body.String() != wire.UnauthorizedBody {
+				t.Fatalf("token refusal %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+			}
+			return
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != wire.ContentTypeJSONAPI {
 			t.Fatalf("error with Content-Type %q", ct)
 		}
 		var doc struct {

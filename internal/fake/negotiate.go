@@ -5,15 +5,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // This file reads the parts of a request that come before its meaning:
-// the request id, the body (bounded), the API token, and the Accept and
-// Content-Type headers.
+// the request id, the body (bounded) and the API token. The rules
+// themselves (token grammar, Accept, Content-Type) live in package wire.
 
 var errBodyTooLarge = errors.New("body too large")
 
@@ -62,117 +61,8 @@ func hexValue(c byte) byte {
 }
 
 // authorized reports whether the Authorization header carries the API
-// token, as "Token token=abc" or "Token token=\"abc\"" (scheme matched
-// case-insensitively; further parameters, as Rails allows, are ignored).
+// token, read the way Rails reads it (see wire.ParseAuthorization).
 func (h *Handler) authorized(r *http.Request) bool {
-	tok, ok := tokenFrom(r.Header.Get("Authorization"))
+	tok, ok := wire.ParseAuthorization(r.Header.Get("Authorization"))
 	return ok && subtle.ConstantTimeCompare([]byte(tok), []byte(h.token)) == 1
-}
-
-// tokenFrom extracts the token parameter of a Rails token-auth header.
-// Rails splits the parameters at ',', ';' and tabs.
-func tokenFrom(header string) (string, bool) {
-	scheme, params, ok := strings.Cut(strings.TrimSpace(header), " ")
-	if !ok || !strings.EqualFold(scheme, "Token") {
-		return "", false
-	}
-	for _, p := range strings.FieldsFunc(params, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
-		name, value, ok := strings.Cut(p, "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(name), "token") {
-			continue
-		}
-		value = strings.TrimSpace(value)
-		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
-			value = value[1 : len(value)-1]
-		}
-		return value, value != ""
-	}
-	return "", false
-}
-
-// offered are the media types the fake can answer in.
-var offered = [...]string{wire.MediaTypeJSONAPI, wire.MediaTypeJSON}
-
-// acceptable reports whether the Accept header values admit JSON:API or
-// JSON. Each offered type takes the q of the most specific range that
-// matches it (exact, then type/*, then */*), so "application/json;q=0,
-// */*" still admits JSON:API. A missing or empty header admits anything;
-// ranges that do not parse, or whose q is not a number in [0, 1], are
-// ignored; media type parameters other than q do not matter.
-func acceptable(values []string) bool {
-	joined := strings.Join(values, ",")
-	if strings.TrimSpace(joined) == "" {
-		return true
-	}
-	var bestSpec [len(offered)]int
-	var bestQ [len(offered)]float64
-	for _, part := range strings.Split(joined, ",") {
-		typ, sub, q, ok := parseMediaRange(part)
-		if !ok {
-			continue
-		}
-		for i, o := range offered {
-			spec := matchSpecificity(typ, sub, o)
-			switch {
-			case spec == 0:
-			case spec > bestSpec[i]:
-				bestSpec[i], bestQ[i] = spec, q
-			case spec == bestSpec[i]:
-				bestQ[i] = max(bestQ[i], q)
-			}
-		}
-	}
-	for i := range offered {
-		if bestSpec[i] > 0 && bestQ[i] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func parseMediaRange(s string) (typ, sub string, q float64, ok bool) {
-	mt, params, _ := strings.Cut(s, ";")
-	typ, sub, ok = strings.Cut(strings.ToLower(strings.TrimSpace(mt)), "/")
-	if !ok || typ == "" || sub == "" || strings.ContainsAny(typ+sub, " \t/") || (typ == "*" && sub != "*") {
-		return "", "", 0, false
-	}
-	q = 1
-	for _, p := range strings.Split(params, ";") {
-		name, value, _ := strings.Cut(p, "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || !(v >= 0 && v <= 1) { // written so that NaN fails too
-			return "", "", 0, false
-		}
-		q = v
-	}
-	return typ, sub, q, true
-}
-
-// matchSpecificity is 0 when the range does not match mediaType, else 3
-// for an exact match, 2 for type/*, 1 for */*.
-func matchSpecificity(typ, sub, mediaType string) int {
-	mt, ms, _ := strings.Cut(mediaType, "/")
-	switch {
-	case typ == "*" && sub == "*":
-		return 1
-	case typ == mt && sub == "*":
-		return 2
-	case typ == mt && sub == ms:
-		return 3
-	}
-	return 0
-}
-
-// jsonContentType reports whether a request's Content-Type lets its body
-// be read as JSON: absent (read as JSON anyway), application/json, or any
-// application/*+json such as application/vnd.api+json. A Rails server
-// would not parse a body sent as text/plain or a form as JSON at all.
-func jsonContentType(ct string) bool {
-	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	return mt == "" || mt == wire.MediaTypeJSON ||
-		strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
@@ -15,34 +17,37 @@ import (
 // This file is the Sessions API itself: the contract's order of checks
 // and the session state behind Create (log in) and Delete (log out).
 
-// preflight runs the checks both operations share, in the contract's
-// order: 1. API token (401), 2. Accept (406), 3. body shape and form_name
-// (406). It answers and returns ok false on the first that fails;
-// otherwise it returns the body's members.
+// preflight runs the checks both operations share, in order: 1. API
+// token (401, Rails' plain-text refusal), 2. Accept (406), 3. body:
+// Content-Type, size, JSON syntax (400), a JSON object, form_name (406).
+// It answers and returns ok false on the first that fails; otherwise it
+// returns the body's members.
 func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json.RawMessage, bool) {
 	if !h.authorized(e.r) {
-		e.w.Header().Set("WWW-Authenticate", `Token realm="LoremUp"`)
-		h.fail(e, http.StatusUnauthorized, "unauthorized",
-			`missing or unknown API token; send "Authorization: Token token=<api token>"`,
-			&wire.ErrorSource{Header: "Authorization"})
+		e.w.Header().Set("WWW-Authenticate", wire.UnauthorizedChallenge)
+		h.writeRaw(e, http.StatusUnauthorized, wire.ContentTypeText, []byte(wire.UnauthorizedBody))
 		return nil, false
 	}
-	if !acceptable(e.r.Header.Values("Accept")) {
+	if !wire.Acceptable(e.r.Header.Values("Accept")) {
 		h.fail(e, http.StatusNotAcceptable, "not_acceptable",
-			"Accept must admit "+wire.MediaTypeJSONAPI+" or "+wire.MediaTypeJSON,
+			"Accept must name "+wire.MediaTypeJSONAPI+" or "+wire.MediaTypeJSON+" (a browser-like list with */* is not enough)",
 			&wire.ErrorSource{Header: "Accept"})
 		return nil, false
 	}
 	switch {
-	case e.bodyErr == errBodyTooLarge:
+	case !wire.JSONContentType(e.r.Header.Get("Content-Type")):
+		h.fail(e, http.StatusNotAcceptable, "unsupported_content_type",
+			"Content-Type must be "+wire.MediaTypeJSON, &wire.ErrorSource{Header: "Content-Type"})
+		return nil, false
+	case errors.Is(e.bodyErr, errBodyTooLarge):
 		h.fail(e, http.StatusNotAcceptable, "too_large", "the request body is larger than this server reads", nil)
 		return nil, false
 	case e.bodyErr != nil:
 		h.fail(e, http.StatusNotAcceptable, "unreadable", "the request body could not be read", nil)
 		return nil, false
-	case !jsonContentType(e.r.Header.Get("Content-Type")):
-		h.fail(e, http.StatusNotAcceptable, "unsupported_content_type",
-			"Content-Type must be "+wire.MediaTypeJSON, &wire.ErrorSource{Header: "Content-Type"})
+	case len(e.body) > 0 && !(json.Valid(e.body) && utf8.Valid(e.body)):
+		// Rails' JSON parser fails before the action runs: 400.
+		h.fail(e, http.StatusBadRequest, "invalid_json", "the request body is not valid JSON", nil)
 		return nil, false
 	}
 	obj, ok := jsonObject(e.body)
@@ -93,7 +98,7 @@ func (h *Handler) create(e *exchange) {
 	}
 	email, emailErr := validateEmail(form["email"])
 	password, passwordErr := validatePassword(form["password"])
-	if errs := compact(emailErr, passwordErr); len(errs) > 0 {
+	if errs := slices.Concat(emailErr, passwordErr); len(errs) > 0 {
 		h.writeJSON(e, http.StatusUnprocessableEntity, wire.ErrorDocument{Errors: errs})
 		return
 	}
@@ -106,7 +111,7 @@ func (h *Handler) create(e *exchange) {
 	http.SetCookie(e.w, &http.Cookie{
 		Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 	})
-	h.writeRaw(e, http.StatusCreated, wire.MediaTypeJSONAPI, []byte(`{}`))
+	h.writeRaw(e, http.StatusCreated, wire.ContentTypeJSONAPI, []byte(`{}`))
 }
 
 // delete is DELETE /api/sessions: the shared checks, then it ends the
@@ -138,30 +143,41 @@ func (h *Handler) knows(email, password string) bool {
 	return ok && match
 }
 
-// emailPattern is Devise's default e-mail check, what a Rails app most
-// likely runs: something, an @, something, no whitespace.
-var emailPattern = regexp.MustCompile(`\A[^@\s\v]+@[^@\s\v]+\z`)
-
-func validateEmail(raw json.RawMessage) (string, *wire.ErrorObject) {
+// validateEmail checks the e-mail as a Rails model most likely does:
+// presence, then Devise's default format (something, an @, something, no
+// whitespace). Like Rails' validations both run, so a blank e-mail gives
+// two errors.
+func validateEmail(raw json.RawMessage) (string, []wire.ErrorObject) {
 	s, isString, blank := stringMember(raw)
 	switch {
 	case blank:
-		return "", fieldError("email", "blank", "email can't be blank")
+		return "", []wire.ErrorObject{
+			fieldError("email", "blank", "email can't be blank"),
+			fieldError("email", "invalid", "email is not a valid address"),
+		}
 	case !isString:
-		return "", fieldError("email", "invalid", "email must be a string")
-	case !emailPattern.MatchString(s):
-		return "", fieldError("email", "invalid", "email is not a valid address")
+		return "", []wire.ErrorObject{fieldError("email", "invalid", "email must be a string")}
+	case !isAddress(s):
+		return "", []wire.ErrorObject{fieldError("email", "invalid", "email is not a valid address")}
 	}
 	return s, nil
 }
 
-func validatePassword(raw json.RawMessage) (string, *wire.ErrorObject) {
+// isAddress is Devise's default e-mail check, \A[^@\s]+@[^@\s]+\z: one
+// @ with something on both sides, and no whitespace.
+func isAddress(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") &&
+		!strings.ContainsAny(s, " \t\n\v\f\r")
+}
+
+func validatePassword(raw json.RawMessage) (string, []wire.ErrorObject) {
 	s, isString, blank := stringMember(raw)
 	switch {
 	case blank:
-		return "", fieldError("password", "blank", "password can't be blank")
+		return "", []wire.ErrorObject{fieldError("password", "blank", "password can't be blank")}
 	case !isString:
-		return "", fieldError("password", "invalid", "password must be a string")
+		return "", []wire.ErrorObject{fieldError("password", "invalid", "password must be a string")}
 	}
 	return s, nil
 }
@@ -178,22 +194,12 @@ func stringMember(raw json.RawMessage) (s string, isString, blank bool) {
 	return s, true, strings.TrimSpace(s) == ""
 }
 
-func fieldError(field, code, detail string) *wire.ErrorObject {
-	return &wire.ErrorObject{
+func fieldError(field, code, detail string) wire.ErrorObject {
+	return wire.ErrorObject{
 		Status: "422",
 		Code:   wire.LooseString(code),
 		Title:  http.StatusText(http.StatusUnprocessableEntity),
 		Detail: detail,
 		Source: &wire.ErrorSource{Pointer: "/form/" + field},
 	}
-}
-
-func compact(objs ...*wire.ErrorObject) []wire.ErrorObject {
-	var out []wire.ErrorObject
-	for _, o := range objs {
-		if o != nil {
-			out = append(out, *o)
-		}
-	}
-	return out
 }

@@ -1,26 +1,19 @@
-// Package wire holds the LoremUp Sessions API's wire shapes: paths, media
-// types, header formats and JSON bodies. The SDK and the fake server both
-// use it, so the two cannot disagree about what goes over the wire.
+// Package wire is the one definition of the LoremUp Sessions API's wire
+// rules: paths, media types, the Authorization grammar, Accept and
+// Content-Type negotiation, the session cookie, body caps, form names and
+// the JSON bodies. The SDK, the fake server and the checks of the OpenAPI
+// description all use it, so they cannot disagree about what goes over
+// the wire.
 package wire
 
 import (
-	"bytes"
 	"encoding/json"
+	"net/http"
 	"strconv"
-	"unicode/utf8"
 )
 
 // SessionsPath is the path of both operations, relative to the base URL.
 const SessionsPath = "/api/sessions"
-
-// Media types of the API.
-const (
-	MediaTypeJSONAPI = "application/vnd.api+json"
-	MediaTypeJSON    = "application/json"
-	// Accept is what the SDK sends: JSON:API first, plain JSON as the
-	// fallback the seed's examples use.
-	Accept = MediaTypeJSONAPI + ", " + MediaTypeJSON
-)
 
 // Form names used by the vendor's reference page; the fake accepts them by
 // default.
@@ -33,10 +26,13 @@ const (
 // SDK also reads the names proxies use).
 const RequestIDHeader = "X-Request-Id"
 
-// AuthorizationValue formats the Rails token-auth header value.
-func AuthorizationValue(token string) string {
-	return "Token token=" + token
-}
+// CookieName is the name of the session cookie the fake sets on login, in
+// the style of a Rails app's "_<app>_session".
+const CookieName = "_loremup_session"
+
+// DefaultMaxRequestBytes is how much of a request body the fake reads
+// unless told otherwise; a longer body is answered 406.
+const DefaultMaxRequestBytes = 64 << 10
 
 // SessionForm is the "form" member of a Create body.
 type SessionForm struct {
@@ -83,11 +79,6 @@ type LooseString string
 
 // UnmarshalJSON accepts a JSON string, number, or null.
 func (s *LooseString) UnmarshalJSON(b []byte) error {
-	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && !bytes.ContainsAny(b[1:n-1], "\\\"") && utf8.Valid(b[1:n-1]) {
-		// A string without escapes, the usual "422": no second decode.
-		*s = LooseString(b[1 : n-1])
-		return nil
-	}
 	if len(b) > 0 && b[0] == '"' {
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
@@ -109,15 +100,26 @@ func (s *LooseString) UnmarshalJSON(b []byte) error {
 }
 
 // NewError builds the single-object error document the fake server sends.
-func NewError(status int, code, title, detail, pointer string) ErrorDocument {
-	obj := ErrorObject{
+func NewError(status int, code, title, detail string, src *ErrorSource) ErrorDocument {
+	return ErrorDocument{Errors: []ErrorObject{{
 		Status: LooseString(strconv.Itoa(status)),
 		Code:   LooseString(code),
 		Title:  title,
 		Detail: detail,
+		Source: src,
+	}}}
+}
+
+// Statuses returns the statuses a server answers an operation with on its
+// own (method POST for Create, DELETE for Delete), in ascending order; nil
+// for any other method, which has no route (404). Proxies and rate limits
+// add 429, 502, 503 and 504.
+func Statuses(method string) []int {
+	switch method {
+	case http.MethodPost:
+		return []int{http.StatusCreated, http.StatusBadRequest, http.StatusUnauthorized, http.StatusNotAcceptable, http.StatusUnprocessableEntity}
+	case http.MethodDelete:
+		return []int{http.StatusNoContent, http.StatusBadRequest, http.StatusUnauthorized, http.StatusNotAcceptable}
 	}
-	if pointer != "" {
-		obj.Source = &ErrorSource{Pointer: pointer}
-	}
-	return ErrorDocument{Errors: []ErrorObject{obj}}
+	return nil
 }
