@@ -4,12 +4,14 @@
 //
 //	loremup-fake -addr 127.0.0.1:8080 -token TOKEN -user a@example.com:secret
 //
-// It prints its base URL as the first and only line of stdout, so a test
-// can start it with -addr 127.0.0.1:0 (the default: a free loopback port)
-// and read where it listens. It logs one line per request to stderr
-// (never passwords, tokens or cookie values) and serves until SIGINT or
-// SIGTERM, then shuts down and exits 0. A bad flag or an address it
-// cannot listen on makes it exit non-zero with a one-line message.
+// It prints its base URL as the first line of stdout, so a test can
+// start it with -addr 127.0.0.1:0 (the default: a free loopback port) and
+// read where it listens; with -control the second line is the control
+// API's URL, and nothing else is printed there. It logs one line per
+// request to stderr (never passwords, tokens or cookie values) and
+// serves until SIGINT or SIGTERM, then shuts down and exits 0. A bad flag
+// or an address it cannot listen on makes it exit non-zero with a
+// one-line message.
 //
 // Flags:
 //
@@ -27,10 +29,14 @@
 //	-session-lifetime D    how long a session lives after its login (default 24h)
 //	-max-sessions N        most live sessions (default 100000); at the bound a new
 //	                       login ends the oldest session
-//	-record                keep a bounded copy of each request received (default off;
-//	                       requests are always counted)
+//	-record                keep a bounded copy of each request received (default off,
+//	                       on with -control; requests are always counted)
 //	-read-timeout D        longest time to read one request, body included (default 30s)
 //	-idle-timeout D        how long an idle keep-alive connection stays open (default 2m)
+//	-control               serve the control API on a second listener (see below)
+//	-control-addr HOST:PORT  its address (default 127.0.0.1:0, a free loopback port)
+//	-control-token TOKEN   its token, sent as "Authorization: Bearer TOKEN"
+//	                       (default: random, printed on stderr); not the API token
 //
 // Request heads (request line and headers) are limited to 64 KiB; a larger
 // one is answered 431.
@@ -49,6 +55,31 @@
 // JSON:API error document whose code is "unauthenticated", as a Rails
 // app's before_action would. It needs no API token: it is called as the
 // user, with the cookie alone.
+//
+// # The control API
+//
+// With -control, a test in any language can steer the fake as a Go test
+// steers package loremuptest: inject faults (a status with Retry-After,
+// latency, a connection dropped before or during the answer, a malformed
+// body, a custom error body and headers) for the next N requests or every
+// k-th, optionally of one method; read and clear the recorded requests
+// (the API token, passwords and session cookie values redacted); add and
+// remove users; list and end sessions, or expire one user's; reset
+// everything to the start state; read the counters. It is plain JSON over
+// HTTP, described by api/control.yaml in the source repository:
+//
+//	curl -H "Authorization: Bearer $CONTROL_TOKEN" -H 'Content-Type: application/json' \
+//	     -d '{"status": 503, "retry_after": "0", "times": 2}' "$CONTROL_URL/faults"
+//
+// The control API has a listener of its own, printed as the second line
+// of stdout, rather than a path beside the Sessions API: an app under
+// test given the fake's base URL has no way to reach it, the request and
+// connection counters and the recorded requests hold only the app's
+// traffic, and an injected fault can never hit a control request. It
+// stays on loopback unless -control-addr says otherwise, and answers
+// only requests carrying the control token (a request with the API
+// token is refused). Without -control there is no second listener, no
+// extra goroutine, and requests are not recorded.
 //
 // The protocol, order of checks and error documents are those of package
 // loremuptest; see its documentation.

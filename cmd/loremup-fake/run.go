@@ -54,6 +54,7 @@ type options struct {
 	readTimeout time.Duration
 	idleTimeout time.Duration
 	cfg         fake.Config
+	control     controlOptions
 }
 
 // run is the whole command: it serves until ctx ends and returns the exit
@@ -85,10 +86,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer h.Close()
 	h.Handle("GET "+mePath, fake.MeHandler())
+	ctl, err := newControl(opts.control, h, opts.cfg.Logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitUsage
+	}
 
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "loremup-fake: cannot listen: %v\n", err)
+		return exitServe
+	}
+	if err := ctl.listen(stderr); err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
 		return exitServe
 	}
 	srv := &http.Server{
@@ -110,21 +121,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prefix, _ := fake.NormalizePrefix(opts.cfg.PathPrefix) // fake.New accepted it
 	url := baseURL(ln.Addr()) + prefix
 	fmt.Fprintln(stdout, url)
+	ctl.announce(stdout, stderr)
 	if !opts.quiet {
 		fmt.Fprintf(stderr, "loremup-fake: serving %s%s (and %s%s for a logged-in user) until interrupted\n", url, wire.SessionsPath, url, mePath)
 	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	ctl.start()
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+		return exitServe
+	case err := <-ctl.failed():
+		fmt.Fprintf(stderr, "loremup-fake: control: %v\n", err)
 		return exitServe
 	case <-ctx.Done():
 	}
 	h.Close() // end injected latencies, so shutdown does not wait for them
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	ctl.shutdown(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
 	}
@@ -180,6 +197,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.cfg.RecordRequests, "record", false, "keep a bounded copy of the requests received (off: only counted)")
 	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest time to read one request, body included")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long an idle keep-alive connection is kept open")
+	o.control.register(fs)
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -195,6 +213,12 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if err := o.control.check(fs); err != nil {
+		return o, err
+	}
+	// The control API reads recorded requests: record with it on, and
+	// otherwise only when -record asks (recording costs every request).
+	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
 	if maxBody <= 0 {
 		return o, errors.New("-max-body-bytes must be positive")
 	}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -94,8 +95,9 @@ type Handler struct {
 	logger      *slog.Logger
 	rotate      bool
 
-	usersMu sync.RWMutex
-	users   map[string]string // lower-cased e-mail -> password
+	usersMu    sync.RWMutex
+	users      map[string]string // lower-cased e-mail -> password
+	startUsers []User            // Config.Users, for Reset
 
 	sessions *sessionStore
 	app      *http.ServeMux // endpoints mounted with Handle
@@ -140,6 +142,7 @@ func New(cfg Config) (*Handler, error) {
 		logger:      cfg.Logger,
 		rotate:      cfg.RotateCookies,
 		users:       make(map[string]string, len(cfg.Users)),
+		startUsers:  slices.Clone(cfg.Users),
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
@@ -233,7 +236,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.record.add(r, e.body)
 	defer h.logRequest(e, start)
 
-	if f, ok := h.faults.next(); ok && h.applyFault(e, f) {
+	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
 	}
 	// Like a Rails router, a method with no route is "no such endpoint"

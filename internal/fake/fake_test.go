@@ -44,7 +44,7 @@ func TestFaultQueue_QueuedFaultsComeFirstThenEveryKth(t *testing.T) {
 
 	var got []int
 	for range 9 {
-		f, ok := h.faults.next()
+		f, ok := h.faults.next(http.MethodPost)
 		if !ok {
 			f.Status = 0
 		}
@@ -55,7 +55,7 @@ func TestFaultQueue_QueuedFaultsComeFirstThenEveryKth(t *testing.T) {
 	assert.Equal(t, []int{429, 429, 502, 0, 0, 503, 0, 0, 503}, got)
 
 	h.ClearFaults()
-	_, ok := h.faults.next()
+	_, ok := h.faults.next(http.MethodPost)
 	assert.False(t, ok)
 }
 

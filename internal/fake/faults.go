@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -42,7 +43,13 @@ func ValidateFault(f Fault) error {
 
 // Inject makes the next n requests (counted across all paths and methods)
 // suffer f; successive calls queue up in order. n <= 0 does nothing.
-func (h *Handler) Inject(n int, f Fault) error {
+func (h *Handler) Inject(n int, f Fault) error { return h.InjectFor("", n, f) }
+
+// InjectFor is Inject for the next n requests of one method ("POST",
+// "DELETE"; "" is any method). A request takes the first queued fault
+// meant for its method, so InjectFor("POST", 1, a) then Inject(1, b)
+// gives a DELETE arriving first b, and the POST after it a.
+func (h *Handler) InjectFor(method string, n int, f Fault) error {
 	if err := ValidateFault(f); err != nil {
 		return err
 	}
@@ -50,7 +57,7 @@ func (h *Handler) Inject(n int, f Fault) error {
 		return nil
 	}
 	h.faults.mu.Lock()
-	h.faults.queue = append(h.faults.queue, queuedFault{left: n, f: cloneFault(f)})
+	h.faults.queue = append(h.faults.queue, queuedFault{left: n, method: method, f: cloneFault(f)})
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -59,12 +66,17 @@ func (h *Handler) Inject(n int, f Fault) error {
 // 2k, 3k... counted from this call), replacing an earlier InjectEvery;
 // k <= 0 stops it. Faults queued by Inject come first: a request they
 // take is still counted but gets only the queued fault.
-func (h *Handler) InjectEvery(k int, f Fault) error {
+func (h *Handler) InjectEvery(k int, f Fault) error { return h.InjectEveryFor("", k, f) }
+
+// InjectEveryFor is InjectEvery counting only the requests of one method
+// ("" is any method): InjectEveryFor("POST", 2, f) fails every second
+// login and no logout.
+func (h *Handler) InjectEveryFor(method string, k int, f Fault) error {
 	if err := ValidateFault(f); err != nil {
 		return err
 	}
 	h.faults.mu.Lock()
-	h.faults.everyK, h.faults.seen, h.faults.every = max(k, 0), 0, cloneFault(f)
+	h.faults.everyK, h.faults.everyMethod, h.faults.seen, h.faults.every = max(k, 0), method, 0, cloneFault(f)
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -72,7 +84,7 @@ func (h *Handler) InjectEvery(k int, f Fault) error {
 // ClearFaults drops every queued and periodic fault.
 func (h *Handler) ClearFaults() {
 	h.faults.mu.Lock()
-	h.faults.queue, h.faults.everyK, h.faults.seen, h.faults.every = nil, 0, 0, Fault{}
+	h.faults.queue, h.faults.everyK, h.faults.everyMethod, h.faults.seen, h.faults.every = nil, 0, "", 0, Fault{}
 	h.faults.mu.Unlock()
 }
 
@@ -82,35 +94,42 @@ func cloneFault(f Fault) Fault {
 }
 
 type queuedFault struct {
-	left int
-	f    Fault
+	left   int
+	method string // "" matches every method
+	f      Fault
 }
 
 type faultState struct {
-	mu     sync.Mutex
-	queue  []queuedFault
-	everyK int
-	seen   int // requests since InjectEvery
-	every  Fault
+	mu          sync.Mutex
+	queue       []queuedFault
+	everyK      int
+	everyMethod string // "" counts every method
+	seen        int    // requests of everyMethod since InjectEvery
+	every       Fault
 }
 
-// next takes the fault, if any, that the request now arriving suffers.
-func (s *faultState) next() (Fault, bool) {
+// next takes the fault, if any, that the request now arriving with
+// method suffers: the first queued one meant for its method, else the
+// periodic one when this request is its k-th.
+func (s *faultState) next(method string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.everyK > 0 {
+	periodic := s.everyK > 0 && (s.everyMethod == "" || s.everyMethod == method)
+	if periodic {
 		s.seen++
 	}
-	if len(s.queue) > 0 {
-		q := &s.queue[0]
+	for i := range s.queue {
+		q := &s.queue[i]
+		if q.method != "" && q.method != method {
+			continue
+		}
 		f := q.f
 		if q.left--; q.left == 0 {
-			s.queue[0] = queuedFault{} // let the Fault's Header be collected
-			s.queue = s.queue[1:]
+			s.queue = slices.Delete(s.queue, i, i+1) // zeroes the freed slot: its Header can be collected
 		}
 		return f, true
 	}
-	if s.everyK > 0 && s.seen%s.everyK == 0 {
+	if periodic && s.seen%s.everyK == 0 {
 		return s.every, true
 	}
 	return Fault{}, false

@@ -1,0 +1,291 @@
+package control
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/loremup/loremup-go/internal/fake"
+)
+
+// FaultSpec is a fault as the control API reads and shows it: the
+// loremuptest.Fault vocabulary in JSON, plus which requests suffer it
+// (times or every, and method).
+type FaultSpec struct {
+	// Method, when set, limits the fault to requests of that method.
+	Method string `json:"method,omitempty"`
+	// Times is how many of the next requests suffer the fault (1 when
+	// neither Times nor Every is given); Every makes every Every-th
+	// request suffer it, replacing an earlier periodic fault.
+	Times int `json:"times,omitempty"`
+	Every int `json:"every,omitempty"`
+
+	Status        int          `json:"status,omitempty"`
+	RetryAfter    string       `json:"retry_after,omitempty"`
+	Headers       headerValues `json:"headers,omitempty"`
+	Body          string       `json:"body,omitempty"`
+	LatencyMS     int64        `json:"latency_ms,omitempty"`
+	Drop          bool         `json:"drop,omitempty"`
+	DropMidBody   bool         `json:"drop_mid_body,omitempty"`
+	MalformedBody bool         `json:"malformed_body,omitempty"`
+}
+
+// headerValues reads a header object whose values are a string or a list
+// of strings, and shows lists.
+type headerValues map[string][]string
+
+func (h *headerValues) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return errFieldType{field: "headers", want: "an object of header names to a string or a list of strings"}
+	}
+	out := make(headerValues, len(raw))
+	for name, v := range raw {
+		var one string
+		if json.Unmarshal(v, &one) == nil {
+			out[name] = []string{one}
+			continue
+		}
+		var many []string
+		if json.Unmarshal(v, &many) != nil || len(many) == 0 {
+			return errFieldType{field: "headers." + name, want: "a string or a non-empty list of strings"}
+		}
+		out[name] = many
+	}
+	*h = out
+	return nil
+}
+
+type errFieldType struct{ field, want string }
+
+func (e errFieldType) Error() string { return e.field + " must be " + e.want }
+
+// frameHeaders are headers a fault may not set: they describe the
+// message's framing, which the fake (or net/http) decides.
+var frameHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection"}
+
+// validate checks s and turns it into the fake's Fault, or returns the
+// field at fault and why.
+func (s *FaultSpec) validate() (fake.Fault, string, string) {
+	s.Method = strings.ToUpper(s.Method)
+	switch {
+	case s.Method != "" && !isToken(s.Method):
+		return fake.Fault{}, "method", "method must be an HTTP method such as POST or DELETE"
+	case s.Times != 0 && s.Every != 0:
+		return fake.Fault{}, "every", "times and every exclude each other"
+	case s.Times < 0 || s.Times > MaxTimes:
+		return fake.Fault{}, "times", fmt.Sprintf("times must be from 1 to %d", MaxTimes)
+	case s.Every < 0 || s.Every > MaxTimes:
+		return fake.Fault{}, "every", fmt.Sprintf("every must be from 1 to %d", MaxTimes)
+	case s.Status != 0 && (s.Status < 200 || s.Status > 599):
+		return fake.Fault{}, "status", "status must be a final HTTP status, 200 to 599"
+	case s.LatencyMS < 0 || s.LatencyMS > MaxLatency.Milliseconds():
+		return fake.Fault{}, "latency_ms", fmt.Sprintf("latency_ms must be from 0 to %d", MaxLatency.Milliseconds())
+	case len(s.RetryAfter) > maxFieldLen || strings.ContainsFunc(s.RetryAfter, isCtl):
+		return fake.Fault{}, "retry_after", "retry_after must be seconds or an HTTP date, without control characters"
+	case len(s.Body) > MaxFaultBody:
+		return fake.Fault{}, "body", fmt.Sprintf("body must be at most %d bytes", MaxFaultBody)
+	case len(s.Headers) > MaxFaultHeaders:
+		return fake.Fault{}, "headers", fmt.Sprintf("at most %d headers", MaxFaultHeaders)
+	}
+	if s.Times == 0 && s.Every == 0 {
+		s.Times = 1
+	}
+	hdr := make(http.Header, len(s.Headers))
+	for name, vs := range s.Headers {
+		field := "headers." + name
+		canon := textproto.CanonicalMIMEHeaderKey(name)
+		switch {
+		case !isToken(name):
+			return fake.Fault{}, field, "a header name must be an HTTP token"
+		case containsFold(frameHeaders, canon):
+			return fake.Fault{}, field, "the fake sets " + canon + " itself"
+		}
+		for _, v := range vs {
+			if len(v) > maxFieldLen || strings.ContainsFunc(v, isCtl) {
+				return fake.Fault{}, field, "a header value must be at most 1024 bytes, without control characters"
+			}
+		}
+		hdr[canon] = append(hdr[canon], vs...)
+	}
+	if len(hdr) == 0 {
+		hdr = nil
+	}
+	ways := 0
+	for _, on := range []bool{s.Drop, s.DropMidBody, s.MalformedBody} {
+		if on {
+			ways++
+		}
+	}
+	answers := s.Status != 0 || s.DropMidBody || s.MalformedBody
+	switch {
+	case ways > 1:
+		return fake.Fault{}, "drop", "drop, drop_mid_body and malformed_body exclude each other"
+	case s.Drop && (s.Status != 0 || s.RetryAfter != "" || hdr != nil || s.Body != ""):
+		return fake.Fault{}, "drop", "drop closes the connection without an answer: status, retry_after, headers and body cannot apply"
+	case s.Body != "" && (s.Status == 0 || s.DropMidBody || s.MalformedBody):
+		return fake.Fault{}, "body", "body replaces the error document of a status answer: it needs status, and no drop_mid_body or malformed_body"
+	case (s.RetryAfter != "" || hdr != nil) && !answers:
+		return fake.Fault{}, "retry_after", "retry_after and headers go on an answer: they need status, drop_mid_body or malformed_body"
+	case !answers && !s.Drop && s.LatencyMS == 0:
+		return fake.Fault{}, "status", "a fault needs at least one of status, latency_ms, drop, drop_mid_body, malformed_body"
+	}
+	return fake.Fault{
+		Status: s.Status, RetryAfter: s.RetryAfter, Header: hdr, Body: s.Body,
+		Latency: time.Duration(s.LatencyMS) * time.Millisecond,
+		Drop:    s.Drop, DropMidBody: s.DropMidBody, MalformedBody: s.MalformedBody,
+	}, "", ""
+}
+
+func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
+	var s FaultSpec
+	if !decode(w, r, &s) {
+		return
+	}
+	f, field, msg := s.validate()
+	if field != "" {
+		writeError(w, http.StatusBadRequest, "invalid", field, msg)
+		return
+	}
+	queued, periodic := 0, 0
+	for _, p := range c.fake.PendingFaults() {
+		if p.Every > 0 {
+			periodic = 1
+		} else {
+			queued++
+		}
+	}
+	if s.Every > 0 {
+		periodic = 0 // replaced, not added to
+	}
+	if queued+periodic+1 > MaxFaults {
+		writeError(w, http.StatusConflict, "too_many", "", fmt.Sprintf("at most %d faults may wait; clear them with DELETE /faults", MaxFaults))
+		return
+	}
+	var err error
+	if s.Every > 0 {
+		err = c.fake.InjectEveryFor(s.Method, s.Every, f)
+	} else {
+		err = c.fake.InjectFor(s.Method, s.Times, f)
+	}
+	if err != nil { // validate checked what the fake checks
+		writeError(w, http.StatusBadRequest, "invalid", "status", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		Fault FaultSpec `json:"fault"`
+	}{specOf(fake.PendingFault{Method: s.Method, Times: s.Times, Every: s.Every, Fault: f})})
+}
+
+func (c *Handler) listFaults(w http.ResponseWriter) {
+	pending := c.fake.PendingFaults()
+	out := struct {
+		Faults []FaultSpec `json:"faults"`
+	}{Faults: make([]FaultSpec, len(pending))}
+	for i, p := range pending {
+		out.Faults[i] = specOf(p)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func specOf(p fake.PendingFault) FaultSpec {
+	f := p.Fault
+	return FaultSpec{
+		Method: p.Method, Times: p.Times, Every: p.Every,
+		Status: f.Status, RetryAfter: f.RetryAfter, Headers: headerValues(f.Header), Body: f.Body,
+		LatencyMS: f.Latency.Milliseconds(), Drop: f.Drop, DropMidBody: f.DropMidBody, MalformedBody: f.MalformedBody,
+	}
+}
+
+// decode reads r's body, which must be one JSON object of v's fields and
+// application/json, and answers 400, 413 or 415 naming the problem when
+// it is not.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type", "the body must be application/json")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err == nil {
+		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
+			err = errors.New("trailing data")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var (
+		tooBig    *http.MaxBytesError
+		typeErr   *json.UnmarshalTypeError
+		syntaxErr *json.SyntaxError
+		fieldErr  errFieldType
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", "", fmt.Sprintf("the body must be at most %d bytes", maxRequestBody))
+	case errors.As(err, &fieldErr):
+		writeError(w, http.StatusBadRequest, "invalid", fieldErr.field, fieldErr.Error())
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		writeError(w, http.StatusBadRequest, "invalid", typeErr.Field, typeErr.Field+" must be "+jsonKind(typeErr.Type.Kind().String()))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		writeError(w, http.StatusBadRequest, "unknown_field", field, "unknown field "+field)
+	default:
+		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
+	}
+	return false
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "int", "int64":
+		return "an integer"
+	case "ptr":
+		return "a string"
+	default:
+		return "a " + goKind
+	}
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 tchar+).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,71 @@
+package control
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Session is a live session as the control API shows it. Its ID is a
+// handle derived from the session cookie's value, never the value itself:
+// the cookie is a credential, and a handle is enough to end the session.
+type Session struct {
+	ID      string    `json:"id"`
+	Email   string    `json:"email"`
+	Created time.Time `json:"created"`
+}
+
+// handle is the ID the control API shows for a session cookie value.
+func handle(cookieValue string) string {
+	sum := sha256.Sum256([]byte(cookieValue))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (c *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
+	limit, ok := limitParam(w, r)
+	if !ok {
+		return
+	}
+	email := strings.ToLower(r.URL.Query().Get("email"))
+	out := struct {
+		Total    int       `json:"total"`
+		Sessions []Session `json:"sessions"`
+	}{Sessions: []Session{}}
+	for _, s := range c.fake.Sessions() {
+		if email != "" && s.Email != email {
+			continue
+		}
+		out.Total++
+		if len(out.Sessions) < limit {
+			out.Sessions = append(out.Sessions, Session{ID: handle(s.ID), Email: s.Email, Created: s.Created.UTC()})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// endSessions ends every session, or one user's (?email=).
+func (c *Handler) endSessions(w http.ResponseWriter, r *http.Request) {
+	var emails []string
+	if q := r.URL.Query(); q.Has("email") {
+		if q.Get("email") == "" {
+			writeError(w, http.StatusBadRequest, "invalid", "email", "email must not be empty; leave it out to end every session")
+			return
+		}
+		emails = []string{q.Get("email")}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Ended int `json:"ended"`
+	}{c.fake.ExpireSessions(emails...)})
+}
+
+func (c *Handler) endSession(w http.ResponseWriter, id string) {
+	for _, s := range c.fake.Sessions() {
+		if handle(s.ID) == id && c.fake.EndSession(s.ID) {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "not_found", "id", "no live session has this id")
+}

@@ -1,0 +1,173 @@
+// Package controlspec checks the answers of loremup-fake's control API
+// against its OpenAPI description, api/control.yaml, and holds the
+// control API's HTTP tests, each answer validated on the way.
+//
+// Only tests import it: it is where kin-openapi meets the control API,
+// kept apart so that no other package's tests depend on it.
+package controlspec
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/loremup/loremup-go/api"
+)
+
+// Validator checks control API answers against the description. It is
+// safe for concurrent use.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// New loads api/control.yaml, validates it as an OpenAPI 3 document
+// (its examples included), and returns a Validator for it.
+func New(ctx context.Context) (*Validator, error) {
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	doc, err := loader.LoadFromData(api.ControlYAML())
+	if err != nil {
+		return nil, fmt.Errorf("controlspec: load control.yaml: %w", err)
+	}
+	if err := doc.Validate(ctx); err != nil {
+		return nil, fmt.Errorf("controlspec: control.yaml is not a valid OpenAPI 3 document: %w", err)
+	}
+	// Route on a copy without servers, so that any host and port match.
+	rdoc := *doc
+	rdoc.Servers = nil
+	router, err := gorillamux.NewRouter(&rdoc)
+	if err != nil {
+		return nil, fmt.Errorf("controlspec: build router: %w", err)
+	}
+	return &Validator{doc: doc, router: router}, nil
+}
+
+// ValidateResponse checks one answer to req: that its status is
+// described for the operation, and its headers, Content-Type and body.
+// An answer to a path or method the description lacks must be a 401, 404
+// or 405 error document.
+func (v *Validator) ValidateResponse(req *http.Request, status int, header http.Header, body []byte) error {
+	r := req.Clone(req.Context())
+	r.Body = http.NoBody
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		return v.validateUnrouted(req, status, header, body)
+	}
+	opts := &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: opts},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                opts,
+	}
+	if err := openapi3filter.ValidateResponse(req.Context(), in); err != nil {
+		return fmt.Errorf("controlspec: response %d to %s %s: %w", status, req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+func (v *Validator) validateUnrouted(req *http.Request, status int, header http.Header, body []byte) error {
+	if status != http.StatusUnauthorized && status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
+		return fmt.Errorf("controlspec: %s %s: no operation in the description, yet answered %d", req.Method, req.URL.Path, status)
+	}
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return fmt.Errorf("controlspec: %d to %s %s: Content-Type %q, want application/json", status, req.Method, req.URL.Path, ct)
+	}
+	if status == http.StatusMethodNotAllowed && header.Get("Allow") == "" {
+		return fmt.Errorf("controlspec: 405 to %s %s without Allow", req.Method, req.URL.Path)
+	}
+	schema := v.doc.Components.Schemas["Error"].Value
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return fmt.Errorf("controlspec: %d to %s %s: body is not JSON: %w", status, req.Method, req.URL.Path, err)
+	}
+	if err := schema.VisitJSON(doc); err != nil {
+		return fmt.Errorf("controlspec: %d to %s %s: body is not an Error document: %w", status, req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+// Transport is an http.RoundTripper that validates every answer passing
+// through it and records what does not match; callers get the answers
+// unchanged.
+type Transport struct {
+	v    *Validator
+	next http.RoundTripper
+
+	mu        sync.Mutex
+	errs      []error
+	exchanges int
+}
+
+// Transport returns a validating Transport over next
+// (http.DefaultTransport when nil).
+func (v *Validator) Transport(next http.RoundTripper) *Transport {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &Transport{v: v, next: next}
+}
+
+// RoundTrip sends req and validates the answer.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	data, readErr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	if readErr != nil {
+		t.record(fmt.Errorf("controlspec: reading the answer to %s %s: %w", req.Method, req.URL.Path, readErr))
+		return resp, nil
+	}
+	t.record(t.v.ValidateResponse(req, resp.StatusCode, resp.Header, data))
+	return resp, nil
+}
+
+// CloseIdleConnections closes the next transport's idle connections.
+func (t *Transport) CloseIdleConnections() {
+	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// Err returns the problems found so far, joined, or nil.
+func (t *Transport) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return errors.Join(t.errs...)
+}
+
+// Exchanges returns how many answers were validated, so that a test can
+// tell "no problems" from "nothing checked".
+func (t *Transport) Exchanges() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.exchanges
+}
+
+func (t *Transport) record(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.exchanges++
+	if err != nil {
+		t.errs = append(t.errs, err)
+	}
+}

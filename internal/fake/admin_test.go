@@ -1,0 +1,189 @@
+package fake
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	adminToken    = "tok_admin_0123"
+	adminEmail    = "ada@example.com"
+	adminPassword = "s3cret-Pa55"
+)
+
+func newAdminHandler(t *testing.T) *Handler {
+	t.Helper()
+	h, err := New(Config{Token: adminToken, RecordRequests: true, Users: []User{{Email: adminEmail, Password: adminPassword}}})
+	require.NoError(t, err)
+	t.Cleanup(h.Close)
+	return h
+}
+
+// serveAdmin sends one request straight to the handler and returns the status.
+func serveAdmin(h *Handler, method, body string, header map[string]string) int {
+	r := httptest.NewRequest(method, "/api/sessions", strings.NewReader(body))
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Token token="+adminToken)
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Code
+}
+
+const loginJSON = `{"form_name":"reference_rest_api_create_sessions","form":{"email":"` + adminEmail + `","password":"` + adminPassword + `"}}`
+const logoutJSON = `{"form_name":"reference_rest_api_delete_sessions"}`
+
+func TestInjectFor_OnlyRequestsOfThatMethodTakeTheFault(t *testing.T) {
+	h := newAdminHandler(t)
+	require.NoError(t, h.InjectFor(http.MethodPost, 1, Fault{Status: 503}))
+	require.NoError(t, h.Inject(1, Fault{Status: 502}))
+
+	// The DELETE skips the POST-only fault and takes the one for any
+	// method; the POST after it takes its own.
+	assert.Equal(t, 502, serveAdmin(h, http.MethodDelete, logoutJSON, nil))
+	assert.Equal(t, 503, serveAdmin(h, http.MethodPost, loginJSON, nil))
+	assert.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil))
+	assert.Empty(t, h.PendingFaults())
+}
+
+func TestInjectEveryFor_CountsOnlyThatMethod(t *testing.T) {
+	h := newAdminHandler(t)
+	require.NoError(t, h.InjectEveryFor(http.MethodPost, 2, Fault{Status: 503}))
+
+	var got []int
+	for range 3 {
+		got = append(got, serveAdmin(h, http.MethodPost, loginJSON, nil), serveAdmin(h, http.MethodDelete, logoutJSON, nil))
+	}
+	assert.Equal(t, []int{201, 204, 503, 204, 201, 204}, got)
+}
+
+func TestPendingFaults_ListsQueuedThenPeriodic(t *testing.T) {
+	h := newAdminHandler(t)
+	require.NoError(t, h.InjectFor(http.MethodDelete, 3, Fault{Status: 503, RetryAfter: "0"}))
+	require.NoError(t, h.InjectEvery(4, Fault{Drop: true}))
+	assert.Equal(t, http.StatusServiceUnavailable, serveAdmin(h, http.MethodDelete, logoutJSON, nil))
+
+	assert.Equal(t, []PendingFault{
+		{Method: http.MethodDelete, Times: 2, Fault: Fault{Status: 503, RetryAfter: "0"}},
+		{Every: 4, Fault: Fault{Drop: true}},
+	}, h.PendingFaults())
+}
+
+func TestReset_RestoresTheStartState(t *testing.T) {
+	h := newAdminHandler(t)
+	h.AddUser("grace@example.com", "another-pw")
+	h.AddUser(adminEmail, "changed-pw")
+	require.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, strings.ReplaceAll(loginJSON, adminPassword, "changed-pw"), nil))
+	require.NoError(t, h.Inject(5, Fault{Status: 503}))
+	h.ConnState(nil, http.StateNew)
+
+	h.Reset()
+
+	assert.Equal(t, []string{adminEmail}, h.Users())
+	assert.Zero(t, h.ActiveSessions())
+	assert.Empty(t, h.PendingFaults())
+	assert.Empty(t, h.Requests())
+	assert.Zero(t, h.RequestCount())
+	assert.Zero(t, h.ConnectionCount())
+	assert.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil), "the start password works again")
+}
+
+func TestRemoveUser_ForgetsTheAccount(t *testing.T) {
+	h := newAdminHandler(t)
+	assert.True(t, h.RemoveUser(strings.ToUpper(adminEmail)))
+	assert.False(t, h.RemoveUser(adminEmail), "already gone")
+	assert.Empty(t, h.Users())
+	assert.Equal(t, http.StatusUnauthorized, serveAdmin(h, http.MethodPost, loginJSON, nil))
+}
+
+func TestClearRequests_KeepsTheCount(t *testing.T) {
+	h := newAdminHandler(t)
+	serveAdmin(h, http.MethodDelete, logoutJSON, nil)
+	h.ClearRequests()
+	assert.Empty(t, h.Requests())
+	assert.Equal(t, 1, h.RequestCount())
+}
+
+func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
+	h := newAdminHandler(t)
+	tests := []struct {
+		name       string
+		header     map[string]string
+		body       string
+		wantAuth   string
+		wantCookie string
+		wantBody   string
+		wantToken  bool
+	}{
+		{
+			name:      "login: token form kept, password member redacted, other bytes as sent",
+			body:      `{"form_name": "reference_rest_api_create_sessions", "form": {"email": "` + adminEmail + `", "password" :  "` + adminPassword + `"}}`,
+			wantAuth:  "Token token=" + Redacted,
+			wantBody:  `{"form_name": "reference_rest_api_create_sessions", "form": {"email": "` + adminEmail + `", "password" :  "` + Redacted + `"}}`,
+			wantToken: true,
+		},
+		{
+			name:     "quoted wrong token, nested password object, password in another member",
+			header:   map[string]string{"Authorization": `Token token="not-ours"`},
+			body:     `{"a":[{"new_password":{"x":[1,2]}},"` + adminPassword + `"],"password":null}`,
+			wantAuth: `Token token="` + Redacted + `"`,
+			wantBody: `{"a":[{"new_password":"` + Redacted + `"},"` + Redacted + `"],"password":"` + Redacted + `"}`,
+		},
+		{
+			name:       "bearer scheme, session cookie among others",
+			header:     map[string]string{"Authorization": "Bearer " + adminToken, "Cookie": "a=1; " + CookieName + "=abcdef; b=2"},
+			body:       logoutJSON,
+			wantAuth:   "Bearer " + Redacted,
+			wantCookie: "a=1; " + CookieName + "=" + Redacted + "; b=2",
+			wantBody:   logoutJSON,
+		},
+		{
+			name:     "form body and a bare credential",
+			header:   map[string]string{"Authorization": "opaque-secret", "Content-Type": "application/x-www-form-urlencoded"},
+			body:     "email=a%40b.c&user%5Bpassword%5D=pw&token=" + adminToken,
+			wantAuth: Redacted,
+			wantBody: "email=a%40b.c&user%5Bpassword%5D=" + Redacted + "&token=" + Redacted,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.ClearRequests()
+			serveAdmin(h, http.MethodPost, tt.body, tt.header)
+			got := h.RedactedRequests(0)
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.wantAuth, got[0].Header.Get("Authorization"))
+			assert.Equal(t, tt.wantCookie, got[0].Header.Get("Cookie"))
+			assert.Equal(t, tt.wantBody, string(got[0].Body))
+			assert.Equal(t, tt.wantToken, got[0].SentAPIToken)
+			assert.Equal(t, http.MethodPost, got[0].Method)
+			assert.Equal(t, "/api/sessions", got[0].Path)
+		})
+	}
+}
+
+func TestRedactedRequests_LimitKeepsTheLatest(t *testing.T) {
+	h := newAdminHandler(t)
+	serveAdmin(h, http.MethodPost, loginJSON, nil)
+	serveAdmin(h, http.MethodDelete, logoutJSON, nil)
+	got := h.RedactedRequests(1)
+	require.Len(t, got, 1)
+	assert.Equal(t, http.MethodDelete, got[0].Method)
+	assert.Len(t, h.RedactedRequests(0), 2)
+	assert.Equal(t, adminPassword, strings.Split(strings.Split(string(h.Requests()[0].Body), `"password":"`)[1], `"`)[0],
+		"the Go-side record is unredacted: redaction works on copies")
+}
+
+func TestIsAPIToken(t *testing.T) {
+	h := newAdminHandler(t)
+	assert.True(t, h.IsAPIToken(adminToken))
+	assert.False(t, h.IsAPIToken(adminToken+"x"))
+	assert.False(t, h.IsAPIToken(""))
+}
