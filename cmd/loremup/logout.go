@@ -89,12 +89,13 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
+	sent := cookieNames(sess) // Delete ends the Session, dropping its cookies
 	err = client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
 	if err != nil {
 		return nil, classify(ctx, err, cx.global.timeout)
 	}
 
-	res := logoutResult{header: header{OK: true, Command: "logout"}, Email: saved.Email, Cookies: cookieNames(sess), SessionFile: l.sessionFile}
+	res := logoutResult{header: header{OK: true, Command: "logout"}, Email: saved.Email, Cookies: sent, SessionFile: l.sessionFile}
 	res.SessionFileRemoved = true
 	if err := os.Remove(l.sessionFile); err != nil {
 		// The server ended the session, so the file is harmless now;

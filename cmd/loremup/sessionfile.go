@@ -43,7 +43,8 @@ type savedSession struct {
 // session is kept: the login answer's body is not (a server may make it
 // large, and logging out does not send it).
 func encodeSessionFile(email, baseURL string, at time.Time, sess *loremup.Session) ([]byte, error) {
-	exported, err := json.Marshal(sess)
+	// Export is the SDK's one way to write a session's cookie values.
+	exported, err := sess.Export()
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +86,10 @@ func decodeSessionFile(data []byte) (*savedSession, *loremup.Session, error) {
 	} else {
 		saved.Session = data // a session alone, as older versions wrote
 	}
-	sess := new(loremup.Session)
-	if err := json.Unmarshal(saved.Session, sess); err != nil {
+	// ImportSession also reads what versions before Export wrote, and
+	// checks every cookie and the Session's bounds.
+	sess, err := loremup.ImportSession(saved.Session)
+	if err != nil {
 		return nil, nil, err
 	}
 	return saved, sess, nil
@@ -181,7 +184,8 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 	if len(data) > maxSessionFile {
 		return nil, nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
 	}
-	// The decoder's errors name offsets and types, never cookie values.
+	// The decoders' errors name offsets, types and cookie numbers, never
+	// cookie values.
 	saved, sess, err = decodeSessionFile(data)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
@@ -190,8 +194,12 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 }
 
 // live reports whether the session still holds a cookie worth sending:
-// one with a value that has not expired.
+// it was not logged out, and holds a cookie with a value that has not
+// expired.
 func live(sess *loremup.Session, now time.Time) bool {
+	if sess.Ended() {
+		return false
+	}
 	for _, c := range sess.Cookies() {
 		if c.Value != "" && c.MaxAge >= 0 && (c.Expires.IsZero() || c.Expires.After(now)) {
 			return true
