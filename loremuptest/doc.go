@@ -14,59 +14,93 @@
 //
 // # What it speaks
 //
-// The fake serves POST and DELETE /api/sessions as the real API does
-// (the contract's section 1), and checks each request in this order,
-// answering the first failure:
+// The fake serves POST and DELETE /api/sessions as the real API, a Ruby
+// on Rails app, does, and checks each request in this order, answering
+// the first failure:
 //
-//  1. API token: "Authorization: Token token=<Token>", the value quoted
-//     or not, the scheme in any case. Missing or wrong: 401.
-//  2. Accept: must admit application/vnd.api+json or application/json
-//     (*/*, application/*, either type, with or without parameters; a
-//     range with q=0 excludes; no Accept header at all admits). Else 406.
-//  3. Body: at most the body cap (64 KiB unless WithMaxBodyBytes), one
-//     JSON object, with a "form_name" this operation accepts (by default
-//     "reference_rest_api_create_sessions" for POST and
+//  1. API token, read as Rails' token authentication reads the
+//     Authorization header: the scheme "Token" or "Bearer", spelled
+//     exactly so, then whitespace; parameters split at ',', ';' and tab;
+//     the first parameter's value is the token, whatever its name, with
+//     its quotes removed. So "Token token=<Token>", "Token
+//     token=\"<Token>\"" and "Token <Token>" work, while "token
+//     token=<Token>" and "Token realm=x, token=<Token>" do not. Missing,
+//     unreadable or wrong: 401 with Rails' own answer, byte for byte:
+//     WWW-Authenticate: Token realm="Application", Content-Type
+//     text/plain; charset=utf-8, body "HTTP Token: Access denied.\n". It
+//     is not JSON: a client must not expect a JSON body on every 401.
+//  2. Accept: must name application/vnd.api+json or application/json
+//     (either type, application/*, or */* on its own; parameters allowed;
+//     a range with q=0 excludes). No Accept header, or a browser-like one
+//     that lists */* beside other types ("application/json, text/plain,
+//     */*", the default of axios and browsers), is 406: Rails reads those
+//     as a browser asking for HTML.
+//  3. Body: sent as Content-Type application/json (a charset parameter is
+//     fine), else 406: Rails reads no parameters from a body sent as
+//     application/vnd.api+json, text/plain or without a type. Not valid
+//     JSON (or not UTF-8): 400 with an error document, as Rails' parser
+//     fails. Then at most the body cap (64 KiB unless WithMaxBodyBytes),
+//     one JSON object, with a "form_name" this operation accepts (by
+//     default "reference_rest_api_create_sessions" for POST and
 //     "reference_rest_api_delete_sessions" for DELETE, see WithFormNames),
-//     and for POST a "form" object. Else 406. A Content-Type, when sent,
-//     must be application/json or another JSON type (406 otherwise, as a
-//     Rails server would not read the body); none at all is read as JSON.
+//     and for POST a "form" object. Else 406.
 //  4. POST only, field validation: "email" blank or not an address (the
 //     Devise check: something@something, no spaces), "password" blank.
-//     422 with one error object per failing field, source.pointer
-//     "/form/email" or "/form/password", code "blank" or "invalid".
+//     422 with one error object per message, source.pointer "/form/email"
+//     or "/form/password", code "blank" or "invalid". A blank e-mail gives
+//     both messages, as Rails' presence and format validations both run.
 //  5. POST only, credentials: an e-mail (matched case-insensitively) and
-//     password added with WithUser or AddUser. Else 401.
+//     password added with WithUser or AddUser. Else 401 with an error
+//     document (not the plain-text token refusal).
 //
 // POST then answers 201 Created with body {} and a new random session in
 // the cookie SessionCookieName (HttpOnly, Path=/, SameSite=Lax). DELETE
 // answers 204 No Content, ends the session its cookie names, and expires
 // the cookie; it is idempotent, so logging out without a live session is
-// also 204. Other paths answer 404, other methods on /api/sessions 405
-// with an Allow header.
+// also 204. Other paths, and other methods on /api/sessions, answer 404:
+// a Rails router has no route for them.
 //
-// Every error is a JSON:API error document with Content-Type
-// application/vnd.api+json and the status as a string:
+// Every answer with a body has Content-Type application/vnd.api+json;
+// charset=utf-8, and every error but the token refusal is a JSON:API
+// error document with the status as a string:
 //
 //	{"errors":[{"status":"422","code":"invalid","title":"Unprocessable Entity",
 //	            "detail":"email is not a valid address","source":{"pointer":"/form/email"}}]}
 //
 // The "code" member tells the failures apart:
 //
-//	401 unauthorized              missing or unknown API token (with WWW-Authenticate: Token realm="LoremUp")
-//	406 not_acceptable            Accept admits neither JSON nor JSON:API
+//	400 invalid_json              body sent as JSON but not valid JSON
+//	406 not_acceptable            no Accept, a browser-like one, or one admitting neither type
+//	406 unsupported_content_type  a body not sent as application/json
 //	406 too_large                 body longer than the cap
-//	406 unsupported_content_type  a Content-Type that is not JSON
-//	406 invalid_body              body not one JSON object
+//	406 invalid_body              body not one JSON object (an empty body too)
 //	406 invalid_form_name         form_name missing, empty or not a string
 //	406 unknown_form_name         form_name not accepted by this operation
 //	406 invalid_form              POST "form" missing or not an object
-//	422 blank, invalid            one per failing field of the form
+//	422 blank, invalid            one per message about the form's fields
 //	401 invalid_credentials       e-mail and password do not match a user
-//	404 not_found, 405 method_not_allowed, and injected_fault for Fault.Status
+//	404 not_found, and injected_fault for Fault.Status
 //
 // Every answer carries an X-Request-Id header (the client's own, if it
 // sent one, as Rails does). The fake never answers 5xx by itself, never
 // panics on any input, and reads no body beyond its cap.
+//
+// Where the vendor's app may answer differently from stock Rails and
+// nobody can tell, the fake takes the stricter side, so that a client
+// that works against the fake works against the real server however it
+// was written:
+//
+//   - "form" missing or not an object is 406, as the vendor's page says
+//     (stock Rails' params.require would answer 400);
+//   - a range with q=0 in Accept excludes its type (Rails ignores q=0);
+//   - an X-Requested-With header does not make a browser-like Accept
+//     count, a format suffix (/api/sessions.json) is 404 and a format
+//     query parameter is ignored, where Rails would honour all three;
+//   - only application/json bodies are read (Rails also reads its aliases
+//     text/x-json and application/jsonrequest); a body that is not UTF-8
+//     is 400, and one longer than the cap is 406;
+//   - 404 and the other errors are JSON:API documents, where Rails may
+//     answer with its own error pages.
 //
 // # Acting as the user
 //

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -174,34 +173,28 @@ func TestWithoutCookieRotation_TheCookieStays(t *testing.T) {
 }
 
 func TestSessionState_IsSafeUnderConcurrentUse(t *testing.T) {
-	const workers = 16
+	const workers, rounds = 16, 5
 	srv := startServer(t, loremuptest.WithCookieRotation())
 	srv.Handle("/api/me", whoAmI())
 	tr := &http.Transport{MaxIdleConnsPerHost: workers}
 	t.Cleanup(tr.CloseIdleConnections)
 
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*10)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			jar, _ := cookiejar.New(nil) // never fails without options
-			client := &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second}
-			for range 5 {
-				if err := loginAndCallMe(client, srv); err != nil {
-					errs <- err
-				}
-				_ = srv.Sessions()
-				srv.ExpireSessions("nobody@example.com")
+	errs := parallel(workers, workers, func(int) error {
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			return err
+		}
+		client := &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second}
+		for range rounds {
+			if err := loginAndCallMe(client, srv); err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		assert.NoError(t, err)
-	}
-	assert.Equal(t, workers*5, srv.ActiveSessions())
-	assert.Equal(t, workers*5, srv.ExpireSessions(email))
+			_ = srv.Sessions() // read while others write
+			srv.ExpireSessions("nobody@example.com")
+		}
+		return nil
+	})
+	requireNoErrors(t, errs)
+	assert.Equal(t, workers*rounds, srv.ActiveSessions())
+	assert.Equal(t, workers*rounds, srv.ExpireSessions(email))
 }

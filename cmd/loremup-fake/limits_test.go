@@ -136,7 +136,7 @@ func TestRun_IdleTimeoutClosesKeepAliveConnections(t *testing.T) {
 	assert.False(t, resp.Close, "the connection is kept alive after the answer")
 
 	_, err = br.ReadByte()
-	assert.ErrorIs(t, err, io.EOF, "the idle connection is closed by the server, not by our deadline")
+	require.ErrorIs(t, err, io.EOF, "the idle connection is closed by the server, not by our deadline")
 }
 
 func TestParseArgs_RecordsOnlyWhenAsked(t *testing.T) {

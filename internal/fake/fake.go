@@ -1,10 +1,11 @@
 // Package fake is the LoremUp Sessions API fake server: the http.Handler
 // and its state, shared by package loremuptest and the loremup-fake
 // command. It speaks the Sessions API (POST and DELETE
-// {prefix}/api/sessions) with the real server's order of checks, answers
-// every error with a JSON:API error document, and never answers 5xx on its
-// own. Endpoints mounted with Handle stand in for the rest of the app,
-// behind its session check.
+// {prefix}/api/sessions) as a Rails app serving it does, with the rules of
+// package wire, in the API's order of checks; it answers every error with
+// a JSON:API error document (the token refusal excepted, which is Rails'
+// plain-text answer), and never answers 5xx on its own. Endpoints mounted
+// with Handle stand in for the rest of the app, behind its session check.
 //
 // It also records what it receives (bounded) and injects faults on
 // demand, so that tests can drive a client through retries and broken

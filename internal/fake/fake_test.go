@@ -63,11 +63,11 @@ func TestInject_RefusesStatusesNetHTTPCannotSend(t *testing.T) {
 	h, err := New(Config{Token: "t"})
 	require.NoError(t, err)
 	for _, status := range []int{1, 99, 100, 101, 199, 600, 1000, -1} {
-		assert.Error(t, h.Inject(1, Fault{Status: status}), status)
-		assert.Error(t, h.InjectEvery(1, Fault{Status: status}), status)
+		require.Error(t, h.Inject(1, Fault{Status: status}), status)
+		require.Error(t, h.InjectEvery(1, Fault{Status: status}), status)
 	}
 	for _, status := range []int{0, 200, 302, 503, 599} {
-		assert.NoError(t, h.Inject(1, Fault{Status: status}), status)
+		require.NoError(t, h.Inject(1, Fault{Status: status}), status)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file is the Sessions API itself: the contract's order of checks
+// This file is the Sessions API itself: the API's order of checks
 // and the session state behind Create (log in) and Delete (log out).
 
 // preflight runs the checks both operations share, in order: 1. API

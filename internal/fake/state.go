@@ -143,7 +143,7 @@ func (s *sessionStore) expire(emails []string) int {
 	return n
 }
 
-func (s *sessionStore) list() []Session {
+func (s *sessionStore) snapshot() []Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -154,7 +154,7 @@ func (s *sessionStore) list() []Session {
 	return out
 }
 
-func (s *sessionStore) len() int {
+func (s *sessionStore) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -177,11 +177,11 @@ func newSessionCookie(id string) *http.Cookie {
 
 // ActiveSessions returns how many sessions are live: logged in, not
 // logged out, expired or evicted.
-func (h *Handler) ActiveSessions() int { return h.sessions.len() }
+func (h *Handler) ActiveSessions() int { return h.sessions.count() }
 
 // Sessions returns the live sessions, oldest first. Each ID is the value
 // of that session's cookie: test data, to be kept out of logs.
-func (h *Handler) Sessions() []Session { return h.sessions.list() }
+func (h *Handler) Sessions() []Session { return h.sessions.snapshot() }
 
 // ExpireSessions ends the sessions of the given users (e-mails matched
 // case-insensitively), or every session when none is given, and returns

@@ -1,0 +1,32 @@
+package fake
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A server's read timeout is for reading the request: a latency injected
+// after the request was read must not be cut short by it (net/http
+// cancels a request's context when a read deadline passes while the
+// handler runs).
+func TestServeHTTP_ReadTimeoutDoesNotCutInjectedLatency(t *testing.T) {
+	h := newTestHandler(t, Config{})
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ReadTimeout = 100 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	require.NoError(t, h.Inject(1, Fault{Latency: 400 * time.Millisecond, Status: http.StatusServiceUnavailable}))
+
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/sessions", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err, "the connection was not cut")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the fault was served after its latency")
+}
