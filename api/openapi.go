@@ -1,6 +1,6 @@
 // Package api holds the OpenAPI 3 description of the LoremUp Sessions API
 // (POST and DELETE /api/sessions) as the SDK and its fake server speak it.
-// internal/apispec validates traffic against it in tests, so the SDK, the
+// conformance/internal/apispec validates traffic against it in tests, so the SDK, the
 // fake server and this description cannot drift apart.
 package api
 

@@ -15,7 +15,7 @@ import (
 // These tests drive the SDK against the fake where the fake's own tools
 // matter: what it recorded, its injected faults, its counters. The
 // scenarios every server must pass (login, logout, the typed errors) run
-// in internal/contracttest, against the fake and a real server alike.
+// in conformance/internal/contracttest, against the fake and a real server alike.
 
 func TestSDK_RequestsShowWhatTheSDKSent(t *testing.T) {
 	srv := startServer(t)

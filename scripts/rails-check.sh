@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the conformance suite (real-app mode) and the side-by-side probes
-# against a small stock Rails app (internal/contracttest/testdata/railsapp),
+# against a small stock Rails app
+# (conformance/internal/contracttest/testdata/railsapp),
 # served by Puma on a free loopback port, and stops it afterwards.
 #
 # Needs Debian's Rails packages (no Bundler):
@@ -10,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APP_DIR=internal/contracttest/testdata/railsapp
+APP_DIR=conformance/internal/contracttest/testdata/railsapp
+# The suite lives in the conformance module; go test runs from there.
 SUITE_DIR=./internal/contracttest/
 
 if ! command -v puma >/dev/null || ! ruby -e 'require "rails"; require "bcrypt"' 2>/dev/null; then
@@ -72,9 +74,9 @@ echo "rails-check: $(ruby -e 'require "rails"; print "Rails ", Rails.version') o
 export LOREMUP_BASE_URL="http://127.0.0.1:$port"
 status=0
 echo "== conformance suite, real-app mode"
-go test -count=1 -run '^TestContract$/^real$' "$SUITE_DIR" || status=1
+(cd conformance && go test -count=1 -run '^TestContract$/^real$' "$SUITE_DIR") || status=1
 echo "== probes: the Rails app and loremup-fake side by side"
-go test -count=1 -v -run '^TestProbes_RealAppVsFake$' "$SUITE_DIR" | grep -v '^=== RUN' || status=1
+(cd conformance && go test -count=1 -v -run '^TestProbes_RealAppVsFake$' "$SUITE_DIR") | grep -v '^=== RUN' || status=1
 
 if [ "$status" -ne 0 ]; then
   show_log

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/loremup/loremup-go/internal/apispec"
+	"github.com/loremup/loremup-go/conformance/internal/apispec"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 

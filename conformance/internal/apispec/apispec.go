@@ -220,10 +220,10 @@ func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 func checkHeaders(h http.Header) error {
 	var errs []error
 	if !wire.Acceptable(h.Values("Accept")) {
-		errs = append(errs, errors.New("header Accept is missing or admits neither application/vnd.api+json nor application/json"))
+		errs = append(errs, errors.New("header Accept is missing or admits neither "+wire.MediaTypeJSONAPI+" nor "+wire.MediaTypeJSON))
 	}
 	if !wire.JSONContentType(h.Get("Content-Type")) {
-		errs = append(errs, errors.New("header Content-Type is not application/json"))
+		errs = append(errs, errors.New("header Content-Type is not "+wire.MediaTypeJSON))
 	}
 	return errors.Join(errs...)
 }

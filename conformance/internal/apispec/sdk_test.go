@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loremup/loremup-go"
-	"github.com/loremup/loremup-go/internal/apispec"
+	"github.com/loremup/loremup-go/conformance/internal/apispec"
 	"github.com/loremup/loremup-go/internal/wire"
 	"github.com/loremup/loremup-go/loremuptest"
 )

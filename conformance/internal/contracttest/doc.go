@@ -8,6 +8,7 @@
 // promises (statuses, sentinel errors, that a 422 names the field), not the
 // fake's own choices (exact pointers, JSON error bodies on every status).
 //
+//	cd conformance  # the suite's own module
 //	go test ./internal/contracttest/                      # the fake
 //	LOREMUP_BASE_URL=https://app.example.com LOREMUP_API_TOKEN=... \
 //	LOREMUP_EMAIL=... LOREMUP_PASSWORD=... go test ./internal/contracttest/ -run '^TestContract$/^real$'

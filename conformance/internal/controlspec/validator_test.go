@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/loremup/loremup-go/internal/controlspec"
+	"github.com/loremup/loremup-go/conformance/internal/controlspec"
 )
 
 // TestValidator_CatchesAnswersTheDescriptionLacks proves the checks in
