@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -33,11 +32,13 @@ type Client struct {
 
 	rc        *retryablehttp.Client
 	transport http.RoundTripper
-	// latest is the Session of the latest login, what Delete with a nil
-	// Session ends; userJar, when the caller's http.Client had a Jar, gets
-	// every login's cookies too, and then it is what Delete ends.
-	// (A pointer, so that a Client value stays copyable for printing.)
-	latest           *atomic.Pointer[Session]
+	// origin is where the Client's Sessions belong.
+	origin origin
+	// live counts the Client's live logins, for Delete with a nil Session;
+	// userJar, when the caller's http.Client had a Jar, gets every login's
+	// cookies too. (A pointer, so that a Client value stays copyable for
+	// printing.)
+	live             *liveSet
 	userJar          http.CookieJar
 	logger           *slog.Logger
 	maxRetries       int
@@ -78,7 +79,8 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		maxRetries:       cfg.maxRetries,
 		maxResponseBytes: cfg.maxResponseBytes,
 		budget:           newTokenBucket(cfg.budget),
-		latest:           new(atomic.Pointer[Session]),
+		origin:           originOf(u),
+		live:             new(liveSet),
 	}
 	su := *u
 	su.Path += wire.SessionsPath
@@ -159,8 +161,9 @@ func (c *Client) do(ctx context.Context, method string, body []byte, cookies []*
 	req.Header.Set("Accept", wire.Accept)
 	req.Header.Set("Content-Type", wire.MediaTypeJSON)
 	req.Header.Set("User-Agent", c.userAgent)
-	for _, ck := range cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value, Quoted: ck.Quoted})
+	if len(cookies) > 0 {
+		// Built once: AddCookie per cookie copies the header each time.
+		req.Header["Cookie"] = []string{cookieHeader(cookies)}
 	}
 
 	start := time.Now()

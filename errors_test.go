@@ -70,37 +70,48 @@ func TestErrors_RetryableStatusesGiveAPIErrorWhenRetriesRunOut(t *testing.T) {
 
 func TestErrors_BodyShapesAreNormalised(t *testing.T) {
 	src := func(p string) *loremup.ErrorSource { return &loremup.ErrorSource{Pointer: p} }
+	const jsonType, textType = "application/json; charset=utf-8", "text/plain; charset=utf-8"
 	tests := []struct {
-		name, body string
-		want       []loremup.ErrorObject
+		name, contentType, body string
+		want                    []loremup.ErrorObject
 	}{
-		{"JSON:API", `{"errors":[{"status":"422","code":"invalid","title":"Unprocessable Entity","detail":"email is not a valid address","source":{"pointer":"/form/email"}}]}`,
+		{"JSON:API", jsonType, `{"errors":[{"status":"422","code":"invalid","title":"Unprocessable Entity","detail":"email is not a valid address","source":{"pointer":"/form/email"}}]}`,
 			[]loremup.ErrorObject{{Status: "422", Code: "invalid", Title: "Unprocessable Entity", Detail: "email is not a valid address", Source: src("/form/email")}}},
-		{"JSON:API numeric status", `{"errors":[{"status":422,"detail":"x"}]}`,
+		{"JSON:API pointer kept as sent", jsonType, `{"errors":[{"detail":"is invalid","source":{"pointer":"/data/attributes/email"}}]}`,
+			[]loremup.ErrorObject{{Detail: "is invalid", Source: src("/data/attributes/email")}}},
+		{"JSON:API numeric status", jsonType, `{"errors":[{"status":422,"detail":"x"}]}`,
 			[]loremup.ErrorObject{{Status: "422", Detail: "x"}}},
-		{"JSON:API parameter and header sources", `{"errors":[{"detail":"a","source":{"parameter":"p"}},{"detail":"b","source":{"header":"Accept"}}]}`,
+		{"JSON:API parameter and header sources", jsonType, `{"errors":[{"detail":"a","source":{"parameter":"p"}},{"detail":"b","source":{"header":"Accept"}}]}`,
 			[]loremup.ErrorObject{{Detail: "a", Source: &loremup.ErrorSource{Parameter: "p"}}, {Detail: "b", Source: &loremup.ErrorSource{Header: "Accept"}}}},
-		{"Rails field errors", `{"errors":{"email":["is invalid","is too short"],"password":["can't be blank"]}}`,
+		{"Rails field errors", jsonType, `{"errors":{"email":["is invalid","is too short"],"password":["can't be blank"]}}`,
 			[]loremup.ErrorObject{{Detail: "is invalid", Source: src("/form/email")}, {Detail: "is too short", Source: src("/form/email")}, {Detail: "can't be blank", Source: src("/form/password")}}},
-		{"Rails keeps document order", `{"errors":{"password":["can't be blank"],"email":["is invalid"]}}`,
+		{"Rails keeps document order", jsonType, `{"errors":{"password":["can't be blank"],"email":["is invalid"]}}`,
 			[]loremup.ErrorObject{{Detail: "can't be blank", Source: src("/form/password")}, {Detail: "is invalid", Source: src("/form/email")}}},
-		{"Rails single string", `{"errors":{"email":"is invalid"}}`,
+		{"Rails single string", jsonType, `{"errors":{"email":"is invalid"}}`,
 			[]loremup.ErrorObject{{Detail: "is invalid", Source: src("/form/email")}}},
-		{"list of strings", `{"errors":["first","second"]}`,
-			[]loremup.ErrorObject{{Detail: "first"}, {Detail: "second"}}},
-		{"error member", `{"error":"Invalid token"}`, []loremup.ErrorObject{{Detail: "Invalid token"}}},
-		{"message member", `{"message":"Form not found"}`, []loremup.ErrorObject{{Detail: "Form not found"}}},
-		{"HTML", `<html><body>Bad Gateway</body></html>`, nil},
-		{"text", `Not Acceptable`, nil},
-		{"empty", ``, nil},
-		{"other JSON", `{"ok":false}`, nil},
-		{"JSON array", `[1,2]`, nil},
-		{"truncated JSON", `{"errors":[{"detail":"x"`, nil},
+		{"scaffold model errors", jsonType, `{"email":["is invalid","can't be blank"],"password":["can't be blank"]}`,
+			[]loremup.ErrorObject{{Detail: "is invalid", Source: src("/form/email")}, {Detail: "can't be blank", Source: src("/form/email")}, {Detail: "can't be blank", Source: src("/form/password")}}},
+		{"list of strings", jsonType, `{"errors":["Email is invalid","Password can't be blank"]}`,
+			[]loremup.ErrorObject{{Detail: "Email is invalid"}, {Detail: "Password can't be blank"}}},
+		{"error member", jsonType, `{"error":"Invalid token"}`, []loremup.ErrorObject{{Detail: "Invalid token"}}},
+		{"message member", jsonType, `{"message":"Form not found"}`, []loremup.ErrorObject{{Detail: "Form not found"}}},
+		{"Rails exception JSON", jsonType, `{"status":400,"error":"Bad Request"}`, []loremup.ErrorObject{{Status: "400", Detail: "Bad Request"}}},
+		{"Rails token refusal", textType, "HTTP Token: Access denied.\n", []loremup.ErrorObject{{Detail: "HTTP Token: Access denied."}}},
+		{"text: first line, control characters dropped", textType, "\n  first\x1b[31m line \r\nsecond", []loremup.ErrorObject{{Detail: "first [31m line"}}},
+		{"text: long line bounded", textType, strings.Repeat("é", 300), []loremup.ErrorObject{{Detail: strings.Repeat("é", 100) + "…"}}},
+		{"HTML", "text/html", `<html><body>Bad Gateway</body></html>`, nil},
+		{"text without a text type", "", `Not Acceptable`, nil},
+		{"empty", jsonType, ``, nil},
+		{"other JSON", jsonType, `{"ok":false}`, nil},
+		{"object of mixed values", jsonType, `{"email":["is invalid"],"ok":false}`, nil},
+		{"JSON array", jsonType, `[1,2]`, nil},
+		{"truncated JSON", jsonType, `{"errors":[{"detail":"x"`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := mockClient(t)
-			mt.RegisterResponder(http.MethodPost, sessionsURL, httpmock.NewStringResponder(422, tt.body))
+			mt.RegisterResponder(http.MethodPost, sessionsURL,
+				httpmock.NewStringResponder(422, tt.body).HeaderSet(http.Header{"Content-Type": {tt.contentType}}))
 
 			_, err := c.Sessions.Create(context.Background(), createParams())
 
@@ -110,6 +121,25 @@ func TestErrors_BodyShapesAreNormalised(t *testing.T) {
 			assert.Equal(t, tt.body, string(apiErr.Body), "the raw body is kept")
 		})
 	}
+}
+
+// Rails' own answer to a refused API token is plain text; the error says
+// so, and a person reading it knows the token (not the password) is wrong.
+func TestErrors_TokenRefusalReadsAsSuch(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL,
+		httpmock.NewStringResponder(http.StatusUnauthorized, "HTTP Token: Access denied.\n").HeaderSet(http.Header{
+			"Content-Type":     {"text/plain; charset=utf-8"},
+			"Www-Authenticate": {`Token realm="Application"`},
+		}))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, loremup.ErrUnauthorized)
+	assert.EqualError(t, err, "loremup: POST /api/sessions: 401 Unauthorized: HTTP Token: Access denied.")
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, `Token realm="Application"`, apiErr.Header.Get("WWW-Authenticate"))
 }
 
 func TestErrors_MessageIsUsefulToAPerson(t *testing.T) {

@@ -25,15 +25,50 @@ const minSecretLen = 3
 // sent) in what the server sends back. A server may echo a secret as it
 // was sent or encoded: JSON string escapes (\u003c, \"), URL encoding
 // (%3C, +), HTML character references (&lt;, &#60;), or any mix of them,
-// character by character. Each secret of minSecretLen bytes or more
-// becomes one pattern matching every such spelling; shorter ones are
+// character by character. Text holding none of the bytes those encodings
+// start with (\ % & +) can only hold a secret as sent, and is searched
+// for it as it is; other text is searched with a pattern matching every
+// spelling, compiled on first need. Secrets shorter than minSecretLen are
 // matched as whole values only.
 //
 // It is built only on the error path, so successful calls pay nothing.
 type redactor struct {
-	patterns []*regexp.Regexp // long secrets, anywhere in the text
-	literals []string         // long secrets that are not UTF-8, as sent
-	short    []string         // short secrets, whole values only
+	long  []*secretRule // anywhere in the text
+	short []*secretRule // whole values only
+}
+
+type secretRule struct {
+	s        string
+	triggers string // bytes an encoded spelling of s starts with
+	re       *regexp.Regexp
+	compiled bool
+	// alphabet holds every byte a spelling of s can contain: the bytes of
+	// s, '"' (a short secret is matched with its quotes) and those of the
+	// encodings. A spelling lies within one run of such bytes, so the
+	// pattern only runs over runs long enough to hold one; ordinary text
+	// is searched at the speed of a byte loop, not of the pattern.
+	alphabet [256]bool
+	runes    int // the shortest spelling's length
+}
+
+// encodingAlphabet is every byte the encodings' escapes are made of.
+const encodingAlphabet = `\/"%&#;+uUxX0123456789abcdefABCDEFltgmpqosbnr`
+
+// pattern returns the rule's pattern (quoted is for a short secret: the
+// pattern then matches the secret as a whole JSON string), or nil when
+// the secret cannot be a pattern (not UTF-8, or too long).
+func (r *secretRule) pattern(quoted bool) *regexp.Regexp {
+	if !r.compiled {
+		r.compiled = true
+		if utf8.ValidString(r.s) {
+			p := secretPattern(r.s)
+			if quoted {
+				p = `"` + p + `"`
+			}
+			r.re, _ = regexp.Compile(p)
+		}
+	}
+	return r.re
 }
 
 func newRedactor(secrets []string) *redactor {
@@ -44,18 +79,19 @@ func newRedactor(secrets []string) *redactor {
 			continue
 		}
 		seen[s] = true
-		switch {
-		case len(s) < minSecretLen:
-			r.short = append(r.short, s)
-		case !utf8.ValidString(s):
-			r.literals = append(r.literals, s)
-		default:
-			if re, err := regexp.Compile(secretPattern(s)); err == nil {
-				r.patterns = append(r.patterns, re)
-			} else {
-				// Too long for a pattern: hide it as sent.
-				r.literals = append(r.literals, s)
+		rule := &secretRule{s: s, triggers: `\%&`, runes: utf8.RuneCountInString(s)}
+		if strings.IndexByte(s, ' ') >= 0 {
+			rule.triggers += "+"
+		}
+		for _, set := range []string{s, encodingAlphabet} {
+			for i := 0; i < len(set); i++ {
+				rule.alphabet[set[i]] = true
 			}
+		}
+		if len(s) < minSecretLen {
+			r.short = append(r.short, rule)
+		} else {
+			r.long = append(r.long, rule)
 		}
 	}
 	return r
@@ -134,18 +170,21 @@ func utf16Pair(c rune) (hi, lo rune) {
 
 // String hides every secret in s, a piece of text the server sent.
 func (r *redactor) String(s string) string {
-	for _, sh := range r.short {
-		if s == sh {
+	for _, rule := range r.short {
+		if s == rule.s {
 			return redacted
 		}
 	}
-	for _, re := range r.patterns {
-		if re.MatchString(s) {
-			s = re.ReplaceAllLiteralString(s, redacted)
+	for _, rule := range r.long {
+		var re *regexp.Regexp
+		if strings.ContainsAny(s, rule.triggers) {
+			re = rule.pattern(false)
 		}
-	}
-	for _, l := range r.literals {
-		s = strings.ReplaceAll(s, l, redacted)
+		if re == nil {
+			s = strings.ReplaceAll(s, rule.s, redacted)
+		} else {
+			s = string(rule.replaceRuns([]byte(s), re, []byte(redacted)))
+		}
 	}
 	return s
 }
@@ -153,23 +192,63 @@ func (r *redactor) String(s string) string {
 // Bytes hides every secret in a raw body; a short secret is hidden where
 // it is a whole JSON string ("ab") or the whole body.
 func (r *redactor) Bytes(b []byte) []byte {
-	for _, sh := range r.short {
-		if string(b) == sh {
+	for _, rule := range r.short {
+		if string(b) == rule.s {
 			return []byte(redacted)
 		}
-		if re, err := regexp.Compile(`"` + secretPattern(sh) + `"`); err == nil && re.Match(b) {
-			b = re.ReplaceAllLiteral(b, []byte(`"`+redacted+`"`))
-		}
+		b = replaceBytes(b, rule, true)
 	}
-	for _, re := range r.patterns {
-		if re.Match(b) {
-			b = re.ReplaceAllLiteral(b, []byte(redacted))
-		}
-	}
-	for _, l := range r.literals {
-		b = bytes.ReplaceAll(b, []byte(l), []byte(redacted))
+	for _, rule := range r.long {
+		b = replaceBytes(b, rule, false)
 	}
 	return b
+}
+
+// replaceBytes hides one secret in b, copying b only when it holds it.
+func replaceBytes(b []byte, rule *secretRule, quoted bool) []byte {
+	lit, repl := rule.s, redacted
+	if quoted {
+		lit, repl = `"`+lit+`"`, `"`+repl+`"`
+	}
+	var re *regexp.Regexp
+	if bytes.ContainsAny(b, rule.triggers) {
+		re = rule.pattern(quoted)
+	}
+	if re == nil {
+		if bytes.Contains(b, []byte(lit)) {
+			b = bytes.ReplaceAll(b, []byte(lit), []byte(repl))
+		}
+		return b
+	}
+	return rule.replaceRuns(b, re, []byte(repl))
+}
+
+// replaceRuns replaces the matches of re in b, running re only over the
+// runs of b's bytes that lie in the rule's alphabet and are long enough to
+// hold the secret. b is copied only when something is replaced.
+func (r *secretRule) replaceRuns(b []byte, re *regexp.Regexp, repl []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if !r.alphabet[b[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && r.alphabet[b[j]] {
+			j++
+		}
+		if run := b[i:j]; len(run) >= r.runes && re.Match(run) {
+			out = append(out, b[last:i]...)
+			out = append(out, re.ReplaceAllLiteral(run, repl)...)
+			last = j
+		}
+		i = j
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }
 
 // Object hides secrets in a parsed error object. A JSON pointer's

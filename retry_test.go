@@ -293,8 +293,10 @@ func TestRetry_PerAttemptTimeoutIsRetried(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "attempt timed out after 30ms")
-	assert.Contains(t, err.Error(), "after 3 attempts")
-	assert.EqualValues(t, 3, srv.requests.Load(), "a timed-out attempt is retried")
+	assert.Contains(t, err.Error(), "after 3 attempts", "a timed-out attempt is retried")
+	// Under load an attempt may time out before its request reaches the
+	// handler, so the server may have seen fewer.
+	assert.LessOrEqual(t, srv.requests.Load(), int64(3))
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.Equal(t, 30*time.Millisecond, hc.Timeout, "the caller's client is not changed")
 }
@@ -312,7 +314,7 @@ func TestRetry_PerAttemptTimeoutBoundsASlowBody(t *testing.T) {
 		case <-release:
 		}
 	})
-	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Timeout: 400 * time.Millisecond}))
 
 	_, err := c.Sessions.Create(context.Background(), createParams())
 

@@ -47,15 +47,20 @@ type DeleteSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_delete_sessions". Required.
 	FormName string
-	// Session is the login to end. When nil, the Client's latest login is
-	// ended (or, when the Client was given an *http.Client with a Jar,
-	// whatever session that jar holds).
+	// Session is the login to end; it must belong to the Client's base
+	// URL. A nil Session is for the one-user program: it ends the
+	// Client's one live login (created by it and not yet ended), or, when
+	// there is none, whatever session the cookie jar of the *http.Client
+	// given with WithHTTPClient holds, or else sends a logout without a
+	// session cookie. While the Client has more than one live login a nil
+	// Session is refused: on a Client shared by many users it must never
+	// log out whoever happened to log in last.
 	Session *Session
 }
 
 // Create logs a user in: POST {base}/api/sessions with the form name,
-// e-mail and password. On 201 Created it returns the Session, whose
-// cookies the Client also keeps as its own (see DeleteSessionParams).
+// e-mail and password. On 201 Created it returns the Session, which the
+// Client counts as live until it is deleted (see DeleteSessionParams).
 // Another 2xx is a login only when it is JSON and sets a session cookie;
 // otherwise (a 200 HTML page, a 200 JSON answer such as
 // {"success":false} without a cookie) the error matches
@@ -133,11 +138,11 @@ func hasSessionCookie(cookies []*http.Cookie) bool {
 	return false
 }
 
-// keep makes the Session of a login answer and keeps it as the Client's
-// latest (and in the caller's cookie jar, if any).
+// keep makes the Session of a login answer and counts it as live (and
+// puts its cookies in the caller's cookie jar, if any).
 func (c *Client) keep(resp *response) *Session {
-	sess := newSession(resp.cookies, resp.body)
-	c.latest.Store(sess)
+	sess := newSession(c.origin, resp.cookies, resp.body)
+	c.live.add(sess.st)
 	if c.userJar != nil && len(resp.cookies) > 0 {
 		c.userJar.SetCookies(c.sessionsURL, resp.cookies)
 	}
@@ -145,41 +150,60 @@ func (c *Client) keep(resp *response) *Session {
 }
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
-// sending the cookies of p.Session (or, when it is nil, those of the
-// Client's latest login; see DeleteSessionParams). Any 2xx answer is
-// success, and so logging out a session that already ended succeeds too.
+// sending the cookies of p.Session (see DeleteSessionParams for a nil
+// Session). Any 2xx answer is success, and so logging out a session that
+// already ended succeeds too.
 //
-// Errors: a *ValidationError for an empty FormName; an *APIError matching
-// ErrUnauthorized or ErrNotAcceptable, or for any other answer; or a
-// transport or context error.
+// After a successful Delete the Session is ended (Session.Ended): the
+// answer's Set-Cookie headers are applied to it and the cookies it sent
+// are dropped, so deleting it again sends no session cookie. A server
+// that keeps the session in the cookie itself (Rails' default cookie
+// store) cannot revoke a copy of it: discard copies of a Session's
+// cookies (Cookies, Export) after logging out.
+//
+// Errors: a *ValidationError for an empty FormName, or naming Session for
+// a Session of another base URL or a nil Session that would be ambiguous
+// (nothing is sent); an *APIError matching ErrUnauthorized or
+// ErrNotAcceptable, or for any other answer; or a transport or context
+// error.
 func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) error {
 	if p.FormName == "" {
 		return invalid("FormName", "form_name must not be empty")
+	}
+	c := s.c
+	var st *sessionState
+	if p.Session != nil {
+		st = p.Session.st
+		if st != nil && !st.bind(c.origin) {
+			return invalid("Session", "the session belongs to another base URL than this client's; log it out with a client for "+p.Session.BaseURL())
+		}
+	} else {
+		only, err := c.live.only()
+		if err != nil {
+			return invalid("Session", err.Error())
+		}
+		st = only
 	}
 	body, err := json.Marshal(wire.DeleteRequest{FormName: p.FormName})
 	if err != nil {
 		return fmt.Errorf("loremup: encode logout: %w", err)
 	}
-	sess := p.Session
-	if sess == nil {
-		sess = s.c.latest.Load()
-	}
 	var cookies []*http.Cookie
 	switch {
-	case p.Session == nil && s.c.userJar != nil:
-		cookies = s.c.userJar.Cookies(s.c.sessionsURL)
-	case sess != nil:
-		cookies = sess.cookies
+	case st != nil:
+		cookies = st.logoutCookies(c.sessionsURL)
+	case p.Session == nil && c.userJar != nil:
+		cookies = c.userJar.Cookies(c.sessionsURL)
 	}
-	resp, err := s.c.do(ctx, http.MethodDelete, body, cookies, "")
+	resp, err := c.do(ctx, http.MethodDelete, body, cookies, "")
 	if err != nil {
 		return err
 	}
-	if sess != nil {
-		s.c.latest.CompareAndSwap(sess, nil)
+	if st != nil {
+		st.end(c.sessionsURL, cookies, resp.cookies)
 	}
-	if s.c.userJar != nil {
-		s.c.forget(cookies, resp.cookies)
+	if c.userJar != nil {
+		c.forget(cookies, resp.cookies)
 	}
 	return nil
 }
@@ -265,4 +289,25 @@ func (s SessionsService) Format(f fmt.State, verb rune) {
 		return
 	}
 	fmt.Fprintf(f, "loremup.SessionsService{Client: %v}", *s.c)
+}
+
+// Format prints the parameters with the Session's cookie values hidden,
+// for every verb.
+func (p DeleteSessionParams) Format(s fmt.State, _ rune) {
+	if p.Session == nil {
+		fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: nil}", p.FormName)
+		return
+	}
+	fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: %v}", p.FormName, *p.Session)
+}
+
+// LogValue keeps the Session's cookie values out of structured logs.
+// (Through encoding/json, as slog's JSONHandler writes nested values, a
+// Session is redacted by its MarshalJSON.)
+func (p DeleteSessionParams) LogValue() slog.Value {
+	session := slog.Value(slog.StringValue("nil"))
+	if p.Session != nil {
+		session = p.Session.LogValue()
+	}
+	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Attr{Key: "session", Value: session})
 }

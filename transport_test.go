@@ -39,11 +39,12 @@ func TestTransport_SequentialCallsReuseOneConnection(t *testing.T) {
 	})
 	c := newLoopbackClient(t, srv.URL, loremup.WithRetryWait(0, 0))
 
+	var sess *loremup.Session
 	for i := range 300 {
 		if i%2 == 0 {
-			_, _ = c.Sessions.Create(context.Background(), createParams())
+			sess, _ = c.Sessions.Create(context.Background(), createParams())
 		} else {
-			_ = c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm})
+			_ = c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess})
 		}
 	}
 

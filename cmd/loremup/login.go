@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -157,7 +156,8 @@ func readPasswordLine(r io.Reader) (string, error) {
 }
 
 func saveSession(p *pendingFile, sess *loremup.Session) error {
-	data, err := json.Marshal(sess)
+	// Export is the SDK's one way to write a session's cookie values.
+	data, err := sess.Export()
 	if err != nil {
 		return err
 	}

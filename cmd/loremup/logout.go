@@ -72,12 +72,13 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	defer cancel()
 	// A nil Session makes the SDK send the client's own cookies, which a
 	// new process does not have (see the command's help).
+	sent := cookieNames(sess) // Delete ends the Session, dropping its cookies
 	err := client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
 	if err != nil {
 		return nil, classify(ctx, err, cx.global.timeout)
 	}
 
-	res := logoutResult{header: header{OK: true, Command: "logout"}, Cookies: cookieNames(sess)}
+	res := logoutResult{header: header{OK: true, Command: "logout"}, Cookies: sent}
 	if sess != nil {
 		removed := true
 		if err := os.Remove(l.sessionFile); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -105,9 +104,10 @@ func readSessionFile(path string) (sess *loremup.Session, loose bool, err error)
 	if len(data) > maxSessionFile {
 		return nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
 	}
-	sess = new(loremup.Session)
-	// The decoder's errors name offsets and types, never cookie values.
-	if err := json.Unmarshal(data, sess); err != nil {
+	// ImportSession's errors name offsets, types and cookie numbers, never
+	// cookie values; it also reads files written before Export existed.
+	sess, err = loremup.ImportSession(data)
+	if err != nil {
 		return nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
 	}
 	return sess, fi.Mode().Perm()&0o077 != 0, nil

@@ -136,6 +136,7 @@ var scenarios = []scenario{
 		if before >= 0 {
 			assert.Equal(t, before+1, e.activeSessions())
 		}
+		cookies := sess.Cookies() // a logout ends the Session and drops them
 		require.NoError(t, e.logout(ctx, sess))
 		if before >= 0 {
 			assert.Equal(t, before, e.activeSessions())
@@ -144,7 +145,7 @@ var scenarios = []scenario{
 			return
 		}
 		// What went over the wire, as the fake recorded it.
-		cookies := sess.Cookies()
+		assert.True(t, sess.Ended())
 		require.Len(t, cookies, 1)
 		assert.Equal(t, loremuptest.SessionCookieName, cookies[0].Name)
 		assert.JSONEq(t, `{}`, string(sess.Body()))

@@ -1,0 +1,329 @@
+package loremup_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/secrettest"
+	"github.com/loremup/loremup-go/loremuptest"
+)
+
+func TestRelogin_64GoroutinesOnAnExpiredSessionSeeOneLogin(t *testing.T) {
+	srv, c := fakeApp(t)
+	var logins atomic.Int64
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	status, _ := get(t, hc, srv.URL+"/api/me")
+	require.Equal(t, http.StatusOK, status)
+	before := countLogins(srv)
+
+	require.Equal(t, 1, srv.ExpireSessions())
+	const goroutines = 64
+	start := make(chan struct{})
+	errs := make(chan string, goroutines)
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := hc.Get(srv.URL + "/api/me")
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || string(body) != testEmail {
+				errs <- fmt.Sprintf("%d %s", resp.StatusCode, body)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		assert.Fail(t, "a request failed", e)
+	}
+	logins.Store(int64(countLogins(srv) - before))
+	assert.EqualValues(t, 1, logins.Load(), "one login for all goroutines")
+	live := srv.Sessions()
+	require.Len(t, live, 1)
+	require.Len(t, sess.Cookies(), 1)
+	assert.Equal(t, live[0].ID, sess.Cookies()[0].Value, "the new login's cookie was swapped into the Session")
+	assert.False(t, sess.Ended())
+
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+	assert.Zero(t, srv.ActiveSessions(), "a later Delete sends the new login's cookie")
+}
+
+// countLogins counts the logins the fake has answered.
+func countLogins(srv *loremuptest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/api/sessions") {
+			n++
+		}
+	}
+	return n
+}
+
+// reloginApp is an httpmock app whose logins each issue a new cookie, and
+// whose protected endpoints accept only the latest one. It records the
+// bodies the protected endpoint received.
+type reloginApp struct {
+	mu      sync.Mutex
+	current string
+	logins  int
+	bodies  []string
+	always  int // answer 401 to everything when set
+	block   chan struct{}
+}
+
+func newReloginApp(t *testing.T, mt *httpmock.MockTransport) *reloginApp {
+	t.Helper()
+	a := &reloginApp{}
+	mt.RegisterResponder(http.MethodPost, sessionsURL, func(r *http.Request) (*http.Response, error) {
+		a.mu.Lock()
+		block := a.block
+		a.mu.Unlock()
+		if block != nil {
+			<-block
+		}
+		a.mu.Lock()
+		a.logins++
+		a.current = fmt.Sprintf("login-%d", a.logins)
+		cur := a.current
+		a.mu.Unlock()
+		return loginOK(cur)(r)
+	})
+	protected := func(r *http.Request) (*http.Response, error) {
+		var body []byte
+		if r.Body != nil {
+			body, _ = io.ReadAll(r.Body)
+		}
+		ck, _ := r.Cookie("_app_session")
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.bodies = append(a.bodies, string(body))
+		if a.always > 0 || ck == nil || ck.Value != a.current {
+			return httpmock.NewStringResponse(http.StatusUnauthorized, `{"error":"log in"}`), nil
+		}
+		return httpmock.NewStringResponse(http.StatusOK, "ok:"+string(body)), nil
+	}
+	mt.RegisterResponder(http.MethodGet, baseURL+"/api/me", protected)
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/notes", protected)
+	return a
+}
+
+func (a *reloginApp) expire() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.current = "expired"
+}
+
+func (a *reloginApp) loginCount() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.logins
+}
+
+func TestRelogin_ReplaysABodyThatCanBeReplayed(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.expire()
+
+	resp, err := hc.Post(baseURL+"/api/notes", "text/plain", strings.NewReader("note 1"))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "ok:note 1", string(body))
+	assert.Equal(t, []string{"note 1", "note 1"}, app.bodies, "the body was sent again")
+	assert.Equal(t, 2, app.loginCount())
+}
+
+// onceReader is a body that cannot be replayed (http.NewRequest sets no
+// GetBody for it).
+type onceReader struct{ io.Reader }
+
+func TestRelogin_ABodyThatCannotBeReplayedReturnsThe401(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.expire()
+
+	req, err := http.NewRequest(http.MethodPost, baseURL+"/api/notes", onceReader{strings.NewReader("note 1")})
+	require.NoError(t, err)
+	require.Nil(t, req.GetBody)
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Equal(t, []string{"note 1"}, app.bodies, "sent once")
+	assert.Equal(t, 2, app.loginCount(), "the user was logged in again, so the next request works")
+	status, _ := get(t, hc, baseURL+"/api/me")
+	assert.Equal(t, http.StatusOK, status)
+}
+
+func TestRelogin_AtMostOnePerRequest(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.always = 1
+
+	status, _ := get(t, hc, baseURL+"/api/me")
+
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, 2, app.loginCount(), "one re-login, then the 401 is the answer")
+	assert.Len(t, app.bodies, 2)
+}
+
+func TestRelogin_SpendsTheRetryBudget(t *testing.T) {
+	c, mt := mockClient(t, loremup.WithRetryBudget(loremup.RetryBudget{Capacity: 10, RetryCost: 10, SuccessRefund: 1}))
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.always = 1
+
+	status, _ := get(t, hc, baseURL+"/api/me")
+	assert.Equal(t, http.StatusUnauthorized, status)
+	_, err = hc.Get(baseURL + "/api/me")
+
+	require.ErrorIs(t, err, loremup.ErrRetryBudgetExhausted, "an app that always answers 401 cannot cause a storm of logins")
+	assert.Equal(t, 2, app.loginCount())
+}
+
+func TestRelogin_AWaiterHonoursItsContext(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.expire()
+	app.mu.Lock()
+	app.block = make(chan struct{})
+	app.mu.Unlock()
+
+	// The first request's re-login blocks in the login answer.
+	leader := make(chan error, 1)
+	go func() {
+		resp, err := hc.Get(baseURL + "/api/me")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		leader <- err
+	}()
+	assert.Eventually(t, func() bool {
+		return mt.GetCallCountInfo()["POST "+sessionsURL] == 2
+	}, 5*time.Second, time.Millisecond, "the re-login started")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/api/me", nil)
+	require.NoError(t, err)
+	_, err = hc.Do(req)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the waiter gave up on its own deadline")
+
+	app.mu.Lock()
+	close(app.block)
+	app.block = nil
+	app.mu.Unlock()
+	require.NoError(t, <-leader)
+	assert.Equal(t, 2, app.loginCount())
+}
+
+func TestRelogin_RefusesWhatCanNeverWork(t *testing.T) {
+	c, _ := mockClient(t)
+	sess, err := loremup.NewSession(baseURL, nil)
+	require.NoError(t, err)
+	other, err := loremup.NewSession("https://other.example.com", nil)
+	require.NoError(t, err)
+	noPassword := createParams()
+	noPassword.Form.Password = ""
+
+	tests := []struct {
+		name  string
+		sess  *loremup.Session
+		p     loremup.CreateSessionParams
+		field string
+	}{
+		{"nil session", nil, createParams(), "Session"},
+		{"another origin", other, createParams(), "Session"},
+		{"no password", sess, noPassword, "Form.Password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.ReloginHTTPClient(tt.sess, tt.p)
+			var ve *loremup.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.field, ve.Field)
+		})
+	}
+}
+
+func TestRelogin_NeverShowsTheCredentials(t *testing.T) {
+	srv, _ := fakeApp(t)
+	var logBuf bytes.Buffer
+	guard := secrettest.New(t, testPassword)
+	c, err := loremup.NewClient(srv.URL, srv.Token, loremup.WithLogger(guard.Logger()))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	rt, err := c.NewReloginTransport(sess, createParams())
+	require.NoError(t, err)
+	hc := &http.Client{Transport: rt}
+	srv.ExpireSessions()
+	status, _ := get(t, hc, srv.URL+"/api/me")
+	require.Equal(t, http.StatusOK, status)
+	cookie := sess.Cookies()[0].Value
+	guard2 := secrettest.New(t, testPassword, cookie, srv.Token)
+
+	nested := struct {
+		Transport *loremup.ReloginTransport
+		Value     loremup.ReloginTransport
+		Session   *loremup.Session
+	}{rt, *rt, sess}
+	guard.Check(rt, *rt, nested, hc)
+	guard2.Check(rt, *rt, nested)
+	data, err := json.Marshal(nested)
+	require.NoError(t, err)
+	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("state", "nested", nested, "rt", rt)
+	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("state", "nested", nested, "rt", rt)
+	for _, secret := range []string{testPassword, cookie} {
+		assert.NotContains(t, string(data), secret)
+		assert.NotContains(t, logBuf.String(), secret)
+	}
+	assert.Contains(t, string(data), testEmail, "the e-mail helps debugging")
+	renderings, logBytes := guard.Scanned()
+	assert.Positive(t, renderings)
+	assert.Positive(t, logBytes, "the re-login was logged, without the password")
+}
