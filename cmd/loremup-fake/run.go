@@ -50,6 +50,7 @@ const mePath = "/api/me"
 type options struct {
 	addr        string
 	quiet       bool
+	version     bool
 	readTimeout time.Duration
 	idleTimeout time.Duration
 	cfg         fake.Config
@@ -66,6 +67,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "loremup-fake: %v (see loremup-fake -h)\n", err)
 		return exitUsage
+	}
+	if opts.version {
+		writeVersion(stdout)
+		return exitOK
 	}
 	generated := opts.cfg.Token == ""
 	if generated {
@@ -185,6 +190,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under a `path` prefix: /tenant serves /tenant/api/sessions")
 	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.cfg.RotateCookies, "cookie-rotation", false, "every answer of "+mePath+" sets a new session cookie value; the old one stops working")
 	fs.DurationVar(&o.cfg.SessionLifetime, "session-lifetime", fake.DefaultSessionLifetime, "how long a session lives after its login")
 	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "most live sessions; at the bound a login ends the oldest session")

@@ -5,14 +5,16 @@
 // Usage:
 //
 //	loremup login --email EMAIL [--session-file PATH] [flags]
+//	loremup status --session-file PATH [--json]
 //	loremup logout --session-file PATH [flags]
-//	loremup version [--json]
+//	loremup version [--json]     (or: loremup --version)
 //	loremup help [command]
 //
 // login sends POST {base}/api/sessions with the form name, e-mail and
 // password; logout sends DELETE {base}/api/sessions with the cookies of
-// the session login saved. Every command takes --help, which shows its
-// flags and an example.
+// the session login saved; status reads a saved session and sends
+// nothing. Every command takes --help, which shows its flags and an
+// example. Flags are written --name or --name=value.
 //
 // # Inputs
 //
@@ -20,12 +22,20 @@
 // LOREMUP_BASE_URL and LOREMUP_API_TOKEN; a flag that is given wins over
 // its variable. Prefer the variable for the token: a flag's value is
 // visible to other users in ps and stays in shell history. The e-mail
-// comes from --email or LOREMUP_EMAIL.
+// comes from --email or LOREMUP_EMAIL. logout takes the base URL from the
+// session file when neither gives one.
 //
-// The password comes only from LOREMUP_PASSWORD or, with --password-stdin,
-// from the first line of standard input (its trailing "\n" or "\r\n"
-// removed; --password-stdin wins over the variable). There is no password
-// flag, and --password is refused with exit code 2 without being echoed.
+// The password is never taken from a flag: --password is refused with
+// exit code 2. It comes from, in this order: --password-stdin, the first
+// line of standard input (its trailing "\n" or "\r\n" removed), as from a
+// secret store; LOREMUP_PASSWORD; or, when standard input is a terminal, a
+// prompt that does not echo what is typed (as docker login and gh do).
+// With --password-stdin at a terminal the prompt is used as well, so a
+// password never shows on the screen.
+//
+// No error message repeats a flag's value: a parse error names the flag
+// only (as typed, -v stays -v), since the value may be a secret, such as
+// a password typed as --password-stdin=VALUE.
 //
 // --form-name defaults to the names on the API's reference page ("REST API
 // - Login and Logout User"): reference_rest_api_create_sessions for login
@@ -34,20 +44,36 @@
 //
 // # Session files
 //
-// login --session-file PATH saves the session (the JSON encoding of a
-// *loremup.Session: its cookies, values included) for a later
-// logout --session-file PATH, which sends exactly those cookies and, on
-// success, removes the file. The file is written as a new file of mode
-// 0600 beside PATH and renamed onto it, so an existing file's looser mode
-// is never kept and a symlink at PATH is replaced, not followed. login
-// checks that it can write there before it logs in. logout warns when the
-// file it reads can be read by others.
+// login --session-file PATH saves the session for a later
+// logout --session-file PATH and status --session-file PATH: its cookies
+// (values included: the file holds credentials), the e-mail, the base URL
+// and the time of the login; never the password or the token. The file is
+// written as a new file of mode 0600 beside PATH and renamed onto it, so
+// an existing file's looser mode is never kept and a symlink at PATH is
+// replaced, not followed. Before it logs in, login refuses a PATH that
+// another user owns, a directory another user owns, and a directory
+// anyone may write to that is not sticky, so that a session is never
+// opened that could not be saved or that another user could read. logout
+// and status warn when the file can be read by others. A session file is
+// at most 1 MiB; login keeps only what logout needs.
 //
-// Without --session-file, login keeps no session (it only shows that the
-// credentials work; the session stays open on the server until it
-// expires), and logout has no cookies to send: a new process's client
-// holds none. logout still sends the request, and the server answers 204
-// No Content, since logging out is idempotent; nothing is logged out.
+// Without --session-file, login keeps no session: it only shows that the
+// credentials work, and warns on stderr that the session stays open on the
+// server until it expires.
+//
+// # Logging out
+//
+// logout sends exactly the saved cookies and, on success, removes the
+// file. What a logout ends is up to the server: a server that keeps the
+// whole session in the cookie itself (Rails' default cookie store) cannot
+// revoke a copy of that cookie, which may stay valid until it expires.
+// Do not copy session files, and delete copies of their cookies after
+// logout.
+//
+// When there is nothing to log out, logout sends nothing and exits with
+// code 7: without --session-file (a new process holds no session of its
+// own), when PATH does not exist, or when its session holds no live
+// cookie. A script that logs out "if logged in" treats 7 as done.
 //
 // # Output
 //
@@ -55,11 +81,14 @@
 //
 //	logged in ada@example.com (session cookie: _loremup_session), session saved to ada.session
 //
-// and errors go to stderr. With --json stdout gets exactly one JSON object
-// per command, errors included:
+// and errors and warnings go to stderr; for an error the server answered,
+// the server's reasons follow, one per line, whatever the shape of its
+// error body. With --json stdout gets exactly one JSON object per
+// command, errors included:
 //
 //	{"ok":true,"command":"login","email":"ada@example.com","cookies":["_loremup_session"],"session_file":"ada.session"}
-//	{"ok":true,"command":"logout","cookies":["_loremup_session"],"session_file":"ada.session","session_file_removed":true}
+//	{"ok":true,"command":"status","session_file":"ada.session","email":"ada@example.com","base_url":"https://app.example.com","logged_in_at":"2026-11-28T09:30:00Z","cookies":["_loremup_session"],"live":true}
+//	{"ok":true,"command":"logout","email":"ada@example.com","cookies":["_loremup_session"],"session_file":"ada.session","session_file_removed":true}
 //	{"ok":false,"command":"login","exit_code":5,"error":{"message":"POST /api/sessions: 422 Unprocessable Entity: /form/email email is not a valid address (request id 7f3a)","status":422,"code":"invalid","title":"Unprocessable Entity","detail":"email is not a valid address","pointer":"/form/email","request_id":"7f3a","attempts":1}}
 //
 // An error object carries the message, and when the server answered, its
@@ -83,8 +112,9 @@
 // # Exit codes
 //
 //	0    success
-//	1    other error: session file not readable or writable; an answer that is
-//	     not the API's (a redirect, another 4xx, a 2xx that is not a login)
+//	1    other error: session file not readable, not writable or refused; an
+//	     answer that is not the API's (a redirect, another 4xx, a 2xx that is
+//	     not a login)
 //	2    usage: bad flag or argument; missing base URL, token, e-mail or
 //	     password; input refused before sending (e.g. plain http:// to a remote
 //	     host)
@@ -94,6 +124,8 @@
 //	     that is not an address
 //	6    network: no connection, --timeout reached, retries exhausted, 429, 5xx,
 //	     retry budget spent
+//	7    no session: logout ended nothing (no --session-file, no such file, or
+//	     its session had already ended); status found no live session
 //	130  interrupted by SIGINT or SIGTERM
 //
 // Code 2 includes the SDK's *loremup.ValidationError (input it refuses
@@ -103,8 +135,9 @@
 // # Example
 //
 //	export LOREMUP_BASE_URL=https://app.example.com
-//	export LOREMUP_API_TOKEN=... LOREMUP_PASSWORD=...
+//	export LOREMUP_API_TOKEN=...
 //	loremup login --email ada@example.com --session-file ada.session || exit
+//	loremup status --session-file ada.session
 //	# ... work as ada ...
 //	loremup logout --session-file ada.session
 //

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +37,7 @@ func buildBinaries(t *testing.T) (cli, fake string) {
 // code.
 func startFake(t *testing.T, bin string, args ...string) (baseURL string, stop func() int) {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	var stderr lockedBuffer // written by exec's copying goroutine while the test reads
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -116,7 +115,7 @@ func TestEndToEnd_LoginAndLogoutAgainstLoremupFake(t *testing.T) {
 		password = "e2e-pw-Lm2z"
 	)
 	cliBin, fakeBin := buildBinaries(t)
-	baseURL, stopFake := startFake(t, fakeBin, "-token", token, "-user", email+":"+password)
+	baseURL, stopFake := startFake(t, fakeBin, "--token", token, "--user", email+":"+password)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	env := []string{envBaseURL + "=" + baseURL, envToken + "=" + token, envPassword + "=" + password}
@@ -143,15 +142,13 @@ func TestEndToEnd_LoginAndLogoutAgainstLoremupFake(t *testing.T) {
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	cookies := readSaved(t, file).Cookies()
-	require.Len(t, cookies, 1)
-	cookieValue := cookies[0].Value
+	cookieValue := savedCookie(t, file)
 
 	// Log out that session in another process.
 	logout := step("", env, "logout", "--session-file", file, "--json")
 	require.Equal(t, exitOK, logout.code, logout.stderr)
 	assert.Equal(t, map[string]any{
-		"ok": true, "command": "logout", "cookies": []any{"_loremup_session"},
+		"ok": true, "command": "logout", "email": email, "cookies": []any{"_loremup_session"},
 		"session_file": file, "session_file_removed": true,
 	}, decodeOne(t, logout.stdout))
 	assert.NoFileExists(t, file)
@@ -160,10 +157,12 @@ func TestEndToEnd_LoginAndLogoutAgainstLoremupFake(t *testing.T) {
 	piped := step(password+"\n", env[:2], "login", "--email", email, "--password-stdin", "--verbose")
 	assert.Equal(t, exitOK, piped.code, piped.stderr)
 	assert.Contains(t, piped.stderr, `msg="loremup: request"`)
+	assert.Contains(t, piped.stderr, "stays open on the server", "login without --session-file warns")
 
-	// The session file is gone: logging out again is an error, not a guess.
+	// The session file is gone: logging out again ends nothing, and says so.
 	again := step("", env, "logout", "--session-file", file)
-	assert.Equal(t, exitOther, again.code)
+	assert.Equal(t, exitNoSession, again.code)
+	assert.Contains(t, again.stderr, "nothing to log out")
 
 	assert.Equal(t, 0, stopFake(), "loremup-fake exits 0 on SIGINT")
 	for _, secret := range []string{token, password, "not-it-9", cookieValue} {
@@ -175,24 +174,16 @@ func TestEndToEnd_LoginAndLogoutAgainstLoremupFake(t *testing.T) {
 // at once rather than waiting for --timeout, and says why.
 func TestEndToEnd_SIGINTCancelsTheCallWithExit130(t *testing.T) {
 	cliBin, _ := buildBinaries(t)
-	arrived := make(chan struct{}, 1)
-	api := newFakeAPI(t, func(_ http.ResponseWriter, r *http.Request, _ int) bool {
-		arrived <- struct{}{}
-		<-r.Context().Done() // until the client goes away
-		return true
-	})
+	srv := newFake(t)
+	hang(srv) // until the client goes away
 	cmd := exec.Command(cliBin, "login", "--timeout", "1m", "--json")
-	cmd.Env = []string{envBaseURL + "=" + api.URL, envToken + "=" + testToken, envEmail + "=" + testEmail, envPassword + "=" + testPassword}
+	cmd.Env = []string{envBaseURL + "=" + srv.URL, envToken + "=" + testToken, envEmail + "=" + testEmail, envPassword + "=" + testPassword}
 	var stdout, stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())
-	select {
-	case <-arrived:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatalf("the login never reached the server; stderr: %s", stderr.String())
-	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	require.Eventually(t, func() bool { return srv.RequestCount() == 1 }, 20*time.Second, 10*time.Millisecond,
+		"the login never reached the server; stderr: %s", &stderr)
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	_ = cmd.Wait()

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,7 +17,7 @@ import (
 func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 	tests := []struct {
 		name         string
-		fault        func(http.ResponseWriter, *http.Request, int) bool
+		fault        fault
 		env          func(base string) map[string]string // default envFor
 		args         []string
 		want         int
@@ -23,7 +25,8 @@ func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 		nobodyThere  bool // the base URL is a loopback port nothing listens on
 	}{
 		{name: "login succeeds", args: []string{"login"}, want: exitOK},
-		{name: "logout succeeds", args: []string{"logout"}, want: exitOK},
+		{name: "logout succeeds", args: []string{"logout", "--session-file", "{saved}"}, want: exitOK},
+		{name: "status succeeds", args: []string{"status", "--session-file", "{saved}"}, want: exitOK, sendsNothing: true},
 		{name: "version succeeds", args: []string{"version"}, want: exitOK, sendsNothing: true},
 
 		{name: "usage: no command", args: nil, want: exitUsage, sendsNothing: true},
@@ -39,13 +42,14 @@ func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 		{name: "usage: SDK refuses token with a space", args: []string{"login", "--token", "a b"}, want: exitUsage, sendsNothing: true},
 		{name: "usage: SDK refuses plain http to a remote host", args: []string{"login", "--base-url", "http://example.com"}, want: exitUsage, sendsNothing: true},
 		{name: "usage: SDK refuses negative --max-retries", args: []string{"login", "--max-retries", "-1"}, want: exitUsage, sendsNothing: true},
-		{name: "usage: SDK refuses empty --form-name", args: []string{"logout", "--form-name", ""}, want: exitUsage, sendsNothing: true},
+		{name: "usage: SDK refuses empty --form-name", args: []string{"logout", "--session-file", "{saved}", "--form-name", ""}, want: exitUsage, sendsNothing: true},
+		{name: "usage: status without --session-file", args: []string{"status"}, want: exitUsage, sendsNothing: true},
 		{name: "usage: help for unknown command", args: []string{"help", "frobnicate"}, want: exitUsage, sendsNothing: true},
 
 		{name: "unauthorized: unknown token", args: []string{"login", "--token", "wrong-token"}, want: exitUnauthorized},
 		{name: "unauthorized: unknown password", args: []string{"login"}, want: exitUnauthorized,
 			env: func(base string) map[string]string { return with(envFor(base), envPassword, "wrong-password") }},
-		{name: "unauthorized: logout with unknown token", args: []string{"logout", "--token", "wrong-token"}, want: exitUnauthorized},
+		{name: "unauthorized: logout with unknown token", args: []string{"logout", "--session-file", "{saved}", "--token", "wrong-token"}, want: exitUnauthorized},
 		{name: "not acceptable: unknown form name", args: []string{"login", "--form-name", "nope"}, want: exitNotAccepted},
 		{name: "validation: e-mail not an address", args: []string{"login", "--email", "not-an-address"}, want: exitInvalid},
 
@@ -60,48 +64,72 @@ func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 		{name: "other: 404", fault: notFound, args: []string{"login"}, want: exitOther},
 		{name: "other: 200 HTML page instead of a login", fault: htmlPage, args: []string{"login"}, want: exitOther},
 		{name: "other: session file in a missing directory", args: []string{"login", "--session-file", "/nonexistent-dir/s.json"}, want: exitOther, sendsNothing: true},
-		{name: "other: logout of a missing session file", args: []string{"logout", "--session-file", "/nonexistent-dir/s.json"}, want: exitOther, sendsNothing: true},
+		{name: "other: logout of a file that is not a session", args: []string{"logout", "--session-file", "{garbage}"}, want: exitOther, sendsNothing: true},
+
+		{name: "no session: logout without --session-file", args: []string{"logout"}, want: exitNoSession, sendsNothing: true},
+		{name: "no session: logout of a missing session file", args: []string{"logout", "--session-file", "/nonexistent-dir/s.json"}, want: exitNoSession, sendsNothing: true},
+		{name: "no session: logout of an expired session", args: []string{"logout", "--session-file", "{expired}"}, want: exitNoSession, sendsNothing: true},
+		{name: "no session: status of a missing session file", args: []string{"status", "--session-file", "/nonexistent-dir/s.json"}, want: exitNoSession, sendsNothing: true},
+		{name: "no session: status of an expired session", args: []string{"status", "--session-file", "{expired}"}, want: exitNoSession, sendsNothing: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newFakeAPI(t, tt.fault)
-			env := envFor(api.URL)
+			srv := newFake(t)
+			env := envFor(srv.URL)
 			if tt.env != nil {
-				env = tt.env(api.URL)
+				env = tt.env(srv.URL)
 			}
 			if tt.nobodyThere {
 				env[envBaseURL] = closedURL(t)
 			}
+			dir := t.TempDir()
+			garbage, expired := filepath.Join(dir, "garbage"), filepath.Join(dir, "expired")
+			require.NoError(t, os.WriteFile(garbage, []byte("not json"), 0o600))
+			require.NoError(t, os.WriteFile(expired, []byte(`{"session":{"cookies":[{"name":"`+cookieName+`","value":"v","expires":"2001-01-01T00:00:00Z"}]}}`), 0o600))
 			for _, mode := range [][]string{nil, {"--json"}} {
-				args := append(append([]string(nil), tt.args...), mode...)
-				if tt.args == nil {
-					args = nil // no command at all: nothing to add a flag to
+				// A fresh session for each run that logs out.
+				saved := filepath.Join(dir, "saved")
+				require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", saved).code)
+				before := srv.RequestCount()
+				if tt.fault != nil {
+					tt.fault(srv)
 				}
+				args := append([]string(nil), tt.args...)
+				for i, a := range args {
+					args[i] = strings.NewReplacer("{saved}", saved, "{garbage}", garbage, "{expired}", expired).Replace(a)
+				}
+				if tt.args != nil {
+					args = append(args, mode...) // with no command at all, nothing to add a flag to
+				}
+
 				got := runCLI(t, env, "", args...)
+
+				srv.ClearFaults()
 				assert.Equal(t, tt.want, got.code, "args %q\nstdout: %s\nstderr: %s", args, got.stdout, got.stderr)
-			}
-			if tt.sendsNothing {
-				assert.Empty(t, api.Calls(), "nothing should be sent")
+				if tt.sendsNothing {
+					assert.Equal(t, before, srv.RequestCount(), "nothing should be sent")
+				}
 			}
 		})
 	}
 }
 
 func TestRun_InterruptedIs130(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // as SIGINT does through main's signal.NotifyContext
 
-	got := runCLIContext(ctx, t, envFor(api.URL), "", "login", "--session-file", filepath.Join(t.TempDir(), "s"))
+	got := runCLIContext(ctx, t, envFor(srv.URL), "", "login", "--session-file", filepath.Join(t.TempDir(), "s"))
 
 	require.Equal(t, exitInterrupted, got.code, got.stderr)
 	assert.Contains(t, got.stderr, "interrupted")
 }
 
 func TestRun_TimeoutMessageNamesTheFlag(t *testing.T) {
-	api := newFakeAPI(t, hang)
+	srv := newFake(t)
+	hang(srv)
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--timeout", "50ms")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--timeout", "50ms")
 
 	require.Equal(t, exitNetwork, got.code)
 	assert.Contains(t, got.stderr, "timed out after 50ms (--timeout)")

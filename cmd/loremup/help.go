@@ -19,7 +19,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
-		return p.fail(usageError("", "unknown command %q; the commands are login, logout, version and help", args[0]))
+		return p.fail(usageError("", "unknown command %q; the commands are %s", args[0], commandList))
 	}
 	writeCommandHelp(stdout, cmd)
 	return exitOK
@@ -41,23 +41,24 @@ Commands:
 	fmt.Fprintf(&b, "  %-8s %s\n", "help", "show a command's flags and an example: loremup help login")
 	fmt.Fprintf(&b, `
 Every command takes --help and --json (exactly one JSON object on stdout,
-errors included). Cookie values, the API token and the password are never
-printed, in any mode.
+errors included); flags are written --name or --name=value. Cookie values,
+the API token and the password are never printed, in any mode.
 
 Environment:
   %-18s base URL of the app, e.g. https://app.example.com (or --base-url)
   %-18s API token (or --token; prefer the variable, a flag's value
   %-18s is visible in ps and kept in shell history)
   %-18s the user's e-mail, for login (or --email)
-  %-18s the user's password, for login (or --password-stdin; there
-  %-18s is no password flag)
+  %-18s the user's password, for login (or --password-stdin, or
+  %-18s a prompt at a terminal; there is no password flag)
 
 Exit codes:
 %s
 Example:
   export LOREMUP_BASE_URL=https://app.example.com
-  export LOREMUP_API_TOKEN=... LOREMUP_PASSWORD=...
+  export LOREMUP_API_TOKEN=...
   loremup login --email ada@example.com --session-file ada.session
+  loremup status --session-file ada.session
   # ... work as ada ...
   loremup logout --session-file ada.session
 `, envBaseURL, envToken, "", envEmail, envPassword, "", exitCodeText())
@@ -77,9 +78,9 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 		writeFlags(&b, fs, []string{"json"})
 	}
 	fmt.Fprintf(&b, "\nExample:\n%s\n", cmd.example)
-	if cmd.connects {
-		fmt.Fprintf(&b, "\nExit codes:\n%s", exitCodeText())
-	}
+	// The exit codes are the same for every command: one table, in
+	// 'loremup help', rather than a copy in each command's help.
+	b.WriteString("\nExit codes: 0 on success; 'loremup help' lists the others.\n")
 	_, _ = io.WriteString(w, b.String())
 }
 

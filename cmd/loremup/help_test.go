@@ -32,20 +32,35 @@ func TestHelp_LoginAndLogoutDocumentTheirInputs(t *testing.T) {
 	logout := runCLI(t, nil, "", "help", "logout").stdout
 
 	for _, want := range []string{"--email", "--password-stdin", "--session-file", "--form-name",
-		"reference_rest_api_create_sessions", "LOREMUP_PASSWORD", "There is no --password flag", "0600"} {
+		"reference_rest_api_create_sessions", "LOREMUP_PASSWORD", "The password is never taken from a flag",
+		"a prompt that does not echo", "0600", "stays open on the\nserver"} {
 		assert.Contains(t, login, want)
 	}
-	for _, want := range []string{"--session-file", "reference_rest_api_delete_sessions", "204"} {
+	for _, want := range []string{"--session-file", "reference_rest_api_delete_sessions", "exits with code 7",
+		"cannot revoke a copy"} {
 		assert.Contains(t, logout, want)
 	}
 	for _, out := range []string{login, logout} {
 		for _, want := range []string{"--base-url", "--token", "--timeout", "--max-retries", "--insecure-http", "--verbose",
-			"LOREMUP_BASE_URL", "LOREMUP_API_TOKEN", "Exit codes:\n" + exitCodeText()} {
+			"LOREMUP_BASE_URL", "LOREMUP_API_TOKEN"} {
 			assert.Contains(t, out, want)
 		}
 		// Why the token belongs in the environment (the help wraps lines).
 		assert.Contains(t, strings.Join(strings.Fields(out), " "), "Prefer the variable: a flag's value is visible to other users in ps")
 		assert.NotContains(t, out, "\n  --password ", "no password flag is offered")
+	}
+}
+
+// The exit codes are listed once, in the top-level help; each command's
+// help points there instead of repeating the table.
+func TestHelp_CommandHelpPointsToTheExitCodesInsteadOfRepeatingThem(t *testing.T) {
+	for _, cmd := range commands {
+		got := runCLI(t, nil, "", "help", cmd.name)
+
+		require.Equal(t, exitOK, got.code)
+		assert.NotContains(t, got.stdout, exitCodeText(), cmd.name)
+		assert.NotContains(t, got.stdout, "130", cmd.name)
+		assert.Contains(t, got.stdout, "\nExit codes: 0 on success; 'loremup help' lists the others.\n", cmd.name)
 	}
 }
 
@@ -69,11 +84,16 @@ func TestHelp_NoArgumentsPrintsUsageToStderrAndExits2(t *testing.T) {
 	assert.Contains(t, got.stderr, "Usage:\n  loremup <command>")
 }
 
-func TestVersion_PrintsTheSDKVersion(t *testing.T) {
-	got := runCLI(t, nil, "", "version")
+// 'loremup version', 'loremup --version' and 'loremup -version' (the
+// flag package's single-dash form) print the same line.
+func TestVersion_PrintsTheVersions(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}} {
+		got := runCLI(t, nil, "", args...)
 
-	require.Equal(t, exitOK, got.code)
-	assert.True(t, strings.HasPrefix(got.stdout, "loremup "+loremup.Version+" "), got.stdout)
+		require.Equal(t, exitOK, got.code, "%q", args)
+		assert.Regexp(t, `^loremup `+version+` \(loremup-go `+loremup.Version+`, go[^)]+\)\n$`, got.stdout, "%q", args)
+		assert.Empty(t, got.stderr, "%q", args)
+	}
 }
 
 // doc.go's exit-code table is the one 'loremup help' prints.

@@ -1,33 +1,22 @@
 package main
 
 import (
-	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// sentForm returns the e-mail and password of the only login sent.
-func sentForm(t *testing.T, api *fakeAPI) (email, password string) {
-	t.Helper()
-	calls := api.Calls()
-	require.Len(t, calls, 1)
-	require.Equal(t, http.MethodPost, calls[0].Method)
-	form, ok := calls[0].Body["form"].(map[string]any)
-	require.True(t, ok, "no form in %v", calls[0].Body)
-	email, _ = form["email"].(string)
-	password, _ = form["password"].(string)
-	return email, password
-}
-
 func TestLogin_PasswordFromEnvironment(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 
-	got := runCLI(t, envFor(api.URL), "", "login")
+	got := runCLI(t, envFor(srv.URL), "", "login")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
-	_, password := sentForm(t, api)
+	_, password := sentForm(t, srv)
 	assert.Equal(t, testPassword, password)
 }
 
@@ -42,13 +31,13 @@ func TestLogin_PasswordFromStdin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newFakeAPI(t, nil)
-			env := with(envFor(api.URL), envPassword, "the-variable-loses")
+			srv := newFake(t)
+			env := with(envFor(srv.URL), envPassword, "the-variable-loses")
 
 			got := runCLI(t, env, tt.stdin, "login", "--password-stdin")
 
 			require.Equal(t, exitOK, got.code, got.stderr)
-			_, password := sentForm(t, api)
+			_, password := sentForm(t, srv)
 			assert.Equal(t, testPassword, password)
 		})
 	}
@@ -56,13 +45,13 @@ func TestLogin_PasswordFromStdin(t *testing.T) {
 
 func TestLogin_EmptyPasswordOnStdinIsAUsageError(t *testing.T) {
 	for _, stdin := range []string{"", "\n", "\r\n"} {
-		api := newFakeAPI(t, nil)
+		srv := newFake(t)
 
-		got := runCLI(t, envFor(api.URL), stdin, "login", "--password-stdin")
+		got := runCLI(t, envFor(srv.URL), stdin, "login", "--password-stdin")
 
 		assert.Equal(t, exitUsage, got.code, "%q", stdin)
 		assert.Contains(t, got.stderr, "--password-stdin", "%q", stdin)
-		assert.Empty(t, api.Calls())
+		assert.Zero(t, srv.RequestCount())
 	}
 }
 
@@ -77,15 +66,15 @@ func TestLogin_RefusesPasswordAsAFlag(t *testing.T) {
 		{"login", "--email", testEmail, "--password", secret, "--json"},
 		{"login", "--password"},
 	} {
-		api := newFakeAPI(t, nil)
+		srv := newFake(t)
 
-		got := runCLI(t, with(envFor(api.URL), envPassword, ""), "", args...)
+		got := runCLI(t, with(envFor(srv.URL), envPassword, ""), "", args...)
 
 		assert.Equal(t, exitUsage, got.code, "%q", args)
 		assert.Contains(t, got.stdout+got.stderr, "--password is not accepted", "%q", args)
 		assert.Contains(t, got.stdout+got.stderr, envPassword, "%q", args)
 		assert.NotContains(t, got.stdout+got.stderr, secret, "%q", args)
-		assert.Empty(t, api.Calls(), "%q", args)
+		assert.Zero(t, srv.RequestCount(), "%q", args)
 	}
 }
 
@@ -100,19 +89,26 @@ func TestRun_MissingInputsAreUsageErrors(t *testing.T) {
 		message string
 	}{
 		{"base URL", envBaseURL, []string{"login"}, "--base-url", "missing base URL: pass --base-url or set LOREMUP_BASE_URL"},
-		{"base URL for logout", envBaseURL, []string{"logout"}, "--base-url", "missing base URL: pass --base-url or set LOREMUP_BASE_URL"},
+		{"base URL for logout of an old session file", envBaseURL, []string{"logout", "--session-file", "{legacy}"}, "--base-url", "missing base URL: pass --base-url or set LOREMUP_BASE_URL"},
 		{"token", envToken, []string{"login"}, "--token", "missing API token: set LOREMUP_API_TOKEN (or pass --token)"},
-		{"token for logout", envToken, []string{"logout"}, "--token", "missing API token: set LOREMUP_API_TOKEN (or pass --token)"},
+		{"token for logout", envToken, []string{"logout", "--session-file", "{legacy}"}, "--token", "missing API token: set LOREMUP_API_TOKEN (or pass --token)"},
 		{"e-mail", envEmail, []string{"login"}, "--email", "missing e-mail: pass --email or set LOREMUP_EMAIL"},
-		{"password", envPassword, []string{"login"}, "password", "missing password: set LOREMUP_PASSWORD or pipe it with --password-stdin"},
+		{"password", envPassword, []string{"login"}, "password", "missing password: set LOREMUP_PASSWORD or pipe it with --password-stdin (at a terminal, login asks for it)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newFakeAPI(t, nil)
-			env := with(envFor(api.URL), tt.unset, "")
+			srv := newFake(t)
+			env := with(envFor(srv.URL), tt.unset, "")
+			// A session file as older versions wrote it: no base URL in it.
+			legacy := filepath.Join(t.TempDir(), "legacy")
+			require.NoError(t, os.WriteFile(legacy, []byte(`{"cookies":[{"name":"`+cookieName+`","value":"v"}]}`), 0o600))
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "{legacy}", legacy)
+			}
 
-			human := runCLI(t, env, "", tt.args...)
-			asJSON := runCLI(t, env, "", append(tt.args, "--json")...)
+			human := runCLI(t, env, "", args...)
+			asJSON := runCLI(t, env, "", append(args, "--json")...)
 
 			assert.Equal(t, exitUsage, human.code)
 			assert.Contains(t, human.stderr, tt.message)
@@ -122,14 +118,14 @@ func TestRun_MissingInputsAreUsageErrors(t *testing.T) {
 			errObj := errorOf(t, decodeOne(t, asJSON.stdout))
 			assert.Equal(t, tt.message, errObj["message"])
 			assert.Equal(t, tt.field, errObj["field"])
-			assert.Empty(t, api.Calls())
+			assert.Zero(t, srv.RequestCount())
 		})
 	}
 }
 
 // A flag that is given wins over its environment variable.
 func TestRun_FlagsWinOverEnvironment(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	env := map[string]string{
 		envBaseURL:  closedURL(t),
 		envToken:    "env-token-loses",
@@ -137,18 +133,18 @@ func TestRun_FlagsWinOverEnvironment(t *testing.T) {
 		envPassword: testPassword,
 	}
 
-	got := runCLI(t, env, "", "login", "--base-url", api.URL, "--token", testToken, "--email", testEmail)
+	got := runCLI(t, env, "", "login", "--base-url", srv.URL, "--token", testToken, "--email", testEmail)
 
 	require.Equal(t, exitOK, got.code, got.stderr)
-	email, _ := sentForm(t, api)
+	email, _ := sentForm(t, srv)
 	assert.Equal(t, testEmail, email)
-	assert.Equal(t, "Token token="+testToken, api.Calls()[0].Authorization)
+	assert.Equal(t, "Token token="+testToken, sentRequests(t, srv)[0].Authorization)
 }
 
 func TestRun_EmptyFlagStillWinsOverEnvironment(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--email", "")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--email", "")
 
 	assert.Equal(t, exitUsage, got.code)
 	assert.Contains(t, got.stderr, "missing e-mail")
@@ -157,14 +153,15 @@ func TestRun_EmptyFlagStillWinsOverEnvironment(t *testing.T) {
 // The request carries the documented headers, a User-Agent naming the
 // command, and the form names of the API's reference page by default.
 func TestRun_SendsTheSeedsFormNamesByDefault(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login").code)
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "logout").code)
+	file := filepath.Join(t.TempDir(), "s")
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file).code)
 
-	calls := api.Calls()
-	require.Len(t, calls, 2)
-	assert.Equal(t, createForm, calls[0].Body["form_name"])
-	assert.Equal(t, deleteForm, calls[1].Body["form_name"])
-	assert.Contains(t, calls[0].UserAgent, "loremup-cli/")
+	reqs := sentRequests(t, srv)
+	require.Len(t, reqs, 2)
+	assert.Equal(t, createForm, reqs[0].Body["form_name"])
+	assert.Equal(t, deleteForm, reqs[1].Body["form_name"])
+	assert.Contains(t, reqs[0].UserAgent, "loremup-cli/")
 }

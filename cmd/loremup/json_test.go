@@ -4,18 +4,20 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	loremup "github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/loremuptest"
 )
 
 func TestJSON_LoginSuccessShape(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "ada.session")
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--session-file", file, "--json")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file, "--json")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Equal(t, map[string]any{
@@ -26,9 +28,9 @@ func TestJSON_LoginSuccessShape(t *testing.T) {
 }
 
 func TestJSON_LoginWithoutSessionFileHasNullSessionFile(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--json")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--json")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	obj := decodeOne(t, got.stdout)
@@ -37,29 +39,50 @@ func TestJSON_LoginWithoutSessionFileHasNullSessionFile(t *testing.T) {
 }
 
 func TestJSON_LogoutSuccessShape(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "ada.session")
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login", "--session-file", file).code)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--session-file", file, "--json")
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file, "--json")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Equal(t, map[string]any{
-		"ok": true, "command": "logout", "cookies": []any{cookieName},
+		"ok": true, "command": "logout", "email": testEmail, "cookies": []any{cookieName},
 		"session_file": file, "session_file_removed": true,
 	}, decodeOne(t, got.stdout))
 }
 
 func TestJSON_LogoutWithoutSessionFileShape(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--json")
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--json")
+
+	require.Equal(t, exitNoSession, got.code, got.stderr)
+	obj := decodeOne(t, got.stdout)
+	assert.Equal(t, false, obj["ok"])
+	assert.Equal(t, float64(exitNoSession), obj["exit_code"])
+	assert.Equal(t, "--session-file", errorOf(t, obj)["field"])
+	assert.Contains(t, errorOf(t, obj)["message"], "nothing to log out")
+}
+
+func TestJSON_StatusShape(t *testing.T) {
+	srv := newFake(t)
+	file := filepath.Join(t.TempDir(), "ada.session")
+	before := time.Now().Truncate(time.Second)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+
+	got := runCLI(t, nil, "", "status", "--session-file", file, "--json")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
+	obj := decodeOne(t, got.stdout)
+	at, err := time.Parse(time.RFC3339, obj["logged_in_at"].(string))
+	require.NoError(t, err)
+	assert.WithinRange(t, at, before, time.Now())
+	delete(obj, "logged_in_at")
 	assert.Equal(t, map[string]any{
-		"ok": true, "command": "logout", "cookies": []any{},
-		"session_file": nil, "session_file_removed": nil,
-	}, decodeOne(t, got.stdout))
+		"ok": true, "command": "status", "session_file": file, "email": testEmail, "base_url": srv.URL,
+		"cookies": []any{cookieName}, "live": true,
+	}, obj)
 }
 
 func TestJSON_VersionShape(t *testing.T) {
@@ -76,19 +99,18 @@ func TestJSON_VersionShape(t *testing.T) {
 // Every failure is one JSON object on stdout with ok false, the command,
 // the exit code and the error's details, and nothing on stderr.
 func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
-	twoFieldErrors := func(w http.ResponseWriter, _ *http.Request, _ int) bool {
-		writeErrorDoc(w, http.StatusUnprocessableEntity,
-			map[string]any{"status": "422", "code": "blank", "title": "Unprocessable Entity", "detail": "email can't be blank", "source": map[string]any{"pointer": "/form/email"}},
-			map[string]any{"status": "422", "code": "blank", "title": "Unprocessable Entity", "detail": "password can't be blank", "source": map[string]any{"pointer": "/form/password"}})
-		return true
+	twoFieldErrors := func(srv *loremuptest.Server) {
+		srv.Inject(1, loremuptest.Fault{Status: http.StatusUnprocessableEntity, Body: `{"errors":[` +
+			`{"status":"422","code":"blank","title":"Unprocessable Entity","detail":"email can't be blank","source":{"pointer":"/form/email"}},` +
+			`{"status":"422","code":"blank","title":"Unprocessable Entity","detail":"password can't be blank","source":{"pointer":"/form/password"}}]}`})
 	}
 	tests := []struct {
 		name      string
-		fault     func(http.ResponseWriter, *http.Request, int) bool
+		fault     fault
 		env       map[string]string // replaces variables of envFor
 		args      []string
 		wantCode  int
-		wantError map[string]any // members of "error" besides "message"; exact
+		wantError map[string]any // members of "error" besides "message" and "request_id"; exact
 		message   string         // a part of error.message
 	}{
 		{
@@ -108,7 +130,7 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			wantCode: exitUnauthorized, message: "401 Unauthorized",
 			wantError: map[string]any{
 				"status": 401.0, "code": "invalid_credentials", "title": "Unauthorized",
-				"detail": "e-mail or password is not known", "request_id": "req-1", "attempts": 1.0,
+				"detail": "e-mail or password is not known", "attempts": 1.0,
 			},
 		},
 		{
@@ -116,8 +138,8 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			wantCode: exitNotAccepted, message: "406 Not Acceptable",
 			wantError: map[string]any{
 				"status": 406.0, "code": "unknown_form_name", "title": "Not Acceptable",
-				"detail": "form_name names no form configuration", "pointer": "/form_name",
-				"request_id": "req-1", "attempts": 1.0,
+				"detail": "form_name names no form configuration of this operation", "pointer": "/form_name",
+				"attempts": 1.0,
 			},
 		},
 		{
@@ -126,7 +148,7 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			wantError: map[string]any{
 				"status": 422.0, "code": "invalid", "title": "Unprocessable Entity",
 				"detail": "email is not a valid address", "pointer": "/form/email",
-				"request_id": "req-1", "attempts": 1.0,
+				"attempts": 1.0,
 			},
 		},
 		{
@@ -135,7 +157,7 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			wantError: map[string]any{
 				"status": 422.0, "code": "blank", "title": "Unprocessable Entity",
 				"detail": "email can't be blank", "pointer": "/form/email",
-				"request_id": "req-1", "attempts": 1.0,
+				"attempts": 1.0,
 				"errors": []any{
 					map[string]any{"status": "422", "code": "blank", "title": "Unprocessable Entity", "detail": "email can't be blank", "pointer": "/form/email"},
 					map[string]any{"status": "422", "code": "blank", "title": "Unprocessable Entity", "detail": "password can't be blank", "pointer": "/form/password"},
@@ -146,30 +168,33 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			name: "network: retries exhausted", fault: always(http.StatusServiceUnavailable), args: []string{"login", "--max-retries", "2"},
 			wantCode: exitNetwork, message: "after 3 attempts",
 			wantError: map[string]any{
-				"status": 503.0, "code": "fault", "title": "Service Unavailable", "detail": "Service Unavailable",
-				"request_id": "req-3", "attempts": 3.0,
+				"status": 503.0, "code": "injected_fault", "title": "Service Unavailable", "detail": "this answer was injected by the test",
+				"attempts": 3.0,
 			},
 		},
 		{
 			name: "network: retry budget spent", fault: always(http.StatusServiceUnavailable), args: []string{"login", "--max-retries", "50"},
 			wantCode: exitNetwork, message: "retry budget exhausted",
 			wantError: map[string]any{
-				"status": 503.0, "code": "fault", "title": "Service Unavailable", "detail": "Service Unavailable",
-				"request_id": "req-11", "attempts": 11.0, "retry_budget_exhausted": true,
+				"status": 503.0, "code": "injected_fault", "title": "Service Unavailable", "detail": "this answer was injected by the test",
+				"attempts": 11.0, "retry_budget_exhausted": true,
 			},
 		},
 		{
 			name: "other: redirect", fault: redirect, args: []string{"login"},
 			wantCode: exitOther, message: "302 Found",
 			wantError: map[string]any{
-				"status": 302.0, "location": "/users/sign_in", "request_id": "req-1", "attempts": 1.0,
+				"status": 302.0, "location": "/users/sign_in", "attempts": 1.0,
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			api := newFakeAPI(t, tt.fault)
-			env := envFor(api.URL)
+			srv := newFake(t)
+			if tt.fault != nil {
+				tt.fault(srv)
+			}
+			env := envFor(srv.URL)
 			for k, v := range tt.env {
 				env[k] = v
 			}
@@ -185,6 +210,10 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			errObj := errorOf(t, obj)
 			assert.Contains(t, errObj["message"], tt.message)
 			delete(errObj, "message")
+			if _, answered := tt.wantError["status"]; answered {
+				assert.NotEmpty(t, errObj["request_id"], "the server's request id")
+			}
+			delete(errObj, "request_id")
 			assert.Equal(t, tt.wantError, errObj)
 		})
 	}

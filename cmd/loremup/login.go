@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	loremup "github.com/loremup/loremup-go"
 )
@@ -19,26 +21,31 @@ var loginCommand = &command{
 the password. It prints the names of the session cookies the server set, never
 their values.
 
-The password comes only from the environment variable ` + envPassword + ` or, with
---password-stdin, from the first line of standard input (its trailing newline
-removed; --password-stdin wins over the variable). There is no --password flag:
-a password on the command line is visible in ps and kept in shell history.
+The password is never taken from a flag (a password on the command line is
+visible in ps and kept in shell history). It comes from, in this order:
+--password-stdin, the first line of standard input (its line ending removed),
+as from a secret store; the environment variable ` + envPassword + `; or, when
+standard input is a terminal, a prompt that does not echo what you type. With
+--password-stdin at a terminal the prompt is used too, so the password never
+shows on the screen.
 
-With --session-file PATH the session (its cookies, as the JSON encoding of a
-loremup.Session) is saved for 'loremup logout --session-file PATH'. It is
-written to a new file of mode 0600 in the same directory and renamed onto PATH,
-so an existing file's looser permissions, or a symlink at PATH, are replaced
-and never followed. The file holds credentials: whoever reads it can act as the
-user until logout. Without --session-file the session is not kept: login then
-only shows that the credentials work, and the session stays open on the server
-until it expires.
+With --session-file PATH the session is saved for 'loremup logout' and
+'loremup status': its cookies, the e-mail, the base URL and the time of the
+login. The file holds credentials: whoever reads it can act as the user until
+logout. It is written to a new file of mode 0600 in the same directory and
+renamed onto PATH, so an existing file's looser permissions, or a symlink at
+PATH, are replaced and never followed. A PATH that another user owns, or in a
+directory another user owns or anyone may replace files in, is refused before
+logging in. Without --session-file the session is not kept: login then only
+shows that the credentials work, and warns that the session stays open on the
+server until it expires.
 
 --form-name defaults to ` + loremup.ReferenceCreateFormName + `, the name on the
 API's reference page ("REST API - Login and Logout User"); your app may
 configure another.`,
-	example: `  export LOREMUP_BASE_URL=https://app.example.com
-  export LOREMUP_API_TOKEN=... LOREMUP_PASSWORD=...
+	example: `  export LOREMUP_BASE_URL=https://app.example.com LOREMUP_API_TOKEN=...
   loremup login --email ada@example.com --session-file ada.session
+  Password for ada@example.com:
 
   # a password from a secret store, and output for a tool:
   pass show ada | loremup login --email ada@example.com --password-stdin \
@@ -58,12 +65,12 @@ type login struct {
 func (l *login) define(fs *flag.FlagSet) {
 	fs.StringVar(&l.formName, "form-name", loremup.ReferenceCreateFormName, "form configuration `NAME` on the server")
 	fs.StringVar(&l.email, "email", "", "the user's `EMAIL` (default $"+envEmail+")")
-	fs.BoolVar(&l.passwordStdin, "password-stdin", false, "read the password from the first line of stdin (default: $"+envPassword+")")
-	fs.StringVar(&l.sessionFile, "session-file", "", "save the session to `PATH` (mode 0600) for 'logout --session-file PATH'")
+	fs.BoolVar(&l.passwordStdin, "password-stdin", false, "read the password from the first line of stdin (default: $"+envPassword+", else a prompt at a terminal)")
+	fs.StringVar(&l.sessionFile, "session-file", "", "save the session to `PATH` (mode 0600) for logout and status")
 }
 
 func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
-	baseURL, token, cerr := cx.connection()
+	baseURL, token, cerr := cx.connection("")
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -71,19 +78,15 @@ func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	if email == "" {
 		return nil, usageError("--email", "missing e-mail: pass --email or set %s", envEmail)
 	}
-	password, cerr := l.password(cx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	cx.out.addSecrets(password)
 	client, cerr := cx.newClient(ctx, baseURL, token)
 	if cerr != nil {
 		return nil, cerr
 	}
 	defer client.CloseIdleConnections()
 
-	// Make sure the session can be saved before logging in, so that a
-	// wrong path does not leave a session open on the server.
+	// Make sure the session can be saved before logging in (and before
+	// asking for a password), so that a wrong path does not leave a
+	// session open on the server.
 	var pending *pendingFile
 	if l.sessionFile != "" {
 		var err error
@@ -92,9 +95,15 @@ func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		}
 		defer pending.abort() // a no-op after commit
 	}
+	password, cerr := l.password(ctx, cx, email)
+	if cerr != nil {
+		return nil, cerr
+	}
+	cx.out.addSecrets(password)
 
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
+	loggedInAt := time.Now()
 	sess, err := client.Sessions.Create(callCtx, loremup.CreateSessionParams{
 		FormName: l.formName,
 		Form:     loremup.SessionForm{Email: email, Password: password},
@@ -102,38 +111,62 @@ func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	if err != nil {
 		return nil, classify(ctx, err, cx.global.timeout)
 	}
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
+	}
 
 	res := loginResult{header: header{OK: true, Command: "login"}, Email: email, Cookies: cookieNames(sess)}
-	if pending != nil {
-		if err := saveSession(pending, sess); err != nil {
-			// Rare, since prepareSessionFile checked the place: a full
-			// disk, a directory removed meanwhile. Logging out again
-			// would need the logout form's name, which login does not
-			// know, so say what is left behind.
-			return nil, otherError("logged in, but cannot write session file: %v; the session stays open on the server until it expires", err)
-		}
-		res.SessionFile = &l.sessionFile
+	if pending == nil {
+		cx.out.warn("the session is not saved (no --session-file): it stays open on the server until it expires")
+		return res, nil
 	}
+	data, err := encodeSessionFile(email, baseURL, loggedInAt, sess)
+	if err == nil {
+		err = pending.commit(data)
+	}
+	if err != nil {
+		// Rare, since prepareSessionFile checked the place: a full
+		// disk, a directory removed meanwhile. Logging out again
+		// would need the logout form's name, which login does not
+		// know, so say what is left behind.
+		return nil, otherError("logged in, but cannot write session file: %v; the session stays open on the server until it expires", err)
+	}
+	res.SessionFile = &l.sessionFile
 	return res, nil
 }
 
-// password reads the password from stdin (--password-stdin) or the
-// environment.
-func (l *login) password(cx *cmdContext) (string, *cliError) {
-	if !l.passwordStdin {
-		if pw := cx.getenv(envPassword); pw != "" {
-			return pw, nil
+// password reads the password from stdin (--password-stdin), the
+// environment or, at a terminal, a prompt without echo.
+func (l *login) password(ctx context.Context, cx *cmdContext, email string) (string, *cliError) {
+	tty, isTerminal := cx.stdin.(terminal)
+	switch {
+	case isTerminal && (l.passwordStdin || cx.getenv(envPassword) == ""):
+		fmt.Fprintf(cx.out.stderr, "Password for %s: ", email)
+		pw, err := tty.ReadPassword(ctx)
+		fmt.Fprintln(cx.out.stderr) // the Enter key was not echoed either
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
+		case err != nil:
+			return "", usageError("password", "cannot read the password from the terminal: %v", err)
+		case pw == "":
+			return "", usageError("password", "no password typed")
 		}
-		return "", usageError("password", "missing password: set %s or pipe it with --password-stdin", envPassword)
+		return pw, nil
+	case l.passwordStdin:
+		pw, err := readPasswordLine(cx.stdin)
+		if err != nil {
+			return "", usageError("password", "--password-stdin: %v", err)
+		}
+		if pw == "" {
+			return "", usageError("password", "--password-stdin: the first line of stdin is empty")
+		}
+		return pw, nil
 	}
-	pw, err := readPasswordLine(cx.stdin)
-	if err != nil {
-		return "", usageError("password", "--password-stdin: %v", err)
+	if pw := cx.getenv(envPassword); pw != "" {
+		return pw, nil
 	}
-	if pw == "" {
-		return "", usageError("password", "--password-stdin: the first line of stdin is empty")
-	}
-	return pw, nil
+	return "", usageError("password", "missing password: set %s or pipe it with --password-stdin (at a terminal, login asks for it)", envPassword)
 }
 
 // maxPasswordLine bounds what --password-stdin reads.
@@ -144,22 +177,13 @@ const maxPasswordLine = 64 << 10
 func readPasswordLine(r io.Reader) (string, error) {
 	line, err := bufio.NewReader(io.LimitReader(r, maxPasswordLine)).ReadString('\n')
 	switch {
-	case err == io.EOF && line == "":
+	case errors.Is(err, io.EOF) && line == "":
 		return "", errors.New("stdin is empty")
-	case err == io.EOF && len(line) == maxPasswordLine:
+	case errors.Is(err, io.EOF) && len(line) == maxPasswordLine:
 		return "", errors.New("the first line of stdin is too long")
-	case err != nil && err != io.EOF:
+	case err != nil && !errors.Is(err, io.EOF):
 		return "", errors.New("cannot read stdin: " + err.Error())
 	}
 	line = strings.TrimSuffix(line, "\n")
 	return strings.TrimSuffix(line, "\r"), nil
-}
-
-func saveSession(p *pendingFile, sess *loremup.Session) error {
-	// Export is the SDK's one way to write a session's cookie values.
-	data, err := sess.Export()
-	if err != nil {
-		return err
-	}
-	return p.commit(append(data, '\n'))
 }

@@ -2,32 +2,43 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
+	"time"
 
 	loremup "github.com/loremup/loremup-go"
 )
 
 var logoutCommand = &command{
 	name:     "logout",
-	summary:  "log a user out (DELETE /api/sessions), ending the session login saved",
+	summary:  "log a user out (DELETE /api/sessions) with the session login saved",
 	synopsis: "loremup logout --session-file PATH [flags]",
 	about: `Logs a user out: DELETE {base}/api/sessions with the form name, sending the
 cookies of the session that 'loremup login --session-file PATH' saved, and
-exactly those. On success PATH is removed; on failure it is kept, so the logout
-can be tried again. Any 2xx answer is success: logging out a session that has
-already ended succeeds too.
+exactly those. The base URL defaults to the one saved in PATH. On success PATH
+is removed; on failure it is kept, so the logout can be tried again. Any 2xx
+answer is success.
 
-Without --session-file there is no session to end: a new process holds no
-cookies, so the request carries none. It is still sent and the server answers
-204 No Content (logging out is idempotent), but nothing is logged out; that
-only shows that the token and the form name are accepted.
+What a logout ends is up to the server: it ends the session on the server's
+side and tells the client to drop the cookie. A server that keeps the whole
+session in the cookie itself (Rails' default cookie store) cannot revoke a copy
+of that cookie: a copy taken before the logout may stay valid until it expires.
+Do not copy session files, and delete any copy of their cookies after logout.
+
+When there is nothing to log out, logout sends nothing and exits with code 7:
+without --session-file (a new process holds no session of its own), when PATH
+does not exist (already logged out?), or when the session in PATH holds no
+live cookie (it has expired or ended).
 
 --form-name defaults to ` + loremup.ReferenceDeleteFormName + `, the name on the
 API's reference page ("REST API - Login and Logout User"); your app may
 configure another.`,
-	example: `  export LOREMUP_BASE_URL=https://app.example.com LOREMUP_API_TOKEN=...
-  loremup logout --session-file ada.session`,
+	example: `  export LOREMUP_API_TOKEN=...
+  loremup logout --session-file ada.session
+
+  # in a script: 0 logged out, 7 nothing was logged in
+  loremup logout --session-file ada.session || [ $? -eq 7 ]`,
 	connects: true,
 	flags:    []string{"session-file", "form-name"},
 	new:      func() runner { return &logout{} },
@@ -44,23 +55,31 @@ func (l *logout) define(fs *flag.FlagSet) {
 }
 
 func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
-	baseURL, token, cerr := cx.connection()
+	if l.sessionFile == "" {
+		return nil, &cliError{code: exitNoSession, field: "--session-file",
+			msg: "nothing to log out: name the session with --session-file PATH (the file 'loremup login --session-file PATH' saved); a new process holds no session of its own"}
+	}
+	saved, sess, loose, err := readSessionFile(l.sessionFile)
+	if errors.Is(err, errNoSessionFile) {
+		return nil, &cliError{code: exitNoSession, field: "--session-file",
+			msg: "nothing to log out: " + l.sessionFile + " does not exist (already logged out?)"}
+	}
+	if err != nil {
+		return nil, otherError("cannot read session file: %v", err)
+	}
+	if loose {
+		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", l.sessionFile)
+	}
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
+	}
+	if !live(sess, time.Now()) {
+		return nil, &cliError{code: exitNoSession,
+			msg: "nothing to log out: the session in " + l.sessionFile + " holds no live cookie (it has expired or ended); the file is kept"}
+	}
+	baseURL, token, cerr := cx.connection(saved.BaseURL)
 	if cerr != nil {
 		return nil, cerr
-	}
-	var sess *loremup.Session
-	if l.sessionFile != "" {
-		s, loose, err := readSessionFile(l.sessionFile)
-		if err != nil {
-			return nil, otherError("cannot read session file: %v", err)
-		}
-		if loose {
-			cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", l.sessionFile)
-		}
-		sess = s
-		for _, c := range sess.Cookies() {
-			cx.out.addSecrets(c.Value)
-		}
 	}
 	client, cerr := cx.newClient(ctx, baseURL, token)
 	if cerr != nil {
@@ -70,24 +89,19 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
-	// A nil Session makes the SDK send the client's own cookies, which a
-	// new process does not have (see the command's help).
 	sent := cookieNames(sess) // Delete ends the Session, dropping its cookies
-	err := client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
+	err = client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
 	if err != nil {
 		return nil, classify(ctx, err, cx.global.timeout)
 	}
 
-	res := logoutResult{header: header{OK: true, Command: "logout"}, Cookies: sent}
-	if sess != nil {
-		removed := true
-		if err := os.Remove(l.sessionFile); err != nil {
-			// The session is over, so the file is harmless now; the
-			// logout itself succeeded and the exit code says so.
-			cx.out.warn("logged out, but cannot remove session file: %v", err)
-			removed = false
-		}
-		res.SessionFile, res.SessionFileRemoved = &l.sessionFile, &removed
+	res := logoutResult{header: header{OK: true, Command: "logout"}, Email: saved.Email, Cookies: sent, SessionFile: l.sessionFile}
+	res.SessionFileRemoved = true
+	if err := os.Remove(l.sessionFile); err != nil {
+		// The server ended the session, so the file is harmless now;
+		// the logout itself succeeded and the exit code says so.
+		cx.out.warn("logged out, but cannot remove session file: %v", err)
+		res.SessionFileRemoved = false
 	}
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	loremup "github.com/loremup/loremup-go"
 )
@@ -38,37 +39,66 @@ type loginResult struct {
 func (r loginResult) human() string {
 	s := fmt.Sprintf("logged in %s (%s)", r.Email, describeCookies(r.Cookies))
 	if r.SessionFile == nil {
-		return s + "; session not saved (no --session-file): it stays open on the server until it expires"
+		return s + "; session not saved"
 	}
 	return s + ", session saved to " + *r.SessionFile
 }
 
 type logoutResult struct {
 	header
-	Cookies            []string `json:"cookies"`              // names of the cookies sent
-	SessionFile        *string  `json:"session_file"`         // null without --session-file
-	SessionFileRemoved *bool    `json:"session_file_removed"` // null without --session-file
+	Email              string   `json:"email,omitempty"` // as saved by login; empty in older files
+	Cookies            []string `json:"cookies"`         // names of the cookies sent
+	SessionFile        string   `json:"session_file"`
+	SessionFileRemoved bool     `json:"session_file_removed"`
 }
 
 func (r logoutResult) human() string {
-	if r.SessionFile == nil {
-		return "logout sent without session cookies (no --session-file): the server accepted it, but no session was named"
+	who := ""
+	if r.Email != "" {
+		who = " " + r.Email
 	}
-	s := fmt.Sprintf("logged out (%s from %s)", describeCookies(r.Cookies), *r.SessionFile)
-	if r.SessionFileRemoved != nil && *r.SessionFileRemoved {
+	s := fmt.Sprintf("logged out%s (%s from %s)", who, describeCookies(r.Cookies), r.SessionFile)
+	if r.SessionFileRemoved {
 		return s + ", session file removed"
 	}
 	return s + "; the session file could not be removed (see above)"
 }
 
+type statusResult struct {
+	header
+	SessionFile string     `json:"session_file"`
+	Email       string     `json:"email"`        // empty when the file predates it
+	BaseURL     string     `json:"base_url"`     // empty when the file predates it
+	LoggedInAt  *time.Time `json:"logged_in_at"` // null when the file predates it
+	Cookies     []string   `json:"cookies"`      // names only
+	Live        bool       `json:"live"`         // holds a cookie that has not expired (always true on success)
+	now         time.Time
+}
+
+func (r statusResult) human() string {
+	unknown := func(s string) string {
+		if s == "" {
+			return "(not recorded)"
+		}
+		return s
+	}
+	since := "(not recorded)"
+	if r.LoggedInAt != nil {
+		since = fmt.Sprintf("%s (%s ago)", r.LoggedInAt.Format(time.RFC3339), r.now.Sub(*r.LoggedInAt).Round(time.Second))
+	}
+	return fmt.Sprintf("%s: saved session\n  user:         %s\n  app:          %s\n  logged in at: %s\n  cookies:      %s\n(as saved; the server may have ended it since)",
+		r.SessionFile, unknown(r.Email), unknown(r.BaseURL), since, describeCookies(r.Cookies))
+}
+
 type versionResult struct {
 	header
-	Version string `json:"version"`
+	Version string `json:"version"` // of this command
+	SDK     string `json:"sdk"`     // of the loremup-go SDK it is built from
 	Go      string `json:"go"`
 }
 
 func (r versionResult) human() string {
-	return fmt.Sprintf("loremup %s (loremup-go %s, %s)", r.Version, r.Version, r.Go)
+	return fmt.Sprintf("loremup %s (loremup-go %s, %s)", r.Version, r.SDK, r.Go)
 }
 
 func describeCookies(names []string) string {
@@ -233,8 +263,10 @@ func (p *printer) fail(e *cliError) int {
 	}
 	fmt.Fprintf(p.stderr, "%s: %s\n", name, p.redact(e.msg))
 	var apiErr *loremup.APIError
-	if e.err != nil && errors.As(e.err, &apiErr) && len(apiErr.Errors) > 1 {
-		// Error() names the first; list them all, e.g. both fields of a 422.
+	if e.err != nil && errors.As(e.err, &apiErr) && !allShown(e.msg, apiErr.Errors) {
+		// The server's reasons, whatever shape its body had (JSON:API,
+		// Rails' errors, plain text): each error object, e.g. both fields
+		// of a 422, unless the message already says it all.
 		for _, o := range apiErr.Errors {
 			fmt.Fprintf(p.stderr, "  - %s\n", p.redact(describeObject(o)))
 		}
@@ -247,6 +279,21 @@ func (p *printer) fail(e *cliError) int {
 		fmt.Fprintf(p.stderr, "Run '%s' for usage.\n", help)
 	}
 	return e.code
+}
+
+// allShown reports whether msg already holds the detail of every object
+// (or there is at most one object and msg holds its detail).
+func allShown(msg string, objs []loremup.ErrorObject) bool {
+	for _, o := range objs {
+		text := o.Detail
+		if text == "" {
+			text = o.Title
+		}
+		if !strings.Contains(msg, text) {
+			return false
+		}
+	}
+	return len(objs) <= 1
 }
 
 func describeObject(o loremup.ErrorObject) string {

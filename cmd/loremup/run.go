@@ -46,7 +46,10 @@ type runner interface {
 }
 
 // commands are the subcommands, in help order ("help" is handled by run).
-var commands = []*command{loginCommand, logoutCommand, versionCommand}
+var commands = []*command{loginCommand, logoutCommand, statusCommand, versionCommand}
+
+// commandList names the commands for error messages.
+const commandList = "login, logout, status, version and help"
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -60,6 +63,7 @@ func lookup(name string) *command {
 // run is the whole program: it parses args, runs one command and returns
 // the exit code. stdout gets the result (one JSON object with --json),
 // stderr the errors, warnings and --verbose logs. ctx ends on SIGINT.
+// stdin is a terminal (see terminal) when a person types at it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		writeTopHelp(stderr)
@@ -71,14 +75,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "-h", "-help", "--help":
 		writeTopHelp(stdout)
 		return exitOK
+	case "-version", "--version":
+		// As in gh and docker; 'loremup version --json' for tools.
+		return runCommand(ctx, versionCommand, args[1:], stdin, stdout, stderr, getenv)
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
 		p := &printer{json: wantsJSON(args), stdout: stdout, stderr: stderr}
 		if strings.HasPrefix(args[0], "-") {
-			return p.fail(usageError("", "flags go after the command, as in 'loremup login --json'; got %s first", flagName(args[0])))
+			return p.fail(usageError("", "flags go after the command, as in 'loremup login --json'; got %s first (for the version: loremup --version)", typedFlag(args[:1], flagName(args[0]))))
 		}
-		return p.fail(usageError("", "unknown command %q; the commands are login, logout, version and help", args[0]))
+		return p.fail(usageError("", "unknown command %q; the commands are %s", args[0], commandList))
 	}
 	return runCommand(ctx, cmd, args[1:], stdin, stdout, stderr, getenv)
 }
@@ -98,7 +105,7 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdin io.Reade
 			writeCommandHelp(stdout, cmd)
 			return exitOK
 		}
-		return p.fail(usageError("", "%s", dashDash(err)))
+		return p.fail(flagError(err, fs, args))
 	}
 	p.json = g.json
 	if fs.NArg() > 0 {
@@ -179,9 +186,14 @@ func (cx *cmdContext) flagOrEnv(name, value, env string) string {
 	return cx.getenv(env)
 }
 
-// connection resolves the base URL and token, in that order.
-func (cx *cmdContext) connection() (baseURL, token string, cerr *cliError) {
+// connection resolves the base URL and token, in that order. saved is
+// the base URL a session file names, used when neither --base-url nor
+// the variable gives one.
+func (cx *cmdContext) connection(saved string) (baseURL, token string, cerr *cliError) {
 	baseURL = cx.flagOrEnv("base-url", cx.global.baseURL, envBaseURL)
+	if baseURL == "" && !cx.given("base-url") {
+		baseURL = saved
+	}
 	if baseURL == "" {
 		return "", "", usageError("--base-url", "missing base URL: pass --base-url or set %s", envBaseURL)
 	}
@@ -234,8 +246,8 @@ func wantsJSON(args []string) bool {
 		if a == "--" {
 			break
 		}
-		name, value, hasValue := strings.Cut(a, "=")
-		if flagName(name) != "--json" {
+		_, value, hasValue := strings.Cut(a, "=")
+		if flagName(a) != "json" {
 			continue
 		}
 		if !hasValue {
@@ -254,29 +266,89 @@ func flagGiven(args []string, name string) bool {
 		if a == "--" {
 			return false
 		}
-		n, _, _ := strings.Cut(a, "=")
-		if flagName(n) == "--"+name {
+		if flagName(a) == name {
 			return true
 		}
 	}
 	return false
 }
 
-// flagName normalises "-x" and "--x" to "--x"; anything else to "".
-// Only the part before '=' is ever shown, so a value is never echoed.
+// flagName is the name of a flag argument ("-x", "--x", "--x=value" give
+// "x"); anything else gives "". The value is never part of it.
 func flagName(arg string) string {
-	name, _, _ := strings.Cut(arg, "=")
-	switch {
-	case strings.HasPrefix(name, "--"):
-		return name
-	case strings.HasPrefix(name, "-"):
-		return "-" + name
+	if !strings.HasPrefix(arg, "-") {
+		return ""
 	}
-	return ""
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	return name
 }
 
-// dashDash rewrites the flag package's "-name" to the "--name" this
-// command documents.
-func dashDash(err error) string {
-	return strings.NewReplacer(": -", ": --", "flag -", "flag --", "for -", "for --").Replace(err.Error())
+// typedFlag shows the flag name as the user typed it ("-v" stays "-v",
+// "--json" stays "--json"), without its value; a name not found in args
+// is shown in this command's own style, "--name".
+func typedFlag(args []string, name string) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if name != "" && flagName(a) == name {
+			return a[:len(a)-len(strings.TrimLeft(a, "-"))] + name
+		}
+	}
+	return "--" + name
+}
+
+// flagError rewrites a parse error of the flag package, which quotes the
+// value given ("invalid value \"x\" for flag -name"). A value may be a
+// secret (a password typed as --password-stdin=VALUE, a token), so only
+// the flag's name is shown, as typed, with what kind of value it takes.
+func flagError(err error, fs *flag.FlagSet, args []string) *cliError {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		hint := ""
+		if name == "v" {
+			hint = " (for the version: loremup --version; for request logs: --verbose)"
+		}
+		return usageError("", "unknown flag %s%s", typedFlag(args, name), hint)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		shown := typedFlag(args, name)
+		return usageError(shown, "%s needs a value", shown)
+	}
+	if strings.HasPrefix(msg, "bad flag syntax: ") {
+		return usageError("", "bad flag syntax: flags are written --name or --name=value")
+	}
+	// "invalid value ... for flag -name: ...", "invalid boolean value ...
+	// for -name: ...", "invalid boolean flag name: ...": find which of
+	// this command's flags it names.
+	var found *flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		for _, form := range []string{"for flag -" + f.Name + ": ", "for -" + f.Name + ": ", "invalid boolean flag " + f.Name + ": "} {
+			if strings.Contains(msg, form) {
+				found = f
+			}
+		}
+	})
+	if found == nil {
+		return usageError("", "cannot parse the flags (the values are not repeated here)")
+	}
+	shown := typedFlag(args, found.Name)
+	return usageError(shown, "invalid value for %s: %s", shown, valueHint(found))
+}
+
+// valueHint says what kind of value a flag takes.
+func valueHint(f *flag.Flag) string {
+	getter, _ := f.Value.(flag.Getter)
+	if getter == nil {
+		return "see its help"
+	}
+	switch getter.Get().(type) {
+	case bool:
+		return "it takes no value (or =true, =false)"
+	case time.Duration:
+		return "want a duration such as 30s or 2m"
+	case int, int64, uint, uint64:
+		return "want a whole number"
+	}
+	return "see its help"
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -9,28 +8,23 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go/loremuptest"
 )
 
-// echoSecrets is a server that repeats what it was sent in its error
-// detail: the token, the password and the cookies.
-func echoSecrets(w http.ResponseWriter, r *http.Request, _ int) bool {
-	if r.Method == http.MethodPost {
-		return false // let the login through, so there is a cookie to echo
-	}
-	var cookies []string
-	for _, c := range r.Cookies() {
-		cookies = append(cookies, c.Name+"="+c.Value)
-	}
-	writeAPIError(w, http.StatusUnauthorized, "echo",
-		fmt.Sprintf("got %s with cookies %s", r.Header.Get("Authorization"), strings.Join(cookies, "; ")), "")
-	return true
+// echoPassword answers a 422 that repeats the password and the token.
+func echoPassword(srv *loremuptest.Server, _ string) {
+	srv.Inject(1, loremuptest.Fault{Status: http.StatusUnprocessableEntity, Body: `{"errors":[{"status":"422","code":"weak",` +
+		`"detail":"password ` + testPassword + ` is too weak for token ` + testToken + `","source":{"pointer":"/form/password"}}]}`})
 }
 
-// echoPassword answers a 422 that repeats the password and the token.
-func echoPassword(w http.ResponseWriter, _ *http.Request, _ int) bool {
-	writeAPIError(w, http.StatusUnprocessableEntity, "weak",
-		"password "+testPassword+" is too weak for token "+testToken, "/form/password")
-	return true
+// echoCookie answers the logout with a 401 that repeats what a server
+// could have echoed: the Authorization header and the saved cookie.
+func echoCookie(srv *loremuptest.Server, _ string) {
+	for _, s := range srv.Sessions() {
+		srv.Inject(1, loremuptest.Fault{Status: http.StatusUnauthorized, Body: `{"errors":[{"status":"401","code":"echo",` +
+			`"detail":"got Token token=` + testToken + ` with cookies ` + cookieName + `=` + s.ID + `"}]}`})
+	}
 }
 
 // Nothing the command prints, in any mode and on any path, holds the API
@@ -38,53 +32,69 @@ func echoPassword(w http.ResponseWriter, _ *http.Request, _ int) bool {
 // logger, which must not either.
 func TestRun_NeverPrintsSecrets(t *testing.T) {
 	const wrongPassword = "wrong-pw-Vb83"
+	type step struct {
+		args   []string // {file} is a session file
+		before func(srv *loremuptest.Server, file string)
+	}
 	scenarios := []struct {
 		name  string
-		fault func(http.ResponseWriter, *http.Request, int) bool
 		env   map[string]string // replaces variables of envFor
 		stdin string
-		steps [][]string // commands run in turn; {file} is a session file
+		steps []step
 	}{
-		{name: "login and logout", steps: [][]string{
-			{"login", "--session-file", "{file}"}, {"logout", "--session-file", "{file}"}}},
-		{name: "login without session file, logout without", steps: [][]string{{"login"}, {"logout"}}},
-		{name: "token given as a flag", env: map[string]string{envToken: "x"}, steps: [][]string{
-			{"login", "--token", testToken, "--session-file", "{file}"}, {"logout", "--token", testToken, "--session-file", "{file}"}}},
-		{name: "password on stdin", env: map[string]string{envPassword: ""}, stdin: testPassword + "\n", steps: [][]string{
-			{"login", "--password-stdin"}}},
-		{name: "wrong password", env: map[string]string{envPassword: wrongPassword}, steps: [][]string{{"login"}}},
-		{name: "server echoes password and token", fault: echoPassword, steps: [][]string{{"login"}}},
-		{name: "server echoes cookie on logout", fault: echoSecrets, steps: [][]string{
-			{"login", "--session-file", "{file}"}, {"logout", "--session-file", "{file}"}}},
-		{name: "retries", fault: firstN(2, http.StatusServiceUnavailable), steps: [][]string{
-			{"login", "--session-file", "{file}"}, {"logout", "--session-file", "{file}"}}},
-		{name: "password flag refused", steps: [][]string{{"login", "--password", testPassword}}},
+		{name: "login and logout", steps: []step{
+			{args: []string{"login", "--session-file", "{file}"}},
+			{args: []string{"status", "--session-file", "{file}"}},
+			{args: []string{"logout", "--session-file", "{file}"}}}},
+		{name: "login without session file, logout without", steps: []step{{args: []string{"login"}}, {args: []string{"logout"}}}},
+		{name: "token given as a flag", env: map[string]string{envToken: "x"}, steps: []step{
+			{args: []string{"login", "--token", testToken, "--session-file", "{file}"}},
+			{args: []string{"logout", "--token", testToken, "--session-file", "{file}"}}}},
+		{name: "token given as a bad flag value", steps: []step{{args: []string{"login", "--timeout=" + testToken}}}},
+		{name: "password on stdin", env: map[string]string{envPassword: ""}, stdin: testPassword + "\n", steps: []step{
+			{args: []string{"login", "--password-stdin"}}}},
+		{name: "password given as the value of --password-stdin", steps: []step{
+			{args: []string{"login", "--password-stdin=" + testPassword}}}},
+		{name: "wrong password", env: map[string]string{envPassword: wrongPassword}, steps: []step{{args: []string{"login"}}}},
+		{name: "server echoes password and token", steps: []step{{args: []string{"login"}, before: echoPassword}}},
+		{name: "server echoes cookie on logout", steps: []step{
+			{args: []string{"login", "--session-file", "{file}"}},
+			{args: []string{"logout", "--session-file", "{file}"}, before: echoCookie}}},
+		{name: "retries", steps: []step{
+			{args: []string{"login", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { firstN(2, http.StatusServiceUnavailable)(srv) }},
+			{args: []string{"logout", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { firstN(2, http.StatusServiceUnavailable)(srv) }}}},
+		{name: "password flag refused", steps: []step{{args: []string{"login", "--password", testPassword}}}},
 	}
 	modes := [][]string{nil, {"--json"}, {"--verbose"}, {"--json", "--verbose"}}
 	for _, sc := range scenarios {
 		for _, mode := range modes {
 			t.Run(sc.name+"/"+strings.Join(append([]string{"human"}, mode...), " "), func(t *testing.T) {
-				api := newFakeAPI(t, sc.fault)
-				env := envFor(api.URL)
+				srv := newFake(t)
+				env := envFor(srv.URL)
 				for k, v := range sc.env {
 					env[k] = v
 				}
 				file := filepath.Join(t.TempDir(), "s")
 				var printed strings.Builder
-				for _, step := range sc.steps {
-					args := make([]string, 0, len(step)+len(mode))
-					for _, a := range step {
+				var issued []string
+				for _, st := range sc.steps {
+					if st.before != nil {
+						st.before(srv, file)
+					}
+					args := make([]string, 0, len(st.args)+len(mode))
+					for _, a := range st.args {
 						args = append(args, strings.ReplaceAll(a, "{file}", file))
 					}
+					sentBefore := srv.RequestCount()
 					got := runCLI(t, env, sc.stdin, append(args, mode...)...)
 					printed.WriteString(got.stdout + got.stderr)
-					if strings.Contains(strings.Join(mode, " "), "--verbose") && len(api.Calls()) > 0 {
+					issued = append(issued, liveIDs(srv)...)
+					if strings.Contains(strings.Join(mode, " "), "--verbose") && srv.RequestCount() > sentBefore {
 						require.Contains(t, got.stderr, "loremup: request", "--verbose logs the requests")
 					}
 				}
 
-				secrets := append([]string{testToken, testPassword, wrongPassword}, api.Issued()...)
-				for _, s := range secrets {
+				for _, s := range append([]string{testToken, testPassword, wrongPassword}, issued...) {
 					assert.NotContains(t, printed.String(), s)
 				}
 			})
@@ -93,9 +103,10 @@ func TestRun_NeverPrintsSecrets(t *testing.T) {
 }
 
 func TestVerbose_LogsEachRequestAndRetryToStderr(t *testing.T) {
-	api := newFakeAPI(t, firstN(1, http.StatusServiceUnavailable))
+	srv := newFake(t)
+	firstN(1, http.StatusServiceUnavailable)(srv)
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--verbose")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--verbose")
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Equal(t, 2, strings.Count(got.stderr, `msg="loremup: request"`), got.stderr)
@@ -105,9 +116,11 @@ func TestVerbose_LogsEachRequestAndRetryToStderr(t *testing.T) {
 }
 
 func TestVerbose_IsSilentWithoutTheFlag(t *testing.T) {
-	api := newFakeAPI(t, firstN(1, http.StatusServiceUnavailable))
+	srv := newFake(t)
+	firstN(1, http.StatusServiceUnavailable)(srv)
+	file := filepath.Join(t.TempDir(), "s")
 
-	got := runCLI(t, envFor(api.URL), "", "login")
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
 
 	require.Equal(t, exitOK, got.code)
 	assert.Empty(t, got.stderr)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	loremup "github.com/loremup/loremup-go"
 )
@@ -14,13 +17,83 @@ import (
 // A session file holds a login's cookies, which are credentials. It is
 // only ever written as a new file of mode 0600 renamed onto its path: an
 // existing file's looser mode is never inherited, and a symlink at the
-// path is replaced rather than followed.
+// path is replaced rather than followed. Before logging in, login refuses
+// a path that another user owns or controls (checkPlace), since the
+// rename would then fail after the login, or the file be theirs to read.
 
 // sessionFileMode is the mode of every session file written.
 const sessionFileMode = 0o600
 
-// maxSessionFile bounds how much of a session file is read.
+// maxSessionFile bounds a session file, both when login writes it and
+// when logout and status read it, so that login never writes a file the
+// other commands refuse.
 const maxSessionFile = 1 << 20
+
+// savedSession is a session file: who logged in, where and when (for
+// 'loremup status'), and the session itself. Files written before the
+// first three were kept hold the session alone; they are still read.
+type savedSession struct {
+	Email      string          `json:"email,omitempty"`
+	BaseURL    string          `json:"base_url,omitempty"`
+	LoggedInAt *time.Time      `json:"logged_in_at,omitempty"`
+	Session    json.RawMessage `json:"session"`
+}
+
+// encodeSessionFile is the file's content. Only what logout needs of the
+// session is kept: the login answer's body is not (a server may make it
+// large, and logging out does not send it).
+func encodeSessionFile(email, baseURL string, at time.Time, sess *loremup.Session) ([]byte, error) {
+	// Export is the SDK's one way to write a session's cookie values.
+	exported, err := sess.Export()
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(exported, &fields); err != nil {
+		return nil, err
+	}
+	delete(fields, "body")
+	at = at.UTC().Truncate(time.Second)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<" stays one byte, not six
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(fields); err != nil {
+		return nil, err
+	}
+	out := savedSession{Email: email, BaseURL: baseURL, LoggedInAt: &at, Session: bytes.TrimSpace(buf.Bytes())}
+	buf.Reset()
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	if buf.Len() > maxSessionFile {
+		return nil, fmt.Errorf("the session is %d bytes, more than a session file holds (%d)", buf.Len(), maxSessionFile)
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeSessionFile reads a session file's content, in either form.
+func decodeSessionFile(data []byte) (*savedSession, *loremup.Session, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, nil, err
+	}
+	saved := &savedSession{}
+	if _, ok := fields["session"]; ok {
+		if err := json.Unmarshal(data, saved); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		saved.Session = data // a session alone, as older versions wrote
+	}
+	// ImportSession also reads what versions before Export wrote, and
+	// checks every cookie and the Session's bounds.
+	sess, err := loremup.ImportSession(saved.Session)
+	if err != nil {
+		return nil, nil, err
+	}
+	return saved, sess, nil
+}
 
 // pendingFile is a session file being written: a temporary file beside
 // its path until commit renames it there.
@@ -35,6 +108,9 @@ type pendingFile struct {
 func prepareSessionFile(path string) (*pendingFile, error) {
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	if err := checkPlace(path); err != nil {
+		return nil, err
 	}
 	// CreateTemp makes the file with O_EXCL and mode 0600; Chmod states
 	// the mode outright rather than rely on that.
@@ -79,36 +155,55 @@ func (p *pendingFile) abort() {
 	_ = os.Remove(p.tmp.Name())
 }
 
+// errNoSessionFile is a session file path where there is no file.
+var errNoSessionFile = errors.New("no session file")
+
 // readSessionFile reads a session saved by login. loose reports that
-// others than the owner may read the file.
-func readSessionFile(path string) (sess *loremup.Session, loose bool, err error) {
+// others than the owner may read the file. A missing file is
+// errNoSessionFile.
+func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, loose bool, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, fmt.Errorf("%s does not exist (was it saved by 'loremup login --session-file'?)", path)
+		return nil, nil, false, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if fi.IsDir() {
-		return nil, false, fmt.Errorf("%s is a directory", path)
+		return nil, nil, false, fmt.Errorf("%s is a directory", path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSessionFile+1))
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if len(data) > maxSessionFile {
-		return nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
+		return nil, nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
 	}
-	// ImportSession's errors name offsets, types and cookie numbers, never
-	// cookie values; it also reads files written before Export existed.
-	sess, err = loremup.ImportSession(data)
+	// The decoders' errors name offsets, types and cookie numbers, never
+	// cookie values.
+	saved, sess, err = decodeSessionFile(data)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
+		return nil, nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
 	}
-	return sess, fi.Mode().Perm()&0o077 != 0, nil
+	return saved, sess, fi.Mode().Perm()&0o077 != 0, nil
+}
+
+// live reports whether the session still holds a cookie worth sending:
+// it was not logged out, and holds a cookie with a value that has not
+// expired.
+func live(sess *loremup.Session, now time.Time) bool {
+	if sess.Ended() {
+		return false
+	}
+	for _, c := range sess.Cookies() {
+		if c.Value != "" && c.MaxAge >= 0 && (c.Expires.IsZero() || c.Expires.After(now)) {
+			return true
+		}
+	}
+	return false
 }

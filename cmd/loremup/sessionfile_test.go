@@ -1,69 +1,69 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	loremup "github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/loremuptest"
 )
 
-// readSaved decodes a session file as logout does.
-func readSaved(t *testing.T, path string) *loremup.Session {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var sess loremup.Session
-	require.NoError(t, json.Unmarshal(data, &sess))
-	return &sess
-}
-
 func TestLogin_SessionFileIsMode0600AndHoldsTheSession(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "ada.session")
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.Equal(t, "logged in "+testEmail+" (session cookie: "+cookieName+"), session saved to "+file+"\n", got.stdout)
+	assert.Empty(t, got.stderr)
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	cookies := readSaved(t, file).Cookies()
-	require.Len(t, cookies, 1)
-	assert.Equal(t, cookieName, cookies[0].Name)
-	assert.Equal(t, api.Issued()[0], cookies[0].Value)
+	assert.Equal(t, liveIDs(srv), []string{savedCookie(t, file)})
+}
+
+func TestLogin_WithoutSessionFileWarnsThatTheSessionStaysOpen(t *testing.T) {
+	srv := newFake(t)
+
+	for _, mode := range []string{"--json=false", "--json"} {
+		got := runCLI(t, envFor(srv.URL), "", "login", mode)
+
+		require.Equal(t, exitOK, got.code, got.stderr)
+		assert.Contains(t, got.stderr, "warning: the session is not saved (no --session-file): it stays open on the server until it expires", mode)
+	}
+	assert.Equal(t, 2, srv.ActiveSessions(), "what the warning says")
 }
 
 func TestLogin_SessionFileReplacesALooserExistingFile(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "ada.session")
 	require.NoError(t, os.WriteFile(file, []byte("old"), 0o644))
 	require.NoError(t, os.Chmod(file, 0o644)) // whatever the umask
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	assert.Equal(t, api.Issued()[0], readSaved(t, file).Cookies()[0].Value)
+	assert.Equal(t, liveIDs(srv), []string{savedCookie(t, file)})
 }
 
 func TestLogin_SessionFileReplacesASymlinkWithoutFollowingIt(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	dir := t.TempDir()
 	target := filepath.Join(dir, "target")
 	require.NoError(t, os.WriteFile(target, []byte("not yours"), 0o644))
 	file := filepath.Join(dir, "ada.session")
 	require.NoError(t, os.Symlink(target, file))
 
-	got := runCLI(t, envFor(api.URL), "", "login", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	fi, err := os.Lstat(file)
@@ -76,22 +76,22 @@ func TestLogin_SessionFileReplacesASymlinkWithoutFollowingIt(t *testing.T) {
 }
 
 func TestLogin_UnwritableSessionFileFailsBeforeLoggingIn(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	dir := t.TempDir()
 
 	for _, file := range []string{filepath.Join(dir, "missing", "s"), dir} {
-		got := runCLI(t, envFor(api.URL), "", "login", "--session-file", file)
+		got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
 
 		assert.Equal(t, exitOther, got.code, file)
 		assert.Contains(t, got.stderr, "cannot write session file", file)
 	}
-	assert.Empty(t, api.Calls(), "no session may be opened that could not be saved")
+	assert.Zero(t, srv.RequestCount(), "no session may be opened that could not be saved")
 }
 
 func TestLogin_FailedLoginLeavesNoFileBehind(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	dir := t.TempDir()
-	env := with(envFor(api.URL), envPassword, "wrong-password")
+	env := with(envFor(srv.URL), envPassword, "wrong-password")
 
 	got := runCLI(t, env, "", "login", "--session-file", filepath.Join(dir, "s"))
 
@@ -101,82 +101,160 @@ func TestLogin_FailedLoginLeavesNoFileBehind(t *testing.T) {
 	assert.Empty(t, entries, "neither the session file nor its temporary file")
 }
 
+// A login answer with a large body (here 1 MB of "<", which JSON escapes
+// to six bytes each) must not make a session file that logout then
+// refuses as too large: the file keeps only what logout needs.
+func TestLogin_LargeLoginAnswerStillMakesASessionFileLogoutAccepts(t *testing.T) {
+	srv := newFake(t)
+	file := filepath.Join(t.TempDir(), "s")
+	srv.Inject(1, loremuptest.Fault{
+		Status: http.StatusCreated,
+		Header: http.Header{"Set-Cookie": {cookieName + "=big-answer-cookie-Qw3; Path=/; HttpOnly"}},
+		Body:   `{"data":"` + strings.Repeat("<", 1_000_000) + `"}`,
+	})
+
+	login := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
+	require.Equal(t, exitOK, login.code, login.stderr)
+	fi, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.Less(t, fi.Size(), int64(4<<10), "the login answer's body is not kept")
+
+	logout := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file)
+
+	assert.Equal(t, exitOK, logout.code, logout.stderr)
+	reqs := sentRequests(t, srv)
+	require.Len(t, reqs, 2)
+	require.Len(t, reqs[1].Cookies, 1)
+	assert.Equal(t, "big-answer-cookie-Qw3", reqs[1].Cookies[0].Value)
+}
+
+// A session file written before the e-mail, base URL and login time were
+// kept (the session's JSON alone) is still logged out.
+func TestLogout_ReadsOlderSessionFiles(t *testing.T) {
+	srv := newFake(t)
+	file := filepath.Join(t.TempDir(), "s")
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+	id := savedCookie(t, file)
+	require.NoError(t, os.WriteFile(file, []byte(`{"cookies":[{"name":"`+cookieName+`","value":"`+id+`","path":"/","http_only":true}],"body":{}}`+"\n"), 0o600))
+
+	status := runCLI(t, nil, "", "status", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file)
+
+	require.Equal(t, exitOK, status.code, status.stderr)
+	assert.Contains(t, status.stdout, "user:         (not recorded)")
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Zero(t, srv.ActiveSessions())
+}
+
 // logout --session-file sends exactly the cookie that login saved in that
 // file, not another user's, and removes the file.
 func TestLogout_SendsExactlyTheSavedSessionAndRemovesTheFile(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	dir := t.TempDir()
 	first, second := filepath.Join(dir, "first"), filepath.Join(dir, "second")
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login", "--session-file", first).code)
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login", "--session-file", second).code)
-	issued := api.Issued()
-	require.Len(t, issued, 2)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", first).code)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", second).code)
+	firstID, secondID := savedCookie(t, first), savedCookie(t, second)
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--session-file", first)
+	// The base URL comes from the file.
+	got := runCLI(t, with(envFor(srv.URL), envBaseURL, ""), "", "logout", "--session-file", first)
 
 	require.Equal(t, exitOK, got.code, got.stderr)
-	assert.Equal(t, "logged out (session cookie: "+cookieName+" from "+first+"), session file removed\n", got.stdout)
-	calls := api.Calls()
-	logoutCall := calls[len(calls)-1]
-	require.Equal(t, http.MethodDelete, logoutCall.Method)
-	require.Len(t, logoutCall.Cookies, 1)
-	assert.Equal(t, cookieName, logoutCall.Cookies[0].Name)
-	assert.Equal(t, issued[0], logoutCall.Cookies[0].Value)
-	assert.False(t, api.Live(issued[0]), "the first session ended")
-	assert.True(t, api.Live(issued[1]), "the second session is untouched")
+	assert.Equal(t, "logged out "+testEmail+" (session cookie: "+cookieName+" from "+first+"), session file removed\n", got.stdout)
+	reqs := sentRequests(t, srv)
+	logoutReq := reqs[len(reqs)-1]
+	require.Equal(t, http.MethodDelete, logoutReq.Method)
+	require.Len(t, logoutReq.Cookies, 1)
+	assert.Equal(t, cookieName, logoutReq.Cookies[0].Name)
+	assert.Equal(t, firstID, logoutReq.Cookies[0].Value)
+	assert.Equal(t, []string{secondID}, liveIDs(srv), "the first session ended, the second is untouched")
 	assert.NoFileExists(t, first)
 	assert.FileExists(t, second)
 }
 
 func TestLogout_FailureKeepsTheSessionFile(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "s")
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login", "--session-file", file).code)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--session-file", file, "--token", "wrong-token")
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file, "--token", "wrong-token")
 
 	require.Equal(t, exitUnauthorized, got.code)
 	assert.FileExists(t, file, "kept, so the logout can be retried")
-	assert.True(t, api.Live(api.Issued()[0]))
+	assert.Equal(t, 1, srv.ActiveSessions())
 }
 
-// Without a session file, logout has no cookies in a new process: it
-// still sends the request and the server answers 204.
-func TestLogout_WithoutSessionFileSendsNoCookie(t *testing.T) {
-	api := newFakeAPI(t, nil)
+// A logout that can end nothing sends nothing and says so, with an exit
+// code of its own, so a script can tell "logged out" from "was not".
+func TestLogout_ThatEndsNothingExits7AndSendsNothing(t *testing.T) {
+	srv := newFake(t)
+	dir := t.TempDir()
+	expired := filepath.Join(dir, "expired")
+	require.NoError(t, os.WriteFile(expired, []byte(`{"email":"`+testEmail+`","session":{"cookies":[`+
+		`{"name":"`+cookieName+`","value":"old-cookie-Hy6","expires":"2001-01-01T00:00:00Z"}]}}`), 0o600))
+	tests := []struct {
+		name    string
+		args    []string
+		message string
+	}{
+		{"no --session-file", []string{"logout"}, "nothing to log out: name the session with --session-file PATH"},
+		{"no such file", []string{"logout", "--session-file", filepath.Join(dir, "gone")}, "does not exist (already logged out?)"},
+		{"expired session", []string{"logout", "--session-file", expired}, "holds no live cookie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runCLI(t, envFor(srv.URL), "", tt.args...)
 
-	got := runCLI(t, envFor(api.URL), "", "logout")
-
-	require.Equal(t, exitOK, got.code, got.stderr)
-	calls := api.Calls()
-	require.Len(t, calls, 1)
-	assert.Equal(t, http.MethodDelete, calls[0].Method)
-	assert.Empty(t, calls[0].Cookies)
-	assert.Equal(t, deleteForm, calls[0].Body["form_name"])
-	assert.Contains(t, got.stdout, "no session was named")
+			assert.Equal(t, exitNoSession, got.code)
+			assert.Contains(t, got.stderr, tt.message)
+			assert.Empty(t, got.stdout)
+			assert.Zero(t, srv.RequestCount())
+		})
+	}
+	assert.FileExists(t, expired, "a file logout did not use is left alone")
 }
 
 func TestLogout_WarnsAboutAReadableSessionFile(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "s")
-	require.Equal(t, exitOK, runCLI(t, envFor(api.URL), "", "login", "--session-file", file).code)
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
 	require.NoError(t, os.Chmod(file, 0o644))
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file)
 
 	require.Equal(t, exitOK, got.code)
 	assert.Contains(t, got.stderr, "can be read by other users")
 }
 
 func TestLogout_RefusesAFileThatIsNotASession(t *testing.T) {
-	api := newFakeAPI(t, nil)
+	srv := newFake(t)
 	file := filepath.Join(t.TempDir(), "s")
 	require.NoError(t, os.WriteFile(file, []byte("not json"), 0o600))
 
-	got := runCLI(t, envFor(api.URL), "", "logout", "--session-file", file)
+	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file)
 
 	require.Equal(t, exitOther, got.code)
 	assert.Contains(t, got.stderr, "is not a session file")
-	assert.Empty(t, api.Calls())
+	assert.Zero(t, srv.RequestCount())
 	assert.FileExists(t, file)
+}
+
+// status says whose session a file holds, for which app and since when,
+// and never a cookie value; it sends nothing.
+func TestStatus_ShowsWhoWhereAndWhenWithoutSecrets(t *testing.T) {
+	srv := newFake(t)
+	file := filepath.Join(t.TempDir(), "ada.session")
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+	sent := srv.RequestCount()
+
+	got := runCLI(t, nil, "", "status", "--session-file", file)
+
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Contains(t, got.stdout, file+": saved session\n")
+	assert.Contains(t, got.stdout, "  user:         "+testEmail+"\n")
+	assert.Contains(t, got.stdout, "  app:          "+srv.URL+"\n")
+	assert.Regexp(t, `  logged in at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d+s ago\)\n`, got.stdout)
+	assert.Contains(t, got.stdout, "  cookies:      session cookie: "+cookieName+"\n")
+	assert.NotContains(t, got.stdout+got.stderr, savedCookie(t, file))
+	assert.Equal(t, sent, srv.RequestCount(), "status sends nothing")
 }

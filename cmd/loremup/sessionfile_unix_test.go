@@ -1,0 +1,79 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// otherUID is a user other than the one running the tests (nobody).
+const otherUID = 65534
+
+// A session file path another user owns or controls is refused before
+// logging in, so that no session is left open on the server that could
+// not be saved, or that another user could read or swap.
+func TestLogin_RefusesAPlaceAnotherUserControlsBeforeLoggingIn(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("making files that another user owns needs root (CI runs as root)")
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the session file path
+		says  string
+	}{
+		{"a file another user pre-created in a sticky shared directory", func(t *testing.T, dir string) string {
+			require.NoError(t, os.Chmod(dir, os.ModeSticky|0o777))
+			file := filepath.Join(dir, "ada.session")
+			require.NoError(t, os.WriteFile(file, nil, 0o644))
+			require.NoError(t, os.Chown(file, otherUID, otherUID))
+			return file
+		}, "belongs to another user (uid 65534); refusing to replace it"},
+		{"a shared sticky directory another user pre-created", func(t *testing.T, dir string) string {
+			shared := filepath.Join(dir, "shared")
+			require.NoError(t, os.Mkdir(shared, 0o755))
+			require.NoError(t, os.Chmod(shared, os.ModeSticky|0o777))
+			require.NoError(t, os.Chown(shared, otherUID, otherUID))
+			return filepath.Join(shared, "ada.session")
+		}, "belongs to another user (uid 65534), who could read or replace a session file there"},
+		{"a directory anyone may write to that is not sticky", func(t *testing.T, dir string) string {
+			require.NoError(t, os.Chmod(dir, 0o777))
+			return filepath.Join(dir, "ada.session")
+		}, "every user may write to the directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFake(t)
+			file := tt.setup(t, t.TempDir())
+
+			got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
+
+			assert.Equal(t, exitOther, got.code, got.stderr)
+			assert.Contains(t, got.stderr, "cannot write session file: ")
+			assert.Contains(t, got.stderr, tt.says)
+			assert.Zero(t, srv.RequestCount(), "refused before logging in")
+			assert.Zero(t, srv.ActiveSessions())
+		})
+	}
+}
+
+// A shared sticky directory the system owns (like /tmp) is fine: nobody
+// else can replace a file of ours there.
+func TestLogin_AcceptsAStickyDirectoryTheSystemOwns(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("the directory must be root's, as /tmp is")
+	}
+	srv := newFake(t)
+	dir := t.TempDir()
+	require.NoError(t, os.Chmod(dir, os.ModeSticky|0o777))
+	file := filepath.Join(dir, "ada.session")
+
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)
+
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.FileExists(t, file)
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"time"
+)
+
+var statusCommand = &command{
+	name:     "status",
+	summary:  "show whose session a session file holds, for which app, since when",
+	synopsis: "loremup status --session-file PATH [--json]",
+	about: `Reads a session file that 'loremup login --session-file PATH' saved and shows
+whose session it is, for which app, when the login happened, and the names of
+its cookies, never their values. It sends nothing: the server may have ended
+the session since (a logout elsewhere, an expiry), which only a request can
+tell.
+
+It exits 0 when the file holds a live session (a cookie that has not expired),
+and 7 when PATH does not exist or its session holds no live cookie.`,
+	example: `  loremup status --session-file ada.session
+  loremup status --session-file ada.session --json`,
+	flags: []string{"session-file"},
+	new:   func() runner { return &status{} },
+}
+
+type status struct {
+	sessionFile string
+}
+
+func (s *status) define(fs *flag.FlagSet) {
+	fs.StringVar(&s.sessionFile, "session-file", "", "the session file `PATH` login saved")
+}
+
+func (s *status) run(_ context.Context, cx *cmdContext) (result, *cliError) {
+	if s.sessionFile == "" {
+		return nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved")
+	}
+	saved, sess, loose, err := readSessionFile(s.sessionFile)
+	if errors.Is(err, errNoSessionFile) {
+		return nil, &cliError{code: exitNoSession, field: "--session-file", msg: "no session: " + s.sessionFile + " does not exist"}
+	}
+	if err != nil {
+		return nil, otherError("cannot read session file: %v", err)
+	}
+	if loose {
+		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", s.sessionFile)
+	}
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
+	}
+	now := time.Now()
+	res := statusResult{
+		header:      header{OK: true, Command: "status"},
+		SessionFile: s.sessionFile, Email: saved.Email, BaseURL: saved.BaseURL, LoggedInAt: saved.LoggedInAt,
+		Cookies: cookieNames(sess), Live: live(sess, now), now: now,
+	}
+	if !res.Live {
+		return nil, &cliError{code: exitNoSession, field: "--session-file",
+			msg: "no live session in " + s.sessionFile + ": its cookies have expired or ended"}
+	}
+	return res, nil
+}
