@@ -1,7 +1,6 @@
 package loremup_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -79,35 +77,6 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	assert.Equal(t, apiErr.Header.Get("Location"), apiErr.Location)
 	assert.Equal(t, apiErr.Header.Get("Content-Type"), apiErr.ContentType)
 	assert.Equal(t, "_app_session=[REDACTED]; Path=/; HttpOnly", apiErr.Header.Get("Set-Cookie"))
-}
-
-// rawServer answers every connection with the given bytes, as a broken or
-// hostile server would, and closes it.
-func rawServer(t *testing.T, answer string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			req, err := http.ReadRequest(bufio.NewReader(conn))
-			if err == nil {
-				_, _ = io.Copy(io.Discard, req.Body)
-				_, _ = io.WriteString(conn, answer)
-			}
-			_ = conn.Close()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-	})
-	return "http://" + ln.Addr().String()
 }
 
 func TestSecrets_TransportErrorQuotingTheServerIsRedacted(t *testing.T) {

@@ -1,9 +1,12 @@
 package loremup_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/fake"
 )
 
 const (
@@ -49,34 +53,15 @@ func mockClient(t *testing.T, opts ...loremup.Option) (*loremup.Client, *httpmoc
 
 // jsonAPI answers with a JSON:API body and the given status.
 func jsonAPI(status int, body string) httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(status, body)
-		resp.Header.Set("Content-Type", "application/vnd.api+json")
-		return resp, nil
-	}
+	return httpmock.NewStringResponder(status, body).HeaderSet(http.Header{"Content-Type": {"application/vnd.api+json"}})
 }
 
 // loginOK answers 201 with a session cookie.
 func loginOK(cookieValue string) httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(http.StatusCreated, "{}")
-		resp.Header.Set("Content-Type", "application/vnd.api+json")
-		resp.Header.Add("Set-Cookie", (&http.Cookie{Name: "_app_session", Value: cookieValue, Path: "/", HttpOnly: true}).String())
-		return resp, nil
-	}
-}
-
-// sequence answers with each responder in turn, then keeps the last one.
-func sequence(rs ...httpmock.Responder) httpmock.Responder {
-	var mu sync.Mutex
-	i := 0
-	return func(r *http.Request) (*http.Response, error) {
-		mu.Lock()
-		cur := rs[min(i, len(rs)-1)]
-		i++
-		mu.Unlock()
-		return cur(r)
-	}
+	return httpmock.NewStringResponder(http.StatusCreated, "{}").HeaderSet(http.Header{
+		"Content-Type": {"application/vnd.api+json"},
+		"Set-Cookie":   {(&http.Cookie{Name: "_app_session", Value: cookieValue, Path: "/", HttpOnly: true}).String()},
+	})
 }
 
 func errorDoc(status, code, detail, pointer string) string {
@@ -117,21 +102,20 @@ func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
 	return cs
 }
 
-// fakeAPI is a minimal conformant handler for transport-level tests.
-func fakeAPI(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	w.Header().Set("Content-Type", "application/vnd.api+json")
-	switch r.Method {
-	case http.MethodPost:
-		http.SetCookie(w, &http.Cookie{Name: "_app_session", Value: "v", Path: "/"})
-		w.WriteHeader(http.StatusCreated)
-		_, _ = io.WriteString(w, "{}")
-	default:
-		w.WriteHeader(http.StatusNoContent)
-	}
+// fakeHandler is the fake server's handler (the one behind loremuptest)
+// accepting testToken and testEmail/testPassword, for tests that wrap it
+// in a server of their own: one that counts connections, speaks TLS, or
+// loses an answer.
+func fakeHandler(t *testing.T) http.Handler {
+	t.Helper()
+	h, err := fake.New(fake.Config{Token: testToken, Users: []fake.User{{Email: testEmail, Password: testPassword}}})
+	require.NoError(t, err)
+	t.Cleanup(h.Close)
+	return h
 }
 
 func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
@@ -143,4 +127,55 @@ func newLoopbackClient(t *testing.T, url string, opts ...loremup.Option) *loremu
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return c
+}
+
+func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// captureHandler keeps each record's message for tests to count.
+type captureHandler struct {
+	mu    *sync.Mutex
+	lines *[]string
+}
+
+func newCaptureLogger(lines *[]string) *slog.Logger {
+	return slog.New(captureHandler{mu: &sync.Mutex{}, lines: lines})
+}
+
+func (h captureHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h captureHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	*h.lines = append(*h.lines, r.Message)
+	return nil
+}
+func (h captureHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h captureHandler) WithGroup(string) slog.Handler      { return h }
+
+// rawServer answers every connection with the given bytes, as a broken or
+// hostile server would, and closes it.
+func rawServer(t *testing.T, answer string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			req, err := http.ReadRequest(bufio.NewReader(conn))
+			if err == nil {
+				_, _ = io.Copy(io.Discard, req.Body)
+				_, _ = io.WriteString(conn, answer)
+			}
+			_ = conn.Close()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		<-done
+	})
+	return "http://" + ln.Addr().String()
 }

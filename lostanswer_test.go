@@ -15,6 +15,7 @@ import (
 // server ends up holding a session that no Session value names.
 func TestRetry_LostLoginAnswerLeavesAnExtraServerSession(t *testing.T) {
 	var created atomic.Int64
+	api := fakeHandler(t)
 	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		n := created.Add(1) // the server logs the user in...
 		if n == 1 {
@@ -24,7 +25,7 @@ func TestRetry_LostLoginAnswerLeavesAnExtraServerSession(t *testing.T) {
 			}
 			return
 		}
-		fakeAPI(w, r)
+		api.ServeHTTP(w, r)
 	})
 	c := newLoopbackClient(t, srv.URL)
 

@@ -41,7 +41,7 @@ func TestRetry_RetryableFailuresThenSuccess(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := mockClient(t)
 			var bodies []string
-			answers := sequence(tt.first, tt.first, loginOK("v"))
+			answers := tt.first.Then(tt.first).Then(loginOK("v"))
 			mt.RegisterResponder(http.MethodPost, sessionsURL, func(r *http.Request) (*http.Response, error) {
 				b, _ := io.ReadAll(r.Body)
 				bodies = append(bodies, string(b))
@@ -111,24 +111,18 @@ func TestRetry_ConnectionErrorsRunOutAsWrappedError(t *testing.T) {
 }
 
 func retryAfter(code int, value string) httpmock.Responder {
-	return func(r *http.Request) (*http.Response, error) {
-		resp, _ := status(code)(r)
-		resp.Header.Set("Retry-After", value)
-		return resp, nil
-	}
+	return status(code).HeaderSet(http.Header{"Retry-After": {value}})
 }
 
 func TestRetry_RetryAfterSecondsIsHonoured(t *testing.T) {
 	c, mt := mockClient(t, loremup.WithRetryWait(time.Millisecond, 10*time.Second))
-	mt.RegisterResponder(http.MethodPost, sessionsURL, sequence(retryAfter(429, "1"), loremup200()))
+	mt.RegisterResponder(http.MethodPost, sessionsURL, retryAfter(429, "1").Then(loginOK("v")))
 
 	start := time.Now()
 	_, err := c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, time.Since(start), time.Second)
 }
-
-func loremup200() httpmock.Responder { return loginOK("v") }
 
 func TestRetry_RetryAfterIsCappedByMaxWait(t *testing.T) {
 	tests := []struct{ name, value string }{
@@ -141,7 +135,7 @@ func TestRetry_RetryAfterIsCappedByMaxWait(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := mockClient(t, loremup.WithRetryWait(time.Millisecond, 20*time.Millisecond))
-			mt.RegisterResponder(http.MethodPost, sessionsURL, sequence(retryAfter(503, tt.value), loremup200()))
+			mt.RegisterResponder(http.MethodPost, sessionsURL, retryAfter(503, tt.value).Then(loginOK("v")))
 
 			ctx := ctxTimeout(t, 5*time.Second)
 			_, err := c.Sessions.Create(ctx, createParams())

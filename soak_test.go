@@ -3,6 +3,7 @@ package loremup_test
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,7 +35,7 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 	defer srv.Close()
 	passwords := make([]string, users)
 	for i := range passwords {
-		passwords[i] = testPassword + itoa(i)
+		passwords[i] = testPassword + strconv.Itoa(i)
 		srv.AddUser(email(i), passwords[i])
 	}
 	guard := secrettest.New(t, append([]string{srv.Token}, passwords...)...)
@@ -91,19 +92,11 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 	assert.Positive(t, logBytes)
 }
 
-func email(i int) string { return "user" + itoa(i) + "@example.com" }
+func email(i int) string { return "user" + strconv.Itoa(i) + "@example.com" }
 
 func heapInUse() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

@@ -126,19 +126,38 @@ func defaultTransport() http.RoundTripper {
 
 // readBody reads at most limit bytes and closes the body. A longer body is
 // cut (truncated true) and its connection is dropped rather than drained,
-// so a hostile server cannot make the client read without end. The buffer
-// grows only as bytes arrive: a Content-Length the server promises but
-// does not send costs nothing.
+// so a hostile server cannot make the client read without end.
+//
+// The buffer grows only as bytes arrive, never from the Content-Length the
+// server promises (a 2-byte answer promising 512 MiB costs what 2 bytes
+// cost): it starts at 512 bytes, or less when the answer is known to be
+// shorter (a login's "{}"), and grows fourfold up to the cap, so reading
+// up to the cap allocates well under twice the cap.
 func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
 	defer resp.Body.Close()
-	buf, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, false, err
+	size := int64(512)
+	if n := resp.ContentLength; n >= 0 && n < size {
+		size = n + 1 // +1 sees EOF, or a body longer than promised
 	}
-	if int64(len(buf)) > limit {
-		return buf[:limit], true, nil
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(int64(cap(buf))*4, limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:limit], true, nil
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	return buf, false, nil
 }
 
 // drainAndClose reads what is left of a body, up to limit, so its

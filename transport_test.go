@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -23,6 +24,7 @@ import (
 
 func TestTransport_SequentialCallsReuseOneConnection(t *testing.T) {
 	var n atomic.Int64
+	api := fakeHandler(t)
 	bigError := strings.Repeat("x", 64<<10) // past go-retryablehttp's 4 KiB drain
 	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -34,7 +36,7 @@ func TestTransport_SequentialCallsReuseOneConnection(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = io.WriteString(w, bigError)
 		default:
-			fakeAPI(w, r)
+			api.ServeHTTP(w, r)
 		}
 	})
 	c := newLoopbackClient(t, srv.URL, loremup.WithRetryWait(0, 0))
@@ -67,7 +69,7 @@ func TestTransport_ConnectionSurvivesRetriesRunningOut(t *testing.T) {
 }
 
 func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
-	srv := newCountingServer(t, fakeAPI)
+	srv := newCountingServer(t, fakeHandler(t).ServeHTTP)
 	c := newLoopbackClient(t, srv.URL)
 
 	const workers, calls = 32, 40
@@ -130,7 +132,7 @@ func TestTransport_HugeErrorBodyCostsLittleMemory(t *testing.T) {
 }
 
 func TestTransport_TLSWithCallersClientWorks(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(fakeAPI))
+	srv := httptest.NewTLSServer(fakeHandler(t))
 	defer srv.Close()
 	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(srv.Client()))
 
@@ -141,8 +143,8 @@ func TestTransport_TLSWithCallersClientWorks(t *testing.T) {
 
 func TestTransport_UntrustedCertificateFailsAtOnce(t *testing.T) {
 	var handshakes atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(fakeAPI))
-	srv.Config.ConnState = func(_ netConn, s http.ConnState) {
+	srv := httptest.NewUnstartedServer(fakeHandler(t))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			handshakes.Add(1)
 		}
@@ -211,6 +213,7 @@ func TestLogging_QuietAboveDebug(t *testing.T) {
 // one failing call does not cost every other goroutine its connection.
 func TestTransport_FailedCallKeepsOtherIdleConnections(t *testing.T) {
 	var mode atomic.Int32 // 0: two logins that meet, 1: drop, 2: serve
+	api := fakeHandler(t)
 	arrived := make(chan struct{}, 2)
 	meet := make(chan struct{})
 	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -224,7 +227,7 @@ func TestTransport_FailedCallKeepsOtherIdleConnections(t *testing.T) {
 			}
 			return
 		}
-		fakeAPI(w, r)
+		api.ServeHTTP(w, r)
 	})
 	// No retries, so the failing call uses exactly one of the two idle
 	// connections and the other is left for the last call.
