@@ -137,10 +137,3 @@ func (s *controlServer) failed() <-chan error {
 	}
 	return s.served
 }
-
-// close releases the listener when serving never started.
-func (s *controlServer) close() {
-	if s != nil && s.ln != nil {
-		_ = s.ln.Close()
-	}
-}

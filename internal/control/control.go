@@ -204,19 +204,11 @@ func (c *Handler) authorize(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // holdsAPIToken tells whether an Authorization value carries the API
-// token in any of the forms a client might use.
+// token, read as the Sessions API reads it ("Bearer <api token>"
+// included, as Rails accepts it).
 func (c *Handler) holdsAPIToken(auth string) bool {
-	_, cred, _ := strings.Cut(strings.TrimSpace(auth), " ")
-	cred = strings.TrimSpace(cred)
-	if c.fake.IsAPIToken(cred) {
-		return true
-	}
-	for _, p := range strings.FieldsFunc(cred, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
-		if _, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && c.fake.IsAPIToken(strings.Trim(v, `"`)) {
-			return true
-		}
-	}
-	return false
+	tok, ok := wire.ParseAuthorization(auth)
+	return ok && c.fake.IsAPIToken(tok)
 }
 
 // Counters is the answer of GET /counters.

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // This file is what steers the fake from outside a Go test (the control
@@ -188,14 +190,12 @@ func (h *Handler) secrets() []string {
 	return slices.Compact(out)
 }
 
+// sentAPIToken tells whether one of the Authorization values carries the
+// API token as the Sessions API reads it.
 func (h *Handler) sentAPIToken(values []string) bool {
 	for _, v := range values {
-		_, params, _ := strings.Cut(strings.TrimSpace(v), " ")
-		for _, p := range strings.FieldsFunc(params, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
-			name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if ok && name == "token" && h.IsAPIToken(strings.Trim(value, `"`)) {
-				return true
-			}
+		if tok, ok := wire.ParseAuthorization(v); ok && h.IsAPIToken(tok) {
+			return true
 		}
 	}
 	return false

@@ -144,6 +144,7 @@ func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
 			wantAuth:   "Bearer " + Redacted,
 			wantCookie: "a=1; " + CookieName + "=" + Redacted + "; b=2",
 			wantBody:   logoutJSON,
+			wantToken:  true, // Rails reads a bearer token as the API token too
 		},
 		{
 			name:     "form body and a bare credential",
@@ -186,4 +187,30 @@ func TestIsAPIToken(t *testing.T) {
 	assert.True(t, h.IsAPIToken(adminToken))
 	assert.False(t, h.IsAPIToken(adminToken+"x"))
 	assert.False(t, h.IsAPIToken(""))
+}
+
+// TestRecord_KeepsTheRequestAsSent checks the compact form recorded
+// requests are kept in: every header value, in order, and the body, come
+// back as sent; an empty body comes back empty.
+func TestRecord_KeepsTheRequestAsSent(t *testing.T) {
+	h := newAdminHandler(t)
+	r := httptest.NewRequest(http.MethodPost, "/tenant/api/sessions", strings.NewReader(loginJSON))
+	r.Header["Accept"] = []string{"application/json", "application/vnd.api+json"}
+	r.Header.Set("X-Empty", "")
+	r.Header.Set("X-Unicode", "ünï")
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+
+	got := h.Requests()
+	require.Len(t, got, 2)
+	assert.Equal(t, Request{Method: http.MethodPost, Path: "/tenant/api/sessions", Header: r.Header, Body: []byte(loginJSON)}, got[0])
+	assert.Equal(t, http.MethodGet, got[1].Method)
+	assert.Empty(t, got[1].Body)
+	assert.False(t, got[1].Truncated)
+
+	got[0].Header.Set("Accept", "changed")
+	got[0].Body[0] = 'X'
+	again := h.Requests()
+	assert.Equal(t, []string{"application/json", "application/vnd.api+json"}, again[0].Header["Accept"], "a copy the caller may change")
+	assert.Equal(t, loginJSON, string(again[0].Body))
 }

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/binary"
 	"net"
 	"net/http"
 	"slices"
@@ -63,9 +64,20 @@ type recorder struct {
 	on    atomic.Bool
 
 	mu    sync.Mutex
-	queue []Request // oldest first from head
+	queue []record // oldest first from head
 	head  int
-	bytes int // sum of size() of queue[head:]
+	bytes int // sum of the size of queue[head:]
+}
+
+// record is one kept request, encoded as one pointer-free block: keeping
+// it costs one allocation, and thousands of them cost the garbage
+// collector almost nothing to scan (a Request's header map, slices and
+// strings would be a dozen objects to allocate and to mark on every
+// cycle). Requests decodes them.
+type record struct {
+	data      []byte // see encodeRequest
+	size      int    // what it counts against MaxRecordedBytes: Request.size of the decoded Request
+	truncated bool
 }
 
 func (rc *recorder) add(r *http.Request, body []byte) {
@@ -73,15 +85,14 @@ func (rc *recorder) add(r *http.Request, body []byte) {
 	if !rc.on.Load() {
 		return
 	}
-	req := bounded(r, body)
-	size := req.size()
+	rec := encodeRequest(r, body)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	rc.queue = append(rc.queue, req)
-	rc.bytes += size
+	rc.queue = append(rc.queue, rec)
+	rc.bytes += rec.size
 	for len(rc.queue)-rc.head > MaxRecorded || rc.bytes > MaxRecordedBytes {
-		rc.bytes -= rc.queue[rc.head].size()
-		rc.queue[rc.head] = Request{} // let the dropped request's memory go
+		rc.bytes -= rc.queue[rc.head].size
+		rc.queue[rc.head] = record{} // let the dropped request's memory go
 		rc.head++
 	}
 	if rc.head > MaxRecorded/2 && rc.head >= len(rc.queue)/2 {
@@ -90,36 +101,97 @@ func (rc *recorder) add(r *http.Request, body []byte) {
 	}
 }
 
-// bounded copies what is kept of a request.
-func bounded(r *http.Request, body []byte) Request {
-	req := Request{Method: r.Method, Path: r.URL.Path}
+// encodeRequest keeps what the bounds allow of a request: the method, the
+// path (cut to half of MaxRecordedHeaderBytes), the header values that fit
+// in the rest of MaxRecordedHeaderBytes (all of them, usually; otherwise
+// taken in sorted order of their names, a value too long for what is left
+// skipped), and MaxRecordedBodyBytes of the body. The block holds
+// uvarint-prefixed method, path, number of header values, then each
+// value's name and value, and the body to the end.
+func encodeRequest(r *http.Request, body []byte) record {
+	method, path := r.Method, r.URL.Path
+	rec := record{}
 	budget := MaxRecordedHeaderBytes
-	if len(req.Method)+len(req.Path) > budget/2 {
-		req.Path = req.Path[:max(budget/2-len(req.Method), 0)]
-		req.Truncated = true
+	if len(method)+len(path) > budget/2 {
+		path = path[:max(budget/2-len(method), 0)]
+		rec.truncated = true
 	}
-	budget -= len(req.Method) + len(req.Path)
-	req.Header = make(http.Header, len(r.Header))
-	keys := make([]string, 0, len(r.Header))
-	for k := range r.Header {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for _, v := range r.Header[k] {
-			if len(k)+len(v) > budget {
-				req.Truncated = true
-				continue
-			}
-			budget -= len(k) + len(v)
-			req.Header[k] = append(req.Header[k], v)
-		}
-	}
+	budget -= len(method) + len(path)
 	if len(body) > MaxRecordedBodyBytes {
 		body = body[:MaxRecordedBodyBytes]
-		req.Truncated = true
+		rec.truncated = true
 	}
-	req.Body = slices.Clone(body)
+
+	// Which values are kept: all when they fit, the common case, found
+	// without sorting.
+	kept := r.Header
+	if hb := headerBytes(r.Header); hb > budget {
+		kept = make(http.Header, len(r.Header))
+		keys := make([]string, 0, len(r.Header))
+		for k := range r.Header {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, v := range r.Header[k] {
+				if len(k)+len(v) > budget {
+					rec.truncated = true
+					continue
+				}
+				budget -= len(k) + len(v)
+				kept[k] = append(kept[k], v)
+			}
+		}
+	}
+
+	values, hb := 0, 0
+	for k, vs := range kept {
+		values += len(vs)
+		hb += len(vs) * len(k)
+		for _, v := range vs {
+			hb += len(v)
+		}
+	}
+	rec.size = len(method) + len(path) + hb + len(body)
+	const prefix = binary.MaxVarintLen32 // every length here is below 2^32
+	data := make([]byte, 0, rec.size+prefix*(3+2*values))
+	data = appendString(data, method)
+	data = appendString(data, path)
+	data = binary.AppendUvarint(data, uint64(values))
+	for k, vs := range kept {
+		for _, v := range vs {
+			data = appendString(data, k)
+			data = appendString(data, v)
+		}
+	}
+	rec.data = append(data, body...)
+	return rec
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decode turns a record back into a Request the caller owns.
+func (rec record) decode() Request {
+	d := rec.data
+	next := func() string {
+		n, w := binary.Uvarint(d)
+		s := string(d[w : w+int(n)])
+		d = d[w+int(n):]
+		return s
+	}
+	req := Request{Method: next(), Path: next(), Truncated: rec.truncated}
+	values, w := binary.Uvarint(d)
+	d = d[w:]
+	req.Header = make(http.Header)
+	for range values {
+		k := next()
+		req.Header[k] = append(req.Header[k], next())
+	}
+	if len(d) > 0 {
+		req.Body = slices.Clone(d)
+	}
 	return req
 }
 
@@ -141,10 +213,8 @@ func (h *Handler) Requests() []Request {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	out := make([]Request, 0, len(rc.queue)-rc.head)
-	for _, r := range rc.queue[rc.head:] {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		out = append(out, r)
+	for _, rec := range rc.queue[rc.head:] {
+		out = append(out, rec.decode())
 	}
 	return out
 }

@@ -20,10 +20,10 @@ func TestNew_RefusesTheAPITokenAndBadTokens(t *testing.T) {
 	require.NoError(t, err)
 	for _, tok := range []string{apiToken, "", "has space", `quo"te`} {
 		_, err := control.New(h, control.Config{Token: tok})
-		assert.Error(t, err, "%q", tok)
+		require.Error(t, err, "%q", tok)
 	}
 	_, err = control.New(nil, control.Config{Token: controlToken})
-	assert.Error(t, err)
+	require.Error(t, err)
 }
 
 func TestAuthorization_OnlyTheControlTokenOpens(t *testing.T) {
@@ -115,7 +115,7 @@ func TestFaults_EveryVocabularyItemReachesTheAPI(t *testing.T) {
 			assert.False(t, strings.HasSuffix(a.body, "}"), a.body)
 		}},
 		{"drop mid body", `{"drop_mid_body":true}`, func(t *testing.T, _ answer, err error) {
-			assert.Error(t, err, "the body is cut short")
+			require.Error(t, err, "the body is cut short")
 		}},
 		{"latency then normal service", `{"latency_ms":30}`, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
@@ -312,7 +312,9 @@ func TestUsers_AddListRemoveWithoutEchoingPasswords(t *testing.T) {
 	api, _, err := e.call(http.MethodPost, loginBody("grace@example.com", password))
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, api.status)
-	_ = cookie
+	api, _, err = e.call(http.MethodDelete, logoutBody, cookie)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNoContent, api.status, "logging out with an ended session is still 204")
 
 	a = e.control(http.MethodDelete, "/users/grace@example.com", "")
 	assert.Equal(t, http.StatusNotFound, a.status)

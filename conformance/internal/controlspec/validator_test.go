@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/loremup/loremup-go/conformance/internal/controlspec"
@@ -42,10 +41,10 @@ func TestValidator_CatchesAnswersTheDescriptionLacks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := v.ValidateResponse(httptest.NewRequest(tt.method, "http://127.0.0.1:1"+tt.path, nil), tt.status, tt.header, []byte(tt.body))
 			if tt.ok {
-				assert.NoError(t, err)
-			} else {
-				assert.Error(t, err)
+				require.NoError(t, err)
+				return
 			}
+			require.Error(t, err)
 		})
 	}
 }
