@@ -42,6 +42,15 @@ func parseErrorBody(contentType string, body []byte) []ErrorObject {
 	if body[0] != '{' {
 		return nil
 	}
+	// The JSON:API document, the documented shape, takes one decode.
+	var doc wire.ErrorDocument
+	if json.Unmarshal(body, &doc) == nil && len(doc.Errors) > 0 {
+		objs := make([]ErrorObject, len(doc.Errors))
+		for i, w := range doc.Errors {
+			objs[i] = fromWire(w)
+		}
+		return objs
+	}
 	members, ok := objectMembers(body)
 	if !ok {
 		return nil

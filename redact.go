@@ -176,15 +176,11 @@ func (r *redactor) String(s string) string {
 		}
 	}
 	for _, rule := range r.long {
-		var re *regexp.Regexp
-		if strings.ContainsAny(s, rule.triggers) {
-			re = rule.pattern(false)
-		}
-		if re == nil {
+		if !strings.ContainsAny(s, rule.triggers) {
 			s = strings.ReplaceAll(s, rule.s, redacted)
-		} else {
-			s = string(rule.replaceRuns([]byte(s), re, []byte(redacted)))
+			continue
 		}
+		s = string(rule.replaceRuns([]byte(s), false))
 	}
 	return s
 }
@@ -206,27 +202,34 @@ func (r *redactor) Bytes(b []byte) []byte {
 
 // replaceBytes hides one secret in b, copying b only when it holds it.
 func replaceBytes(b []byte, rule *secretRule, quoted bool) []byte {
-	lit, repl := rule.s, redacted
-	if quoted {
-		lit, repl = `"`+lit+`"`, `"`+repl+`"`
-	}
-	var re *regexp.Regexp
-	if bytes.ContainsAny(b, rule.triggers) {
-		re = rule.pattern(quoted)
-	}
-	if re == nil {
-		if bytes.Contains(b, []byte(lit)) {
-			b = bytes.ReplaceAll(b, []byte(lit), []byte(repl))
+	if !bytes.ContainsAny(b, rule.triggers) {
+		// No encoding anywhere: only the secret as sent can be there.
+		lit, repl := rule.literal(quoted)
+		if bytes.Contains(b, lit) {
+			b = bytes.ReplaceAll(b, lit, repl)
 		}
 		return b
 	}
-	return rule.replaceRuns(b, re, []byte(repl))
+	return rule.replaceRuns(b, quoted)
 }
 
-// replaceRuns replaces the matches of re in b, running re only over the
-// runs of b's bytes that lie in the rule's alphabet and are long enough to
-// hold the secret. b is copied only when something is replaced.
-func (r *secretRule) replaceRuns(b []byte, re *regexp.Regexp, repl []byte) []byte {
+// literal returns the secret as sent and its replacement (quoted for a
+// short secret, which is matched as a whole JSON string).
+func (r *secretRule) literal(quoted bool) (lit, repl []byte) {
+	if quoted {
+		return []byte(`"` + r.s + `"`), []byte(`"` + redacted + `"`)
+	}
+	return []byte(r.s), []byte(redacted)
+}
+
+// replaceRuns hides the secret in b, in any spelling. A spelling lies in
+// one run of bytes of the rule's alphabet at least as long as the secret;
+// a run holding no byte an encoding starts with can only hold the secret
+// as sent. So the pattern (compiled on first need) only runs over runs
+// that may hold an encoded spelling. b is copied only when something is
+// replaced.
+func (r *secretRule) replaceRuns(b []byte, quoted bool) []byte {
+	lit, repl := r.literal(quoted)
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); {
@@ -234,16 +237,32 @@ func (r *secretRule) replaceRuns(b []byte, re *regexp.Regexp, repl []byte) []byt
 			i++
 			continue
 		}
-		j := i
-		for j < len(b) && r.alphabet[b[j]] {
-			j++
+		start := i
+		for i < len(b) && r.alphabet[b[i]] {
+			i++
 		}
-		if run := b[i:j]; len(run) >= r.runes && re.Match(run) {
-			out = append(out, b[last:i]...)
-			out = append(out, re.ReplaceAllLiteral(run, repl)...)
-			last = j
+		run := b[start:i]
+		if len(run) < r.runes {
+			continue
 		}
-		i = j
+		var re *regexp.Regexp
+		if bytes.ContainsAny(run, r.triggers) {
+			re = r.pattern(quoted)
+		}
+		var replaced []byte
+		switch {
+		case re == nil:
+			if bytes.Contains(run, lit) {
+				replaced = bytes.ReplaceAll(run, lit, repl)
+			}
+		case re.Match(run):
+			replaced = re.ReplaceAllLiteral(run, repl)
+		}
+		if replaced != nil {
+			out = append(out, b[last:start]...)
+			out = append(out, replaced...)
+			last = i
+		}
 	}
 	if out == nil {
 		return b
@@ -269,7 +288,7 @@ func (r *redactor) Object(o *ErrorObject) {
 }
 
 func (r *redactor) pointer(p string) string {
-	if p == "" {
+	if p == "" || r.String(p) == p {
 		return p
 	}
 	tokens := strings.Split(p, "/")

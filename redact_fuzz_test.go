@@ -76,18 +76,23 @@ func FuzzRedact(f *testing.F) {
 	f.Add("a b+c%d", "", "", uint8(6))
 	f.Fuzz(func(t *testing.T, secret, prefix, suffix string, mode uint8) {
 		if len(secret) < minSecretLen || len(secret) > 256 || !utf8.ValidString(secret) ||
-			strings.Contains(secret, redacted) {
+			strings.ContainsRune(secret, 0) {
 			return
+		}
+		// A placeholder next to other text may happen to spell the
+		// secret ("]00" in "0[REDACTED]00"): look past placeholders.
+		survives := func(out, encoded string) bool {
+			return strings.Contains(strings.ReplaceAll(out, redacted, "\x00"), encoded)
 		}
 		r := newRedactor([]string{"other-secret", secret})
 		encoded := encodeSecret(secret, mode)
 		text := prefix + encoded + suffix
 
 		// A secret in any position and encoding never survives.
-		if out := r.String(text); strings.Contains(out, encoded) {
+		if out := r.String(text); survives(out, encoded) {
 			t.Fatalf("String(%q) = %q still holds %q", text, out, encoded)
 		}
-		if out := r.Bytes([]byte(text)); strings.Contains(string(out), encoded) {
+		if out := r.Bytes([]byte(text)); survives(string(out), encoded) {
 			t.Fatalf("Bytes(%q) = %q still holds %q", text, out, encoded)
 		}
 
@@ -102,7 +107,7 @@ func FuzzRedact(f *testing.F) {
 
 		// A parsed object's pointers into the request are never mangled,
 		// whatever the secret.
-		for _, p := range []string{"/form/email", "/form/password", "/form_name", "/data/attributes/email", "/errors/0"} {
+		for _, p := range []string{"/form/email", "/form/password", "/form_name", "/data/attributes/email", "/data/0/attributes/password"} {
 			o := ErrorObject{Source: &ErrorSource{Pointer: p}}
 			r.Object(&o)
 			if o.Source.Pointer != p {
