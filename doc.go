@@ -36,16 +36,53 @@
 // # Sessions and cookies
 //
 // A Session is what one login returned: the cookies the server set and its
-// JSON body. Delete of a Session sends back exactly that Session's cookies,
-// so one Client can hold many users' sessions at once. The Client also
-// remembers its latest login, and Delete with a nil Session logs that one
-// out. Give the Client an *http.Client with a Jar (WithHTTPClient) and
-// every login's cookies go into that jar too, and Delete with a nil
-// Session ends whatever session the jar holds; your other requests through
-// the same jar then run as the logged-in user.
+// JSON body. It belongs to the origin (scheme, host, port) and base path
+// of the Client that created it, and its cookies are only ever sent there,
+// as a browser would send them (not expired, Domain and Path matching,
+// Secure only over https or to loopback). One Client can hold many users'
+// Sessions at once; Delete of a Session sends back exactly its cookies and
+// ends it (Session.Ended), applying the logout's Set-Cookie headers.
+// Delete of a Session of another base URL is a *ValidationError naming
+// Session, and nothing is sent.
 //
-// A Session round-trips through encoding/json, cookie values included, so a
-// tool can keep a login between runs; store it as a secret.
+// Delete with a nil Session is for the one-user program: it ends the
+// Client's one live login (created and not yet ended), or, when there is
+// none, the session in the cookie jar of an *http.Client given with
+// WithHTTPClient (every login's cookies go into that jar too), or else it
+// sends a logout without a session cookie. While the Client has more than
+// one live login a nil Session is a *ValidationError naming Session. The
+// Client counts live logins without keeping them, so its memory does not
+// grow with logins that are never logged out.
+//
+// A server that keeps the session in the cookie itself (Rails' default
+// cookie store) cannot revoke a copy of it: discard copies of a Session's
+// cookies after logging out.
+//
+// # Acting as the user
+//
+// Client.HTTPClient returns an *http.Client that calls the app's other
+// endpoints as a Session's user, on the Client's connection pool and
+// timeouts; Session.Jar is its http.CookieJar, backed by the Session, so
+// cookies the app rotates are kept in the Session and a later Delete
+// sends the current ones. For long-running programs,
+// Client.ReloginHTTPClient (or NewReloginTransport) logs the user in again
+// when the app answers 401, once for all goroutines that meet it, and
+// repeats requests whose body can be replayed, in the manner of
+// golang.org/x/oauth2's Transport over a ReuseTokenSource. NewSession
+// makes a Session from a login made another way.
+//
+// # Keeping a session between runs
+//
+// Session.Export writes a Session as JSON, cookie values and base URL
+// included; ImportSession (or json.Unmarshal into a Session) reads it
+// back, also the JSON that json.Marshal wrote in versions before Export
+// (such a Session has no base URL; any Client accepts it, and the first to
+// use it binds it). Restored cookies are checked with http.Cookie.Valid
+// and bounded: a Session keeps at most 64 cookies, 4096 bytes each and 64
+// KiB together (extra cookies a server sets at login are dropped). Store
+// exported Sessions as secrets. json.Marshal of a Session writes cookie
+// names only, so a Session nested in a logged or encoded struct does not
+// leak its cookies.
 //
 // # Errors
 //

@@ -73,7 +73,7 @@ func ExampleSessionsService_Delete() {
 
 	err := c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
 		FormName: "reference_rest_api_delete_sessions",
-		Session:  sess, // nil would log out the client's latest login
+		Session:  sess, // nil would end the client's one live login, if it has only one
 	})
 	fmt.Println(err, srv.ActiveSessions())
 

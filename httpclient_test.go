@@ -148,7 +148,10 @@ func TestHTTPClient_FollowsRedirectsOnlyWithinTheOrigin(t *testing.T) {
 	assert.Equal(t, http.StatusFound, status, "a redirect to another origin is returned, not followed")
 	assert.Zero(t, evil)
 
-	_, err = hc.Get(baseURL + "/loop")
+	resp, err := hc.Get(baseURL + "/loop")
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	assert.ErrorContains(t, err, "10 redirects")
 }
 

@@ -215,7 +215,10 @@ func TestRelogin_SpendsTheRetryBudget(t *testing.T) {
 
 	status, _ := get(t, hc, baseURL+"/api/me")
 	assert.Equal(t, http.StatusUnauthorized, status)
-	_, err = hc.Get(baseURL + "/api/me")
+	resp, err := hc.Get(baseURL + "/api/me")
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 
 	require.ErrorIs(t, err, loremup.ErrRetryBudgetExhausted, "an app that always answers 401 cannot cause a storm of logins")
 	assert.Equal(t, 2, app.loginCount())
@@ -249,7 +252,10 @@ func TestRelogin_AWaiterHonoursItsContext(t *testing.T) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/api/me", nil)
 	require.NoError(t, err)
-	_, err = hc.Do(req)
+	resp, err := hc.Do(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	require.ErrorIs(t, err, context.DeadlineExceeded, "the waiter gave up on its own deadline")
 
 	app.mu.Lock()

@@ -44,15 +44,18 @@ type sessionState struct {
 	owner  *liveSet // the Client that counts it as a live login, if any
 }
 
-// sessionBox lets a new Session and its state share one allocation.
+// sessionBox lets a new Session, its state and its first cookie (a login
+// usually sets one) share one allocation.
 type sessionBox struct {
-	s  Session
-	st sessionState
+	s     Session
+	st    sessionState
+	first [1]storedCookie
 }
 
 func allocSession() *Session {
 	b := &sessionBox{}
 	b.s.st = &b.st
+	b.st.store.cookies = b.first[:0]
 	return &b.s
 }
 
@@ -65,7 +68,9 @@ func newSession(o origin, cookies []*http.Cookie, body []byte) *Session {
 	st := s.st
 	st.origin = o
 	if len(cookies) > 0 {
-		st.store.cookies = make([]storedCookie, 0, min(len(cookies), maxSessionCookies))
+		if len(cookies) > 1 {
+			st.store.cookies = make([]storedCookie, 0, min(len(cookies), maxSessionCookies))
+		}
 		now := time.Now()
 		for _, c := range cookies {
 			c.Raw, c.RawExpires, c.Unparsed = "", "", nil

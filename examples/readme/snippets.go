@@ -31,7 +31,7 @@ func quickstart(ctx context.Context, password string) error {
 	// sess.Cookies() are the user's session: use them to call the app as that user.
 	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
 		FormName: "reference_rest_api_delete_sessions",
-		Session:  sess, // nil logs out the client's latest login
+		Session:  sess, // nil only where unambiguous: see "Acting as the user"
 	})
 	return err
 }
