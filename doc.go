@@ -112,9 +112,9 @@
 // only when its body is JSON; a 200 HTML page (a proxy or a login page at a
 // wrong base URL) is an *APIError matching ErrUnexpectedResponse. A 201
 // whose body is empty or not JSON is still a login: the cookies are the
-// session, and Session.Body is then nil. Delete takes any 2xx (the seed
-// shows both 204 and 201), and logging out a session that already ended
-// succeeds (the server answers 204).
+// session, and Session.Body is then nil. Delete takes any 2xx (the API
+// documentation shows both 204 and 201), and logging out a session that
+// already ended succeeds (the server answers 204).
 //
 // # Retries and timeouts
 //
