@@ -98,10 +98,13 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 	assert.EqualValues(t, 2*workers*calls, srv.requests.Load())
 	// net/http may dial extra connections while the pool warms up (a
 	// request that misses the pool dials even if a connection frees a
-	// moment later; more so on a loaded machine), but none is closed: a
-	// pool too small for the goroutines would close and reopen them.
+	// moment later; more so on a loaded machine), and hardly any is
+	// closed: a pool too small for the goroutines (net/http's default of
+	// 2 per host) closes and reopens hundreds in this run. On a loaded
+	// machine, a connection dialed for a request that another one served
+	// first may still be dropped now and then.
 	assert.LessOrEqual(t, srv.conns.Load(), int64(2*workers), "about one connection per goroutine")
-	assert.Zero(t, srv.closed.Load(), "no connection was closed: the idle pool holds them all")
+	assert.LessOrEqual(t, srv.closed.Load(), int64(2), "the idle pool holds the connections")
 }
 
 func TestTransport_HugeErrorBodyCostsLittleMemory(t *testing.T) {

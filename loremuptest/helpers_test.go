@@ -33,7 +33,7 @@ const (
 	createForm   = "reference_rest_api_create_sessions"
 	deleteForm   = "reference_rest_api_delete_sessions"
 	sessionsPath = "/api/sessions"
-	jsonAPI      = "application/vnd.api+json; charset=utf-8"
+	apiMediaType = "application/vnd.api+json; charset=utf-8"
 )
 
 var (
@@ -42,10 +42,10 @@ var (
 )
 
 // startServer starts a fake knowing one user, closed when the test ends.
-func startServer(t testing.TB, opts ...loremuptest.Option) *loremuptest.Server {
-	t.Helper()
+func startServer(tb testing.TB, opts ...loremuptest.Option) *loremuptest.Server {
+	tb.Helper()
 	srv := loremuptest.NewServer(append([]loremuptest.Option{loremuptest.WithUser(email, password)}, opts...)...)
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	return srv
 }
 
@@ -59,10 +59,10 @@ func apiHeader(token string) http.Header {
 }
 
 // send makes one raw request and returns the answer with its body read.
-func send(t testing.TB, client *http.Client, method, url string, h http.Header, body string) (*http.Response, []byte) {
-	t.Helper()
+func send(tb testing.TB, client *http.Client, method, url string, h http.Header, body string) (*http.Response, []byte) {
+	tb.Helper()
 	resp, data, err := roundTrip(client, method, url, h, body)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return resp, data
 }
 
@@ -128,9 +128,9 @@ func parallel(n, workers int, fn func(i int) error) []error {
 }
 
 // requireNoErrors fails the test with every error collected by parallel.
-func requireNoErrors(t testing.TB, errs []error) {
-	t.Helper()
-	require.NoError(t, errors.Join(errs...))
+func requireNoErrors(tb testing.TB, errs []error) {
+	tb.Helper()
+	require.NoError(tb, errors.Join(errs...))
 }
 
 // fastRetries keeps SDK retries against the fake quick.
@@ -154,21 +154,21 @@ func createParams(email, password string) loremup.CreateSessionParams {
 }
 
 // login logs the test user in with raw HTTP and returns the session cookie.
-func login(t testing.TB, srv *loremuptest.Server) *http.Cookie {
-	t.Helper()
-	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
-	return sessionCookie(t, resp)
+func login(tb testing.TB, srv *loremuptest.Server) *http.Cookie {
+	tb.Helper()
+	resp, body := send(tb, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	require.Equal(tb, http.StatusCreated, resp.StatusCode, "%s", body)
+	return sessionCookie(tb, resp)
 }
 
-func sessionCookie(t testing.TB, resp *http.Response) *http.Cookie {
-	t.Helper()
+func sessionCookie(tb testing.TB, resp *http.Response) *http.Cookie {
+	tb.Helper()
 	for _, c := range resp.Cookies() {
 		if c.Name == loremuptest.SessionCookieName {
 			return c
 		}
 	}
-	require.FailNow(t, "no session cookie", "Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
+	require.FailNow(tb, "no session cookie", "Set-Cookie: %q", resp.Header.Values("Set-Cookie"))
 	return nil
 }
 
@@ -187,36 +187,36 @@ type errorObject struct {
 
 // requireErrorDoc checks that an answer is a JSON:API error document
 // for status and returns its error objects.
-func requireErrorDoc(t testing.TB, resp *http.Response, body []byte, status int) []errorObject {
-	t.Helper()
-	require.Equal(t, status, resp.StatusCode, "%s", body)
-	assert.Equal(t, jsonAPI, resp.Header.Get("Content-Type"))
-	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
+func requireErrorDoc(tb testing.TB, resp *http.Response, body []byte, status int) []errorObject {
+	tb.Helper()
+	require.Equal(tb, status, resp.StatusCode, "%s", body)
+	assert.Equal(tb, apiMediaType, resp.Header.Get("Content-Type"))
+	assert.NotEmpty(tb, resp.Header.Get("X-Request-Id"))
 	var doc struct {
 		Errors []errorObject `json:"errors"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	require.NoError(t, dec.Decode(&doc), "%s", body)
-	require.NotEmpty(t, doc.Errors, "%s", body)
+	require.NoError(tb, dec.Decode(&doc), "%s", body)
+	require.NotEmpty(tb, doc.Errors, "%s", body)
 	for _, e := range doc.Errors {
-		assert.Equal(t, strconv.Itoa(status), e.Status)
-		assert.Equal(t, http.StatusText(status), e.Title)
-		assert.NotEmpty(t, e.Code)
-		assert.NotEmpty(t, e.Detail)
+		assert.Equal(tb, strconv.Itoa(status), e.Status)
+		assert.Equal(tb, http.StatusText(status), e.Title)
+		assert.NotEmpty(tb, e.Code)
+		assert.NotEmpty(tb, e.Detail)
 	}
 	return doc.Errors
 }
 
 // requireTokenRefusal checks that an answer is Rails' refusal of the API
 // token, byte for byte: 401, a Token challenge, a plain-text body.
-func requireTokenRefusal(t testing.TB, resp *http.Response, body []byte) {
-	t.Helper()
-	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s", body)
-	assert.Equal(t, `Token realm="Application"`, resp.Header.Get("WWW-Authenticate"))
-	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
-	assert.Equal(t, "HTTP Token: Access denied.\n", string(body))
-	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
+func requireTokenRefusal(tb testing.TB, resp *http.Response, body []byte) {
+	tb.Helper()
+	require.Equal(tb, http.StatusUnauthorized, resp.StatusCode, "%s", body)
+	assert.Equal(tb, `Token realm="Application"`, resp.Header.Get("WWW-Authenticate"))
+	assert.Equal(tb, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Equal(tb, "HTTP Token: Access denied.\n", string(body))
+	assert.NotEmpty(tb, resp.Header.Get("X-Request-Id"))
 }
 
 // logRecorder is a slog.Handler that hands each record's message and

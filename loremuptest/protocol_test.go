@@ -307,7 +307,7 @@ func TestCreate_SucceedsWith201EmptyObjectAndSessionCookie(t *testing.T) {
 	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
 
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
-	assert.Equal(t, jsonAPI, resp.Header.Get("Content-Type"))
+	assert.Equal(t, apiMediaType, resp.Header.Get("Content-Type"))
 	assert.JSONEq(t, `{}`, string(body))
 	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
 	c := sessionCookie(t, resp)
@@ -530,5 +530,5 @@ func TestWithLogger_LogsOneLinePerRequestWithoutSecrets(t *testing.T) {
 
 func TestConstants_MatchTheFake(t *testing.T) {
 	assert.Equal(t, fake.CookieName, loremuptest.SessionCookieName)
-	assert.EqualValues(t, fake.DefaultMaxBodyBytes, loremuptest.DefaultMaxBodyBytes)
+	assert.Equal(t, fake.DefaultMaxBodyBytes, loremuptest.DefaultMaxBodyBytes)
 }

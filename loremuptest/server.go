@@ -70,13 +70,13 @@ func WithUser(email, password string) Option {
 // accept, replacing the defaults "reference_rest_api_create_sessions"
 // and "reference_rest_api_delete_sessions". An empty name keeps that
 // operation's default. Each operation accepts exactly one name.
-func WithFormNames(create, delete string) Option {
+func WithFormNames(create, del string) Option {
 	return func(c *config) error {
 		if create != "" {
 			c.CreateFormNames = []string{create}
 		}
-		if delete != "" {
-			c.DeleteFormNames = []string{delete}
+		if del != "" {
+			c.DeleteFormNames = []string{del}
 		}
 		return nil
 	}
@@ -276,6 +276,6 @@ func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
 // Format prints the Server without its token or its users' passwords (for
 // every verb), so a test log that prints it leaks nothing a real
 // deployment's tests would reuse.
-func (s Server) Format(f fmt.State, verb rune) {
+func (s Server) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: [REDACTED]}", s.URL)
 }

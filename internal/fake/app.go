@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -75,7 +76,7 @@ func (h *Handler) serveMounted(e *exchange) {
 		return
 	}
 	switch {
-	case e.bodyErr == errBodyTooLarge:
+	case errors.Is(e.bodyErr, errBodyTooLarge):
 		h.fail(e, http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than this server reads", nil)
 		return
 	case e.bodyErr != nil:

@@ -77,7 +77,7 @@ func errorCodes(t *testing.T, a rawAnswer, status int) []string {
 	require.NoError(t, json.Unmarshal([]byte(a.body), &doc), a.body)
 	var codes []string
 	for _, o := range doc.Errors {
-		assert.EqualValues(t, http.StatusText(status), o.Title)
+		assert.Equal(t, http.StatusText(status), o.Title)
 		codes = append(codes, string(o.Code))
 	}
 	return codes

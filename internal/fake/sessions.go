@@ -45,7 +45,7 @@ func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json
 	case e.bodyErr != nil:
 		h.fail(e, http.StatusNotAcceptable, "unreadable", "the request body could not be read", nil)
 		return nil, false
-	case len(e.body) > 0 && !(json.Valid(e.body) && utf8.Valid(e.body)):
+	case len(e.body) > 0 && (!json.Valid(e.body) || !utf8.Valid(e.body)):
 		// Rails' JSON parser fails before the action runs: 400.
 		h.fail(e, http.StatusBadRequest, "invalid_json", "the request body is not valid JSON", nil)
 		return nil, false

@@ -27,14 +27,15 @@ type Guard struct {
 
 // New returns a Guard for the given secrets (empty ones are ignored). It
 // fails the test at cleanup if any secret appeared.
-func New(t testing.TB, secrets ...string) *Guard {
-	g := &Guard{t: t}
+func New(tb testing.TB, secrets ...string) *Guard {
+	tb.Helper()
+	g := &Guard{t: tb}
 	for _, s := range secrets {
 		if s != "" {
 			g.secrets = append(g.secrets, s)
 		}
 	}
-	t.Cleanup(g.verify)
+	tb.Cleanup(g.verify)
 	return g
 }
 
@@ -93,7 +94,7 @@ func errorChain(err error) []string {
 	var out []string
 	for err != nil {
 		out = append(out, err.Error())
-		switch u := err.(type) {
+		switch u := err.(type) { //nolint:errorlint // walks the chain itself, one link at a time
 		case interface{ Unwrap() []error }:
 			for _, e := range u.Unwrap() {
 				out = append(out, errorChain(e)...)
