@@ -8,7 +8,7 @@
 //		return err // bad URL or token: nothing was sent
 //	}
 //	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-//		FormName: "reference_rest_api_create_sessions",
+//		FormName: loremup.ReferenceCreateFormName,
 //		Form:     loremup.SessionForm{Email: email, Password: password},
 //	})
 //	if err != nil {
@@ -16,7 +16,7 @@
 //	}
 //	// ... use sess.Cookies() to call the app as that user ...
 //	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-//		FormName: "reference_rest_api_delete_sessions",
+//		FormName: loremup.ReferenceDeleteFormName,
 //		Session:  sess,
 //	})
 //
@@ -87,9 +87,10 @@
 // # Errors
 //
 // Every answer that is not a 2xx is an *APIError (3xx, 429 and 5xx
-// included), carrying the status, the server's error objects, the request
-// id, the number of attempts and the raw body (bounded). Three sentinels
-// match the documented statuses with errors.Is:
+// included), carrying the status, the server's error objects, the
+// answer's headers (Header), the number of attempts and the raw body
+// (bounded), all redacted (see Logging). Three sentinels match the
+// documented statuses with errors.Is:
 //
 //	401  ErrUnauthorized         unknown API token, or unknown e-mail/password
 //	406  ErrNotAcceptable        wrong parameters: unknown form_name, bad body
@@ -97,11 +98,21 @@
 //	3xx  *APIError with Location redirects are never followed
 //	other *APIError              429 and 502/503/504 after retries ran out
 //
-// The server's error body is read as a JSON:API error document, and also in
-// the shapes Rails apps and proxies send: {"errors": {"email": ["is
-// invalid"]}} (one object per message, Source.Pointer "/form/email"),
-// {"errors": ["message"]}, {"error": "message"} and {"message": "message"}.
-// Any other body leaves Errors empty and is kept raw in Body.
+// A Rails app refuses an API token with a plain-text 401, so the error
+// reads "loremup: POST /api/sessions: 401 Unauthorized: HTTP Token: Access
+// denied.": the token was refused, not the password. A 401 for an unknown
+// e-mail/password pair comes with the app's own (usually JSON) message.
+//
+// The server's error body is read as a JSON:API error document (a pointer
+// is kept as the server sent it, "/data/attributes/email" included), and
+// also in every shape a Rails app sends: {"errors": {"email": ["is
+// invalid"]}} and a model's errors rendered as they are, {"email": ["is
+// invalid"]} (one object per message, Source.Pointer "/form/email");
+// {"errors": ["Email is invalid"]}; {"error": "message"} and {"message":
+// "message"}; Rails' exception answer {"status": 400, "error": "Bad
+// Request"}; and a text/plain body, whose first line (at most 200 bytes)
+// becomes the one object's Detail. Any other body leaves Errors empty and
+// is kept raw in Body.
 //
 // Input that can never succeed fails before anything is sent, with a
 // *ValidationError naming the field: an empty or malformed base URL, an
@@ -109,12 +120,16 @@
 // an empty FormName, Form.Email or Form.Password.
 //
 // Success: Create expects 201 Created, and takes another 2xx for a login
-// only when its body is JSON; a 200 HTML page (a proxy or a login page at a
-// wrong base URL) is an *APIError matching ErrUnexpectedResponse. A 201
-// whose body is empty or not JSON is still a login: the cookies are the
-// session, and Session.Body is then nil. Delete takes any 2xx (the API
-// documentation shows both 204 and 201), and logging out a session that
-// already ended succeeds (the server answers 204).
+// only when it is JSON and sets a session cookie; a 200 HTML page (a proxy
+// or a login page at a wrong base URL) or a 200 JSON answer without a
+// cookie ({"success": false, ...}) is an *APIError matching
+// ErrUnexpectedResponse. A 201 whose body is empty or not JSON is still a
+// login: the cookies are the session, and Session.Body is then nil. A 201
+// whose head arrived with the session cookie but whose body was cut is a
+// login too: Create returns its Session together with the transport
+// error, so that it can be logged out. Delete takes any 2xx (the vendor's
+// page shows both 204 and 201), and logging out a session that already ended
+// succeeds (the server answers 204).
 //
 // # Retries and timeouts
 //
@@ -148,17 +163,31 @@
 //
 // The package is silent: it writes nothing to stdout or stderr. Pass
 // WithLogger(slog.Logger) to see each request, retry decision and answer
-// at debug level. No log line, error string or fmt rendering of a Client,
-// SessionForm, CreateSessionParams, Session or APIError holds the API token,
-// a password or a cookie value; should the server echo the token or the
-// password in an error, it is replaced by "[REDACTED]".
+// at debug level. No log line, error string, fmt rendering or JSON
+// encoding of a Client, SessionForm, CreateSessionParams or APIError holds
+// the API token, a password or a cookie value.
+//
+// Should the server echo the call's token, password or session cookie
+// values, in an error body, a header or text that a transport error quotes,
+// they are replaced by "[REDACTED]", as sent and in the encodings a server
+// echoes them in (JSON escapes, URL encoding, HTML character references,
+// or a mix); the values of cookies an error answer sets are hidden too.
+// The body is parsed before it is redacted, and JSON pointers into the
+// request ("/form/email") are kept even when a secret equals one of their
+// names. A secret of 1 or 2 bytes is hidden only where it is a whole value
+// (a header value, an error object's string, a JSON string), never inside
+// longer text; text the package writes itself (method, path, status line)
+// is not searched.
 //
 // # Security
 //
 // Plain http:// is refused for hosts other than loopback unless
-// WithInsecureHTTP is given. Base URLs with credentials, a query or a
-// fragment are refused. Response bodies are read through a cap
-// (DefaultMaxResponseBytes, see WithMaxResponseBytes).
+// WithInsecureHTTP is given. Loopback is exactly "localhost" or a loopback
+// IP literal (a name under .localhost is resolved through DNS and is not),
+// and requests to it never go through a proxy. Base URLs with credentials,
+// a query or a fragment are refused. Response bodies are read through a cap
+// (DefaultMaxResponseBytes, see WithMaxResponseBytes); memory grows only
+// with the bytes that arrive, never with a promised Content-Length.
 //
 // # Testing
 //

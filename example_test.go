@@ -43,7 +43,7 @@ func ExampleSessionsService_Create() {
 	c, _ := loremup.NewClient(srv.URL, srv.Token)
 
 	sess, err := c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 	if err != nil {
@@ -67,18 +67,18 @@ func ExampleSessionsService_Delete() {
 	c, _ := loremup.NewClient(srv.URL, srv.Token)
 	ctx := context.Background()
 	sess, _ := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 
 	err := c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-		FormName: "reference_rest_api_delete_sessions",
+		FormName: loremup.ReferenceDeleteFormName,
 		Session:  sess, // nil would end the client's one live login, if it has only one
 	})
 	fmt.Println(err, srv.ActiveSessions())
 
 	// Logging out again is not an error: the server answers 204.
-	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: "reference_rest_api_delete_sessions", Session: sess})
+	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: loremup.ReferenceDeleteFormName, Session: sess})
 	fmt.Println(err)
 	// Output:
 	// <nil> 0
@@ -92,7 +92,7 @@ func ExampleAPIError() {
 	ctx := context.Background()
 
 	_, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "not-an-address", Password: "correct horse"},
 	})
 	var apiErr *loremup.APIError
@@ -104,7 +104,7 @@ func ExampleAPIError() {
 	}
 
 	_, err = c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "wrong"},
 	})
 	fmt.Println(errors.Is(err, loremup.ErrUnauthorized))
@@ -133,7 +133,7 @@ func ExampleWithLogger() {
 	c, _ := loremup.NewClient(srv.URL, srv.Token, loremup.WithLogger(logger))
 
 	_, _ = c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 	// Output:

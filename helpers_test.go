@@ -26,8 +26,8 @@ const (
 	testToken    = "tok_4f8a9c2e7b"
 	testEmail    = "ada@example.com"
 	testPassword = "s3cret-Pa55word"
-	createForm   = "reference_rest_api_create_sessions"
-	deleteForm   = "reference_rest_api_delete_sessions"
+	createForm   = loremup.ReferenceCreateFormName
+	deleteForm   = loremup.ReferenceDeleteFormName
 	baseURL      = "https://app.example.com"
 )
 

@@ -89,16 +89,19 @@ func TestSameRequest(t *testing.T) {
 		}
 	}
 
-	// Logout: the SDK and the hand-written pair send the same.
+	// Logout: the SDK and the hand-written pair send the same. The cookie
+	// is read first: a logged-out Session holds no live session cookie.
+	cookies := sess.Cookies()
+	sent := cookies[0]
 	if err := sdk.Sessions.Delete(ctx, benchkit.DeleteParams(sess)); err != nil {
 		t.Fatal(err)
 	}
 	wantDel := rec.take(t)
-	if wantDel.Method != http.MethodDelete || wantDel.Cookie != sess.Cookies()[0].Name+"="+sess.Cookies()[0].Value {
+	if wantDel.Method != http.MethodDelete || wantDel.Cookie != sent.Name+"="+sent.Value {
 		t.Fatalf("SDK logout sent %+v", wantDel)
 	}
 	h := benchkit.NewHandwritten(srv.SessionsURL(), tr)
-	if err := h.Delete(ctx, sess.Cookies()); err != nil {
+	if err := h.Delete(ctx, cookies); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.take(t); got != wantDel {

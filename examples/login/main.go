@@ -85,8 +85,8 @@ func chooseTarget(out io.Writer, getenv func(string) string) (target, func(), er
 		token:      getenv("LOREMUP_API_TOKEN"),
 		email:      getenv("LOREMUP_EMAIL"),
 		password:   getenv("LOREMUP_PASSWORD"),
-		createForm: or(getenv("LOREMUP_CREATE_FORM"), "reference_rest_api_create_sessions"),
-		deleteForm: or(getenv("LOREMUP_DELETE_FORM"), "reference_rest_api_delete_sessions"),
+		createForm: or(getenv("LOREMUP_CREATE_FORM"), loremup.ReferenceCreateFormName),
+		deleteForm: or(getenv("LOREMUP_DELETE_FORM"), loremup.ReferenceDeleteFormName),
 	}
 	set := 0
 	for _, v := range []string{t.baseURL, t.token, t.email, t.password} {

@@ -15,7 +15,7 @@ import (
 // of the app's own endpoints as the user, log out.
 func actAsUser(ctx context.Context, c *loremup.Client, password string) (me string, err error) {
 	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
 	})
 	if err != nil {
@@ -23,7 +23,7 @@ func actAsUser(ctx context.Context, c *loremup.Client, password string) (me stri
 	}
 	defer func() {
 		logoutErr := c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-			FormName: "reference_rest_api_delete_sessions",
+			FormName: loremup.ReferenceDeleteFormName,
 			Session:  sess,
 		})
 		err = errors.Join(err, logoutErr)
@@ -46,7 +46,7 @@ func actAsUser(ctx context.Context, c *loremup.Client, password string) (me stri
 // session may expire on the server.
 func worker(ctx context.Context, c *loremup.Client, sess *loremup.Session, password string) (*http.Client, error) {
 	hc, err := c.ReloginHTTPClient(sess, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func TestActingAsTheUser(t *testing.T) {
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	sess, err := c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 	require.NoError(t, err)

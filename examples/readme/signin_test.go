@@ -18,7 +18,7 @@ func TestSignIn(t *testing.T) {
 
 	c, _ := loremup.NewClient(srv.URL, srv.Token)
 	sess, err := c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 	require.NoError(t, err)

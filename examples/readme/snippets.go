@@ -22,7 +22,7 @@ func quickstart(ctx context.Context, password string) error {
 		return err // bad URL or token: nothing was sent
 	}
 	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: "reference_rest_api_create_sessions",
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
 	})
 	if err != nil {
@@ -30,7 +30,7 @@ func quickstart(ctx context.Context, password string) error {
 	}
 	// sess.Cookies() are the user's session: use them to call the app as that user.
 	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-		FormName: "reference_rest_api_delete_sessions",
+		FormName: loremup.ReferenceDeleteFormName,
 		Session:  sess, // nil only where unambiguous: see "Acting as the user"
 	})
 	return err

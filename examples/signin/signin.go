@@ -17,8 +17,8 @@ var ErrBadCredentials = errors.New("signin: wrong e-mail or password")
 
 // Form names this application uses.
 const (
-	createForm = "reference_rest_api_create_sessions"
-	deleteForm = "reference_rest_api_delete_sessions"
+	createForm = loremup.ReferenceCreateFormName
+	deleteForm = loremup.ReferenceDeleteFormName
 )
 
 // Service signs users in and out of the LoremUp app.
