@@ -25,7 +25,7 @@ func quickstart() error {
 		return err // bad URL or token: nothing was sent
 	}
 	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: loremup.ReferenceCreateFormName, // "reference_rest_api_create_sessions"
+		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
 	})
 	if err != nil {
@@ -33,7 +33,7 @@ func quickstart() error {
 	}
 	// sess.Cookies() are the user's session: use them to call the app as that user.
 	return c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-		FormName: loremup.ReferenceDeleteFormName, // "reference_rest_api_delete_sessions"
+		FormName: loremup.ReferenceDeleteFormName,
 		Session:  sess, // nil only where unambiguous: see "Acting as the user"
 	})
 }
