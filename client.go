@@ -33,7 +33,7 @@ type Client struct {
 	rc        *retryablehttp.Client
 	transport http.RoundTripper
 	// origin is where the Client's Sessions belong.
-	origin origin
+	origin *origin
 	// live counts the Client's live logins, for Delete with a nil Session;
 	// userJar, when the caller's http.Client had a Jar, gets every login's
 	// cookies too. (A pointer, so that a Client value stays copyable for

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -211,4 +212,47 @@ func ExampleClient_HTTPClient() {
 	// Output:
 	// 200 ada@example.com
 	// logged out: true true
+}
+
+func TestHTTPClient_HasTheClientsPerAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	c, err := loremup.NewClient(srv.URL, testToken, loremup.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	sess, err := loremup.NewSession(srv.URL, nil)
+	require.NoError(t, err)
+
+	resp, err := c.HTTPClient(sess).Get(srv.URL + "/slow")
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "timed out")
+}
+
+func TestRelogin_KeepsUpWithCookieRotation(t *testing.T) {
+	srv, c := fakeApp(t, loremuptest.WithCookieRotation())
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	before := countLogins(srv)
+
+	for range 3 {
+		status, body := get(t, hc, srv.URL+"/api/me")
+		require.Equal(t, http.StatusOK, status)
+		assert.Equal(t, testEmail, body)
+	}
+
+	assert.Equal(t, before, countLogins(srv), "rotated cookies were kept: no re-login was needed")
+	require.Len(t, srv.Sessions(), 1)
+	assert.Equal(t, srv.Sessions()[0].ID, sess.Cookies()[0].Value)
 }

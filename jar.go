@@ -26,9 +26,10 @@ const (
 )
 
 // origin is where a Session belongs: the scheme, host and port of the
-// Client that created it, and its base path. The zero origin is a
-// Session restored from JSON written before origins were kept; any
-// Client accepts it, and the first to use it binds it.
+// Client that created it, and its base path. Sessions share their
+// Client's (never changed). A nil *origin is a Session restored from JSON
+// written before origins were kept; any Client accepts it, and the first
+// to use it binds it.
 type origin struct {
 	scheme string // "http" or "https"
 	host   string // lower case, without brackets or port
@@ -36,7 +37,12 @@ type origin struct {
 	path   string // base path without a trailing slash; "" for the root
 }
 
-func originOf(u *url.URL) origin {
+func originOf(u *url.URL) *origin {
+	o := originParts(u)
+	return &o
+}
+
+func originParts(u *url.URL) origin {
 	o := origin{
 		scheme: strings.ToLower(u.Scheme),
 		host:   strings.ToLower(u.Hostname()),
@@ -53,19 +59,19 @@ func originOf(u *url.URL) origin {
 }
 
 // parseOrigin reads an origin written by origin.String.
-func parseOrigin(s string) (origin, bool) {
+func parseOrigin(s string) (*origin, bool) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
 		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return origin{}, false
+		return nil, false
 	}
 	return originOf(u), true
 }
 
-func (o origin) bound() bool { return o.scheme != "" }
+func (o *origin) bound() bool { return o != nil }
 
 // String is the base URL the origin stands for.
-func (o origin) String() string {
+func (o *origin) String() string {
 	if !o.bound() {
 		return ""
 	}
@@ -81,7 +87,7 @@ func (o origin) String() string {
 
 // contains reports whether u is on the origin and under its base path:
 // the only URLs a Session's cookies go to.
-func (o origin) contains(u *url.URL) bool {
+func (o *origin) contains(u *url.URL) bool {
 	if !o.bound() || u == nil || !o.sameOrigin(u) {
 		return false
 	}
@@ -89,16 +95,19 @@ func (o origin) contains(u *url.URL) bool {
 }
 
 // sameOrigin compares scheme, host and port only.
-func (o origin) sameOrigin(u *url.URL) bool {
-	other := originOf(u)
+func (o *origin) sameOrigin(u *url.URL) bool {
+	if o == nil {
+		return false
+	}
+	other := originParts(u)
 	return o.scheme == other.scheme && o.host == other.host && o.port == other.port
 }
 
 // secure reports whether Secure cookies may go to the origin: over https,
 // or to loopback, where plain http never leaves the machine (browsers
 // treat localhost alike).
-func (o origin) secure() bool {
-	return o.scheme == "https" || isLoopback(o.host)
+func (o *origin) secure() bool {
+	return o != nil && (o.scheme == "https" || isLoopback(o.host))
 }
 
 // storedCookie is one cookie of a Session with what RFC 6265's storage
@@ -118,8 +127,11 @@ func (e *storedCookie) expired(now time.Time) bool {
 
 func (e *storedCookie) size() int { return len(e.c.Name) + len(e.c.Value) }
 
-func (e *storedCookie) effDomain(o origin) string {
+func (e *storedCookie) effDomain(o *origin) string {
 	if e.hostOnly {
+		if o == nil {
+			return ""
+		}
 		return o.host
 	}
 	return e.domain
@@ -128,14 +140,14 @@ func (e *storedCookie) effDomain(o origin) string {
 // effPath is the cookie's path. A cookie set without one by the login
 // answer (or restored without one) has the default path of the login's
 // URL, {base}/api.
-func (e *storedCookie) effPath(o origin) string {
-	if e.path == "" {
+func (e *storedCookie) effPath(o *origin) string {
+	if e.path == "" && o != nil {
 		return defaultPath(o.path + wire.SessionsPath)
 	}
 	return e.path
 }
 
-func (e *storedCookie) sameKey(o origin, other *storedCookie) bool {
+func (e *storedCookie) sameKey(o *origin, other *storedCookie) bool {
 	return e.c.Name == other.c.Name && e.effDomain(o) == other.effDomain(o) && e.effPath(o) == other.effPath(o)
 }
 
@@ -144,7 +156,7 @@ func (e *storedCookie) sameKey(o origin, other *storedCookie) bool {
 // deletes its namesake (Max-Age<=0 or an Expires in the past); ok false
 // a cookie a browser would refuse: a Domain the host does not match, or
 // Secure over plain http.
-func newStoredCookie(o origin, reqPath string, c *http.Cookie, now time.Time) (e storedCookie, remove, ok bool) {
+func newStoredCookie(o *origin, reqPath string, c *http.Cookie, now time.Time) (e storedCookie, remove, ok bool) {
 	e = storedCookie{c: c, path: c.Path}
 	if c.Domain == "" {
 		e.hostOnly = true
@@ -188,7 +200,7 @@ type cookieStore struct {
 // login) on o, or deletes the cookie it replaces when c is already
 // expired. It reports false when c was refused (see newStoredCookie) or
 // is past the Session's bounds.
-func (s *cookieStore) set(o origin, reqPath string, c *http.Cookie, now time.Time) bool {
+func (s *cookieStore) set(o *origin, reqPath string, c *http.Cookie, now time.Time) bool {
 	e, remove, ok := newStoredCookie(o, reqPath, c, now)
 	if !ok {
 		return false
@@ -196,7 +208,7 @@ func (s *cookieStore) set(o origin, reqPath string, c *http.Cookie, now time.Tim
 	return s.put(o, e, remove, now)
 }
 
-func (s *cookieStore) put(o origin, e storedCookie, remove bool, now time.Time) bool {
+func (s *cookieStore) put(o *origin, e storedCookie, remove bool, now time.Time) bool {
 	for i := range s.cookies {
 		old := &s.cookies[i]
 		if !old.sameKey(o, &e) {
@@ -252,7 +264,7 @@ func (s *cookieStore) purge(now time.Time) {
 // o: not expired, Domain and Path matching, Secure only where secure;
 // longest path first, then oldest first (RFC 6265, section 5.4). The
 // cookies returned are the stored ones: read them, never change them.
-func (s *cookieStore) matching(o origin, u *url.URL, now time.Time) []*http.Cookie {
+func (s *cookieStore) matching(o *origin, u *url.URL, now time.Time) []*http.Cookie {
 	if !o.contains(u) || len(s.cookies) == 0 {
 		return nil
 	}

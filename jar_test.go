@@ -283,3 +283,26 @@ func TestJar_KeepsABoundedNumberOfCookies(t *testing.T) {
 		assert.NotEqual(t, "big", c.Name, "a cookie over 4096 bytes is dropped, as browsers do")
 	}
 }
+
+func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	logouts := cookieEcho(mt)
+	jar := newMemJar()
+	// A login made another way (a browser flow) left its cookie in the jar.
+	jar.SetCookies(mustURL(t, baseURL+"/"), []*http.Cookie{{Name: "_app_session", Value: "from-the-jar", Path: "/"}})
+	c, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
+	require.NoError(t, err)
+
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
+	assert.Equal(t, []string{"_app_session=from-the-jar"}, *logouts)
+	assert.Empty(t, jar.Cookies(mustURL(t, baseURL+"/")), "the ended session left the jar")
+
+	// With two live logins of its own, a nil Session is ambiguous even
+	// with a jar (which holds whoever logged in last).
+	login(t, c, "alice@example.com")
+	login(t, c, "bob@example.com")
+	var ve *loremup.ValidationError
+	require.ErrorAs(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}), &ve)
+	assert.Equal(t, "Session", ve.Field)
+	assert.Len(t, *logouts, 1)
+}

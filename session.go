@@ -36,7 +36,7 @@ type Session struct {
 // sessionState is a Session's state, shared by copies of the Session.
 type sessionState struct {
 	mu     sync.Mutex
-	origin origin // zero for a Session restored from JSON without one
+	origin *origin // nil for a Session restored from JSON without one
 	store  cookieStore
 	body   json.RawMessage
 	ended  bool
@@ -63,7 +63,7 @@ func allocSession() *Session {
 // ownership of cookies and body (fresh from the answer), dropping each
 // cookie's raw header text. Cookies past the Session's bounds, or that a
 // browser would refuse, are dropped.
-func newSession(o origin, cookies []*http.Cookie, body []byte) *Session {
+func newSession(o *origin, cookies []*http.Cookie, body []byte) *Session {
 	s := allocSession()
 	st := s.st
 	st.origin = o
@@ -217,14 +217,14 @@ func (s *Session) Jar() http.CookieJar {
 
 // bind gives an unbound Session the Client's origin, and reports whether
 // the Session belongs there.
-func (st *sessionState) bind(o origin) bool {
+func (st *sessionState) bind(o *origin) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if !st.origin.bound() {
 		st.origin = o
 		return true
 	}
-	return st.origin == o
+	return *st.origin == *o
 }
 
 func (st *sessionState) setCookies(u *url.URL, cookies []*http.Cookie) {

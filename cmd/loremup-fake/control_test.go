@@ -146,3 +146,11 @@ func TestRun_BusyControlPortExitsOne(t *testing.T) {
 	assert.Empty(t, stdout.String(), "nothing on stdout until both listeners are open")
 	assert.Contains(t, stderr.String(), "cannot listen for the control API")
 }
+
+func TestRun_HelpShowsTheControlAPI(t *testing.T) {
+	stdout, stderr := newOutput(), newOutput()
+	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, stdout, stderr))
+	for _, want := range []string{"-control\n", "-control-addr address", "-control-token token", "second line of stdout", "POST /reset"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+}

@@ -205,7 +205,11 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 			fmt.Fprintln(stderr, "usage: loremup-fake [flags]\n\n"+
 				"Serves a fake LoremUp Sessions API; prints its base URL on stdout.\n"+
 				"GET {prefix}"+mePath+" answers the logged-in user as {\"email\": \"...\"}, 401 without\n"+
-				"a live session cookie, so tests can check their cookie handling.\n\nFlags:")
+				"a live session cookie, so tests can check their cookie handling.\n"+
+				"With -control, the second line of stdout is the URL of the control API (JSON over\n"+
+				"HTTP, \"Authorization: Bearer <control token>\"): POST/GET/DELETE /faults,\n"+
+				"GET/DELETE /requests, GET/POST /users, DELETE /users/{email}, GET/DELETE /sessions,\n"+
+				"DELETE /sessions/{id}, POST /reset, GET /counters.\n\nFlags:")
 			fs.PrintDefaults()
 		}
 		return o, err

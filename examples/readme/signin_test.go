@@ -16,7 +16,8 @@ func TestSignIn(t *testing.T) {
 	defer srv.Close()
 	srv.Inject(2, loremuptest.Fault{Status: 503, RetryAfter: "0"}) // a brief outage
 
-	c, _ := loremup.NewClient(srv.URL, srv.Token)
+	c, err := loremup.NewClient(srv.URL, srv.Token)
+	require.NoError(t, err)
 	sess, err := c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
 		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},

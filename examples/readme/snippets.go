@@ -15,8 +15,11 @@ import (
 	"github.com/loremup/loremup-go"
 )
 
-// quickstart is the README's Quickstart.
-func quickstart(ctx context.Context, password string) error {
+// quickstart is the README's Quickstart, pasted into a function that
+// returns an error, as the README says.
+func quickstart() error {
+	ctx := context.Background()
+	password := os.Getenv("LOREMUP_PASSWORD")
 	c, err := loremup.NewClient("https://app.example.com", os.Getenv("LOREMUP_API_TOKEN"))
 	if err != nil {
 		return err // bad URL or token: nothing was sent
@@ -29,18 +32,17 @@ func quickstart(ctx context.Context, password string) error {
 		return err
 	}
 	// sess.Cookies() are the user's session: use them to call the app as that user.
-	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
+	return c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
 		FormName: loremup.ReferenceDeleteFormName,
 		Session:  sess, // nil only where unambiguous: see "Acting as the user"
 	})
-	return err
 }
 
 // reportError is the README's Errors snippet.
 func reportError(err error) {
 	var apiErr *loremup.APIError
 	if errors.As(err, &apiErr) {
-		log.Printf("status %d, request id %s, %d attempts", apiErr.StatusCode, apiErr.RequestID, apiErr.Attempts)
+		log.Printf("status %d, request id %s, attempts: %d", apiErr.StatusCode, apiErr.RequestID, apiErr.Attempts)
 		for _, e := range apiErr.Errors {
 			if e.Source != nil {
 				log.Printf("%s: %s", e.Source.Pointer, e.Detail)
