@@ -25,7 +25,7 @@ func TestLogin_SessionFileIsMode0600AndHoldsTheSession(t *testing.T) {
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	assert.Equal(t, liveIDs(srv), []string{savedCookie(t, file)})
+	assert.Equal(t, []string{savedCookie(t, file)}, liveIDs(srv))
 }
 
 func TestLogin_WithoutSessionFileWarnsThatTheSessionStaysOpen(t *testing.T) {
@@ -52,7 +52,7 @@ func TestLogin_SessionFileReplacesALooserExistingFile(t *testing.T) {
 	fi, err := os.Stat(file)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	assert.Equal(t, liveIDs(srv), []string{savedCookie(t, file)})
+	assert.Equal(t, []string{savedCookie(t, file)}, liveIDs(srv))
 }
 
 func TestLogin_SessionFileReplacesASymlinkWithoutFollowingIt(t *testing.T) {
