@@ -48,11 +48,11 @@ func always(status int) fault {
 	}
 }
 
-// firstN answers the first n requests with status (Retry-After: 0), then
-// serves as usual.
-func firstN(n, status int) fault {
+// unavailableFirst answers the first n requests with 503 (Retry-After:
+// 0), then serves as usual.
+func unavailableFirst(n int) fault {
 	return func(srv *loremuptest.Server) {
-		srv.Inject(n, loremuptest.Fault{Status: status, RetryAfter: "0"})
+		srv.Inject(n, loremuptest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
 	}
 }
 

@@ -188,7 +188,7 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 	// cookie values.
 	saved, sess, err = decodeSessionFile(data)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
+		return nil, nil, false, fmt.Errorf("%s is not a session file: %w", path, err)
 	}
 	return saved, sess, fi.Mode().Perm()&0o077 != 0, nil
 }
