@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,10 @@ func liveIDs(srv *loremuptest.Server) []string {
 	}
 	return ids
 }
+
+// unixModes reports whether files have Unix permission bits here (not on
+// Windows, where a session file's protection is its ACL).
+func unixModes() bool { return runtime.GOOS != "windows" }
 
 // closedURL is a loopback URL nothing listens on.
 func closedURL(t *testing.T) string {

@@ -190,7 +190,7 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("%s is not a session file: %w", path, err)
 	}
-	return saved, sess, fi.Mode().Perm()&0o077 != 0, nil
+	return saved, sess, readableByOthers(fi), nil
 }
 
 // live reports whether the session still holds a cookie worth sending:
