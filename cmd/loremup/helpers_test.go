@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -48,11 +49,11 @@ func always(status int) fault {
 	}
 }
 
-// firstN answers the first n requests with status (Retry-After: 0), then
-// serves as usual.
-func firstN(n, status int) fault {
+// unavailableFirst answers the first n requests with 503 (Retry-After:
+// 0), then serves as usual.
+func unavailableFirst(n int) fault {
 	return func(srv *loremuptest.Server) {
-		srv.Inject(n, loremuptest.Fault{Status: status, RetryAfter: "0"})
+		srv.Inject(n, loremuptest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
 	}
 }
 
@@ -122,6 +123,10 @@ func liveIDs(srv *loremuptest.Server) []string {
 	}
 	return ids
 }
+
+// unixModes reports whether files have Unix permission bits here (not on
+// Windows, where a session file's protection is its ACL).
+func unixModes() bool { return runtime.GOOS != "windows" }
 
 // closedURL is a loopback URL nothing listens on.
 func closedURL(t *testing.T) string {

@@ -60,7 +60,7 @@ func TestJSON_LogoutWithoutSessionFileShape(t *testing.T) {
 	require.Equal(t, exitNoSession, got.code, got.stderr)
 	obj := decodeOne(t, got.stdout)
 	assert.Equal(t, false, obj["ok"])
-	assert.Equal(t, float64(exitNoSession), obj["exit_code"])
+	assert.InDelta(t, exitNoSession, obj["exit_code"], 0)
 	assert.Equal(t, "--session-file", errorOf(t, obj)["field"])
 	assert.Contains(t, errorOf(t, obj)["message"], "nothing to log out")
 }
@@ -206,7 +206,7 @@ func TestJSON_ErrorShapeOfEachFailureClass(t *testing.T) {
 			obj := decodeOne(t, got.stdout)
 			assert.Equal(t, false, obj["ok"])
 			assert.Equal(t, tt.args[0], obj["command"])
-			assert.Equal(t, float64(tt.wantCode), obj["exit_code"])
+			assert.InDelta(t, tt.wantCode, obj["exit_code"], 0)
 			errObj := errorOf(t, obj)
 			assert.Contains(t, errObj["message"], tt.message)
 			delete(errObj, "message")
@@ -234,6 +234,6 @@ func TestJSON_FlagErrorsAreJSONWhereverJSONStands(t *testing.T) {
 		require.Equal(t, exitUsage, got.code, "%q", args)
 		obj := decodeOne(t, got.stdout)
 		assert.Equal(t, false, obj["ok"], "%q", args)
-		assert.Equal(t, float64(exitUsage), obj["exit_code"], "%q", args)
+		assert.InDelta(t, exitUsage, obj["exit_code"], 0, "%q", args)
 	}
 }

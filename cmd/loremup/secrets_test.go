@@ -61,8 +61,8 @@ func TestRun_NeverPrintsSecrets(t *testing.T) {
 			{args: []string{"login", "--session-file", "{file}"}},
 			{args: []string{"logout", "--session-file", "{file}"}, before: echoCookie}}},
 		{name: "retries", steps: []step{
-			{args: []string{"login", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { firstN(2, http.StatusServiceUnavailable)(srv) }},
-			{args: []string{"logout", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { firstN(2, http.StatusServiceUnavailable)(srv) }}}},
+			{args: []string{"login", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }},
+			{args: []string{"logout", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }}}},
 		{name: "password flag refused", steps: []step{{args: []string{"login", "--password", testPassword}}}},
 	}
 	modes := [][]string{nil, {"--json"}, {"--verbose"}, {"--json", "--verbose"}}
@@ -104,7 +104,7 @@ func TestRun_NeverPrintsSecrets(t *testing.T) {
 
 func TestVerbose_LogsEachRequestAndRetryToStderr(t *testing.T) {
 	srv := newFake(t)
-	firstN(1, http.StatusServiceUnavailable)(srv)
+	unavailableFirst(1)(srv)
 
 	got := runCLI(t, envFor(srv.URL), "", "login", "--verbose")
 
@@ -117,7 +117,7 @@ func TestVerbose_LogsEachRequestAndRetryToStderr(t *testing.T) {
 
 func TestVerbose_IsSilentWithoutTheFlag(t *testing.T) {
 	srv := newFake(t)
-	firstN(1, http.StatusServiceUnavailable)(srv)
+	unavailableFirst(1)(srv)
 	file := filepath.Join(t.TempDir(), "s")
 
 	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", file)

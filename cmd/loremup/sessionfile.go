@@ -188,9 +188,9 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 	// cookie values.
 	saved, sess, err = decodeSessionFile(data)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s is not a session file: %v", path, err)
+		return nil, nil, false, fmt.Errorf("%s is not a session file: %w", path, err)
 	}
-	return saved, sess, fi.Mode().Perm()&0o077 != 0, nil
+	return saved, sess, readableByOthers(fi), nil
 }
 
 // live reports whether the session still holds a cookie worth sending:

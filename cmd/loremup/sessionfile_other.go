@@ -2,6 +2,12 @@
 
 package main
 
+import "io/fs"
+
 // checkPlace has nothing to check where files have no Unix owner and
 // mode: the session file is still written as a new file and renamed.
 func checkPlace(string) error { return nil }
+
+// readableByOthers cannot tell from the mode bits there (Windows reports
+// 0666 for any writable file); the file's ACL decides, so no warning.
+func readableByOthers(fs.FileInfo) bool { return false }

@@ -47,6 +47,10 @@ func checkPlace(path string) error {
 	return nil
 }
 
+// readableByOthers reports whether users other than the owner may read
+// or write the file.
+func readableByOthers(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o077 != 0 }
+
 func ownerOf(fi fs.FileInfo) (int, bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {

@@ -27,6 +27,7 @@ func TestLogin_RefusesAPlaceAnotherUserControlsBeforeLoggingIn(t *testing.T) {
 		says  string
 	}{
 		{"a file another user pre-created in a sticky shared directory", func(t *testing.T, dir string) string {
+			t.Helper()
 			require.NoError(t, os.Chmod(dir, os.ModeSticky|0o777))
 			file := filepath.Join(dir, "ada.session")
 			require.NoError(t, os.WriteFile(file, nil, 0o644))
@@ -34,6 +35,7 @@ func TestLogin_RefusesAPlaceAnotherUserControlsBeforeLoggingIn(t *testing.T) {
 			return file
 		}, "belongs to another user (uid 65534); refusing to replace it"},
 		{"a shared sticky directory another user pre-created", func(t *testing.T, dir string) string {
+			t.Helper()
 			shared := filepath.Join(dir, "shared")
 			require.NoError(t, os.Mkdir(shared, 0o755))
 			require.NoError(t, os.Chmod(shared, os.ModeSticky|0o777))
@@ -41,6 +43,7 @@ func TestLogin_RefusesAPlaceAnotherUserControlsBeforeLoggingIn(t *testing.T) {
 			return filepath.Join(shared, "ada.session")
 		}, "belongs to another user (uid 65534), who could read or replace a session file there"},
 		{"a directory anyone may write to that is not sticky", func(t *testing.T, dir string) string {
+			t.Helper()
 			require.NoError(t, os.Chmod(dir, 0o777))
 			return filepath.Join(dir, "ada.session")
 		}, "every user may write to the directory"},
