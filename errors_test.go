@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/loremuptest"
 )
 
 func TestErrors_StatusMapsToSentinelAndAPIError(t *testing.T) {
@@ -259,4 +260,16 @@ func TestErrors_ServerEchoOfCookieOnLogoutIsRedacted(t *testing.T) {
 	for _, out := range []string{err.Error(), string(apiErr.Body), fmt.Sprintf("%#v", apiErr)} {
 		assert.NotContains(t, out, "cookie-secret-value")
 	}
+}
+
+// Against the fake, which answers a refused token as Rails does.
+func TestErrors_FakeTokenRefusalReadsAsSuch(t *testing.T) {
+	srv := loremuptest.NewServer(loremuptest.WithUser(testEmail, testPassword))
+	t.Cleanup(srv.Close)
+	c := newLoopbackClient(t, srv.URL)
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.ErrorIs(t, err, loremup.ErrUnauthorized)
+	assert.True(t, strings.HasPrefix(err.Error(), "loremup: POST /api/sessions: 401 Unauthorized: HTTP Token: Access denied. (request id "), err.Error())
 }

@@ -65,7 +65,9 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	var apiErr *loremup.APIError
 	require.ErrorAs(t, err, &apiErr)
 	headers := fmt.Sprint(apiErr.Header)
-	for _, out := range []string{err.Error(), fmt.Sprintf("%+v", apiErr), fmt.Sprintf("%#v", apiErr), headers,
+	asJSON, jerr := json.Marshal(apiErr)
+	require.NoError(t, jerr)
+	for _, out := range []string{err.Error(), fmt.Sprintf("%+v", apiErr), fmt.Sprintf("%#v", apiErr), headers, string(asJSON),
 		apiErr.RequestID, apiErr.Location, apiErr.ContentType} {
 		assert.NotContains(t, out, testPassword)
 		assert.NotContains(t, out, testToken)
