@@ -37,6 +37,7 @@
 //	-control-addr HOST:PORT  its address (default 127.0.0.1:0, a free loopback port)
 //	-control-token TOKEN   its token, sent as "Authorization: Bearer TOKEN"
 //	                       (default: random, printed on stderr); not the API token
+//	-version               print the version and exit
 //
 // Request heads (request line and headers) are limited to 64 KiB; a larger
 // one is answered 431.
