@@ -18,10 +18,6 @@ import (
 	"github.com/loremup/loremup-go"
 )
 
-func status(code int) httpmock.Responder {
-	return jsonAPI(code, errorDoc(fmt.Sprint(code), "c", http.StatusText(code), ""))
-}
-
 func TestRetry_RetryableFailuresThenSuccess(t *testing.T) {
 	connErr := func(*http.Request) (*http.Response, error) {
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
@@ -108,10 +104,6 @@ func TestRetry_ConnectionErrorsRunOutAsWrappedError(t *testing.T) {
 	assert.Equal(t, 3, mt.GetTotalCallCount())
 	assert.Contains(t, err.Error(), "after 3 attempts")
 	assert.NotContains(t, err.Error(), testToken)
-}
-
-func retryAfter(code int, value string) httpmock.Responder {
-	return status(code).HeaderSet(http.Header{"Retry-After": {value}})
 }
 
 func TestRetry_RetryAfterSecondsIsHonoured(t *testing.T) {
