@@ -3,7 +3,6 @@ package apispec_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -228,7 +227,7 @@ func TestErrorsDoNotRepeatSecrets(t *testing.T) {
 			for _, secret := range []string{testToken, testPassword} {
 				assert.NotContains(t, err.Error(), secret)
 			}
-			assert.False(t, strings.Contains(err.Error(), "\nValue:"), "schema errors must not dump values")
+			assert.NotContains(t, err.Error(), "\nValue:", "schema errors must not dump values")
 		})
 	}
 }
