@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,30 +15,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/loremup/loremup-go"
-	"github.com/loremup/loremup-go/internal/secrettest"
 	"github.com/loremup/loremup-go/loremuptest"
 )
-
-// faultCase is one row of the fault matrix: a fault on the fake server,
-// and the exact outcome a caller sees.
-type faultCase struct {
-	name   string
-	faults func(srv *loremuptest.Server)
-	opts   []loremup.Option
-	ctx    time.Duration // caller's deadline; 0 means none
-
-	wantOK       bool
-	wantStatus   int   // the *APIError status, when not wantOK
-	wantIs       error // an error the result must match
-	wantRequests int   // requests the server saw
-	minElapsed   time.Duration
-	maxElapsed   time.Duration
-	check        func(t *testing.T, sess *loremup.Session, err error)
-}
-
-func rateLimited(retryAfter string) loremuptest.Fault {
-	return loremuptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
-}
 
 func TestFaultMatrix(t *testing.T) {
 	status := func(code int) loremuptest.Fault { return loremuptest.Fault{Status: code} }
@@ -81,7 +58,10 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "server never answers: the caller's deadline wins", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{Latency: time.Hour}) },
 			ctx: 200 * time.Millisecond, wantRequests: 1, wantIs: context.DeadlineExceeded, maxElapsed: 5 * time.Second},
 		{name: "201 with malformed JSON is still a login", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{MalformedBody: true}) },
-			wantOK: true, wantRequests: 1, check: func(t *testing.T, sess *loremup.Session, _ error) { assert.Nil(t, sess.Body()) }},
+			wantOK: true, wantRequests: 1, check: func(t *testing.T, sess *loremup.Session, _ error) {
+				t.Helper()
+				assert.Nil(t, sess.Body())
+			}},
 		{name: "200 HTML page is not a login", faults: func(s *loremuptest.Server) {
 			s.Inject(1, loremuptest.Fault{Status: 200, Body: "<html>Sign in</html>", Header: http.Header{"Content-Type": {"text/html"}}})
 		}, wantStatus: 200, wantIs: loremup.ErrUnexpectedResponse, wantRequests: 1},
@@ -92,6 +72,7 @@ func TestFaultMatrix(t *testing.T) {
 			s.Inject(1, loremuptest.Fault{Status: 422, Body: `{"errors":[{"detail":"` + string(make([]byte, 4096)) + `"}]}`})
 		}, opts: []loremup.Option{loremup.WithMaxResponseBytes(1024)}, wantStatus: 422, wantRequests: 1,
 			check: func(t *testing.T, _ *loremup.Session, err error) {
+				t.Helper()
 				var apiErr *loremup.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.True(t, apiErr.BodyTruncated)
@@ -101,6 +82,7 @@ func TestFaultMatrix(t *testing.T) {
 			s.Inject(1, loremuptest.Fault{Status: 422, Body: "\x00\xffnot json", Header: http.Header{"Content-Type": {"application/octet-stream"}}})
 		}, wantStatus: 422, wantIs: loremup.ErrUnprocessableEntity, wantRequests: 1,
 			check: func(t *testing.T, _ *loremup.Session, err error) {
+				t.Helper()
 				var apiErr *loremup.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Empty(t, apiErr.Errors)
@@ -109,6 +91,7 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "redirect to a login page", faults: func(s *loremuptest.Server) {
 			s.Inject(1, loremuptest.Fault{Status: 302, Header: http.Header{"Location": {"/users/sign_in"}}})
 		}, wantStatus: 302, wantRequests: 1, check: func(t *testing.T, _ *loremup.Session, err error) {
+			t.Helper()
 			var apiErr *loremup.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, "/users/sign_in", apiErr.Location)
@@ -116,60 +99,6 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runFaultCase(t, tt) })
-	}
-}
-
-func attempts(n int) func(*testing.T, *loremup.Session, error) {
-	return func(t *testing.T, _ *loremup.Session, err error) {
-		var apiErr *loremup.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, n, apiErr.Attempts)
-	}
-}
-
-func runFaultCase(t *testing.T, tt faultCase) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := loremuptest.NewServer(loremuptest.WithUser(testEmail, testPassword))
-	defer srv.Close()
-	guard := secrettest.New(t, srv.Token, testPassword)
-	opts := append([]loremup.Option{fastRetries, loremup.WithLogger(guard.Logger())}, tt.opts...)
-	c, err := loremup.NewClient(srv.URL, srv.Token, opts...)
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	tt.faults(srv)
-
-	ctx := context.Background()
-	if tt.ctx > 0 {
-		ctx = ctxTimeout(t, tt.ctx)
-	}
-	start := time.Now()
-	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: createForm, Form: loremup.SessionForm{Email: testEmail, Password: testPassword}})
-	elapsed := time.Since(start)
-	guard.Check(err, sess, c)
-
-	if tt.wantOK {
-		require.NoError(t, err)
-		require.NotNil(t, sess)
-	} else {
-		require.Error(t, err)
-		assert.Nil(t, sess)
-	}
-	if tt.wantStatus != 0 {
-		var apiErr *loremup.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, tt.wantStatus, apiErr.StatusCode)
-	}
-	if tt.wantIs != nil {
-		assert.ErrorIs(t, err, tt.wantIs)
-	}
-	assert.Equal(t, tt.wantRequests, srv.RequestCount(), "requests the server saw")
-	assert.GreaterOrEqual(t, elapsed, tt.minElapsed)
-	if tt.maxElapsed > 0 {
-		assert.Less(t, elapsed, tt.maxElapsed)
-	}
-	if tt.check != nil {
-		tt.check(t, sess, err)
 	}
 }
 
@@ -214,14 +143,4 @@ func TestFaultMatrix_HeadersThatNeverFinish(t *testing.T) {
 
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 5*time.Second)
-}
-
-func filter(lines []string, substr string) []string {
-	var out []string
-	for _, l := range lines {
-		if strings.Contains(l, substr) {
-			out = append(out, l)
-		}
-	}
-	return out
 }

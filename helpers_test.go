@@ -4,22 +4,30 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/loremup/loremup-go"
 	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/secrettest"
+	"github.com/loremup/loremup-go/loremuptest"
 )
 
 const (
@@ -178,4 +186,108 @@ func rawServer(t *testing.T, answer string) string {
 		<-done
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// faultCase is one row of the fault matrix: a fault on the fake server,
+// and the exact outcome a caller sees.
+type faultCase struct {
+	name   string
+	faults func(srv *loremuptest.Server)
+	opts   []loremup.Option
+	ctx    time.Duration // caller's deadline; 0 means none
+
+	wantOK       bool
+	wantStatus   int   // the *APIError status, when not wantOK
+	wantIs       error // an error the result must match
+	wantRequests int   // requests the server saw
+	minElapsed   time.Duration
+	maxElapsed   time.Duration
+	check        func(t *testing.T, sess *loremup.Session, err error)
+}
+
+func rateLimited(retryAfter string) loremuptest.Fault {
+	return loremuptest.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
+}
+
+func attempts(n int) func(*testing.T, *loremup.Session, error) {
+	return func(t *testing.T, _ *loremup.Session, err error) {
+		t.Helper()
+		var apiErr *loremup.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, n, apiErr.Attempts)
+	}
+}
+
+func runFaultCase(t *testing.T, tt faultCase) {
+	t.Helper()
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv := loremuptest.NewServer(loremuptest.WithUser(testEmail, testPassword))
+	defer srv.Close()
+	guard := secrettest.New(t, srv.Token, testPassword)
+	opts := append([]loremup.Option{fastRetries, loremup.WithLogger(guard.Logger())}, tt.opts...)
+	c, err := loremup.NewClient(srv.URL, srv.Token, opts...)
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	tt.faults(srv)
+
+	ctx := context.Background()
+	if tt.ctx > 0 {
+		ctx = ctxTimeout(t, tt.ctx)
+	}
+	start := time.Now()
+	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
+		FormName: createForm, Form: loremup.SessionForm{Email: testEmail, Password: testPassword}})
+	elapsed := time.Since(start)
+	guard.Check(err, sess, c)
+
+	if tt.wantOK {
+		require.NoError(t, err)
+		require.NotNil(t, sess)
+	} else {
+		require.Error(t, err)
+		assert.Nil(t, sess)
+	}
+	if tt.wantStatus != 0 {
+		var apiErr *loremup.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, tt.wantStatus, apiErr.StatusCode)
+	}
+	if tt.wantIs != nil {
+		require.ErrorIs(t, err, tt.wantIs)
+	}
+	assert.Equal(t, tt.wantRequests, srv.RequestCount(), "requests the server saw")
+	assert.GreaterOrEqual(t, elapsed, tt.minElapsed)
+	if tt.maxElapsed > 0 {
+		assert.Less(t, elapsed, tt.maxElapsed)
+	}
+	if tt.check != nil {
+		tt.check(t, sess, err)
+	}
+}
+
+func filter(lines []string, substr string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func status(code int) httpmock.Responder {
+	return jsonAPI(code, errorDoc(fmt.Sprint(code), "c", http.StatusText(code), ""))
+}
+
+func retryAfter(code int, value string) httpmock.Responder {
+	return status(code).HeaderSet(http.Header{"Retry-After": {value}})
+}
+
+func email(i int) string { return "user" + strconv.Itoa(i) + "@example.com" }
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
 }

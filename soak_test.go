@@ -2,7 +2,6 @@ package loremup_test
 
 import (
 	"context"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -90,13 +89,4 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 	renderings, logBytes := guard.Scanned()
 	assert.Positive(t, renderings)
 	assert.Positive(t, logBytes)
-}
-
-func email(i int) string { return "user" + strconv.Itoa(i) + "@example.com" }
-
-func heapInUse() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
 }

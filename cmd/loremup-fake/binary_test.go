@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -88,7 +87,7 @@ func TestBinary(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "%v", err)
+		require.ErrorAs(t, err, &exitErr)
 		assert.Equal(t, exitUsage, exitErr.ExitCode())
 		assert.Empty(t, stdout.String())
 		assert.Equal(t, "loremup-fake: flag provided but not defined: -bogus (see loremup-fake -h)\n", stderr.String())
@@ -104,7 +103,7 @@ func TestBinary(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err = cmd.Run()
 		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "%v", err)
+		require.ErrorAs(t, err, &exitErr)
 		assert.Equal(t, exitServe, exitErr.ExitCode())
 		assert.Empty(t, stdout.String())
 		assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "%q", stderr.String())

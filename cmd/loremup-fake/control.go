@@ -125,7 +125,7 @@ func (s *controlServer) shutdown(ctx context.Context) {
 	if err := s.srv.Shutdown(ctx); err != nil {
 		_ = s.srv.Close()
 	}
-	<-s.served // http.ErrServerClosed, or what failed() already handed over
+	<-s.served //nolint:errcheck // http.ErrServerClosed, or what failed() already handed over
 }
 
 // failed delivers the error that stopped the control server while it

@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
 	}
-	<-served // http.ErrServerClosed
+	<-served //nolint:errcheck // http.ErrServerClosed after Shutdown
 	if !opts.quiet {
 		fmt.Fprintln(stderr, "loremup-fake: shut down")
 	}
@@ -288,7 +288,7 @@ func readUsers(path string) ([]fake.User, error) {
 	var users []fake.User
 	if err := json.Unmarshal(data, &users); err != nil {
 		// json's messages name offsets and types, never the values.
-		return nil, fmt.Errorf(`-users: %s: want a JSON array of {"email": "...", "password": "..."}: %v`, path, err)
+		return nil, fmt.Errorf(`-users: %s: want a JSON array of {"email": "...", "password": "..."}: %w`, path, err)
 	}
 	for i, u := range users {
 		if u.Email == "" {
