@@ -3,7 +3,6 @@ package loremup_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -114,7 +113,7 @@ func TestAttack_UpperCaseHTMLEntitiesAreRedacted(t *testing.T) {
 	})
 
 	var apiErr *loremup.APIError
-	require.True(t, errors.As(err, &apiErr))
+	require.ErrorAs(t, err, &apiErr)
 	assert.NotContains(t, renderings(t, apiErr), "pa&LT;ss")
 	assert.NotContains(t, string(apiErr.Body), "pa&LT;ss")
 	assert.Contains(t, err.Error(), "no user with password [REDACTED]")
