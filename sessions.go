@@ -244,7 +244,7 @@ func isJSON(contentType string) bool {
 }
 
 // Format prints the form with the password hidden, for every verb.
-func (f SessionForm) Format(s fmt.State, verb rune) {
+func (f SessionForm) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redacted)
 }
 
@@ -264,7 +264,7 @@ func (f SessionForm) MarshalJSON() ([]byte, error) {
 }
 
 // Format prints the parameters with the password hidden, for every verb.
-func (p CreateSessionParams) Format(s fmt.State, verb rune) {
+func (p CreateSessionParams) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
 }
 
@@ -283,7 +283,7 @@ func (p CreateSessionParams) MarshalJSON() ([]byte, error) {
 }
 
 // Format prints the service without the Client's secrets, for every verb.
-func (s SessionsService) Format(f fmt.State, verb rune) {
+func (s SessionsService) Format(f fmt.State, _ rune) {
 	if s.c == nil {
 		fmt.Fprint(f, "loremup.SessionsService{}")
 		return

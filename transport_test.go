@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -55,7 +54,7 @@ func TestTransport_SequentialCallsReuseOneConnection(t *testing.T) {
 }
 
 func TestTransport_ConnectionSurvivesRetriesRunningOut(t *testing.T) {
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
 	c := newLoopbackClient(t, srv.URL, loremup.WithRetryWait(0, 0), loremup.WithRetryBudget(loremup.RetryBudget{}))
@@ -93,7 +92,7 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		assert.NoError(t, err)
+		require.NoError(t, err)
 	}
 	assert.EqualValues(t, 2*workers*calls, srv.requests.Load())
 	// net/http may dial extra connections while the pool warms up (a
@@ -109,7 +108,7 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 
 func TestTransport_HugeErrorBodyCostsLittleMemory(t *testing.T) {
 	chunk := bytes.Repeat([]byte("y"), 32<<10)
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		for range (64 << 20) / len(chunk) {
 			if _, err := w.Write(chunk); err != nil {
@@ -160,7 +159,7 @@ func TestTransport_UntrustedCertificateFailsAtOnce(t *testing.T) {
 	_, err := c.Sessions.Create(context.Background(), createParams())
 
 	var unknownCA x509.UnknownAuthorityError
-	require.True(t, errors.As(err, &unknownCA), "got %v", err)
+	require.ErrorAs(t, err, &unknownCA)
 	assert.EqualValues(t, 1, handshakes.Load(), "a certificate error is not retried")
 }
 
@@ -203,7 +202,7 @@ func TestLogging_DebugLinesWithoutSecrets(t *testing.T) {
 func TestLogging_QuietAboveDebug(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) })
 	c := newLoopbackClient(t, srv.URL, loremup.WithLogger(logger))
 
 	_, err := c.Sessions.Create(context.Background(), createParams())

@@ -26,8 +26,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+	err := run(ctx, os.Stdout, os.Getenv)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "login example:", err)
 		os.Exit(1)
 	}

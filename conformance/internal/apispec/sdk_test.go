@@ -258,7 +258,7 @@ func TestTransportConcurrentUse(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		assert.NoError(t, err)
+		require.NoError(t, err)
 	}
 	assert.Empty(t, vt.Errors())
 	assert.Equal(t, 2*workers*calls, vt.Exchanges())

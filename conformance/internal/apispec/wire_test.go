@@ -95,7 +95,7 @@ func TestDescriptionAgreesWithWire(t *testing.T) {
 	require.NotNil(t, token, "the description states the token rule")
 	assert.Equal(t, wire.TokenPattern, token.Value.Pattern)
 	require.NoError(t, token.Value.VisitJSON("tok_4f8a9c2e7b"))
-	assert.Error(t, token.Value.VisitJSON("a;b"), "Rails splits the header at ';'")
+	require.Error(t, token.Value.VisitJSON("a;b"), "Rails splits the header at ';'")
 
 	cookie := doc.Components.Headers["SetCookie"]
 	require.NotNil(t, cookie)

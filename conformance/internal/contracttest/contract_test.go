@@ -34,6 +34,7 @@ type target struct {
 // fakeTarget starts a fresh loremuptest server for one scenario.
 func fakeTarget(opts ...loremuptest.Option) func(t *testing.T) target {
 	return func(t *testing.T) target {
+		t.Helper()
 		const email, password = "contract@example.com", "contract-pass-1"
 		srv := loremuptest.NewServer(append([]loremuptest.Option{loremuptest.WithUser(email, password)}, opts...)...)
 		t.Cleanup(srv.Close)
@@ -43,6 +44,7 @@ func fakeTarget(opts ...loremuptest.Option) func(t *testing.T) target {
 }
 
 func realTarget(t *testing.T) target {
+	t.Helper()
 	tg := target{
 		baseURL: os.Getenv("LOREMUP_BASE_URL"), token: os.Getenv("LOREMUP_API_TOKEN"),
 		email: os.Getenv("LOREMUP_EMAIL"), password: os.Getenv("LOREMUP_PASSWORD"),
@@ -192,12 +194,12 @@ var scenarios = []scenario{
 	{"401 for a wrong password", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.login(context.Background(), tg.email, tg.password+"-wrong")
-		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		_ = requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 	}},
 	{"401 for an unknown user", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
 		_, err := e.login(context.Background(), "nobody-"+time.Now().Format("150405")+"@example.com", tg.password)
-		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		_ = requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 	}},
 	{"406 for an unknown form name", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
@@ -210,7 +212,7 @@ var scenarios = []scenario{
 			assert.Equal(t, "/form_name", apiErr.Errors[0].Source.Pointer)
 		}
 		err = e.client.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: "no_such_form_configuration"})
-		requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		_ = requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
 	}},
 	{"422 for an e-mail that is not an address", func(t *testing.T, tg target) {
 		e := newEnv(t, tg, tg.token)
@@ -234,13 +236,13 @@ var scenarios = []scenario{
 		bad := newEnv(t, tg, "not-the-token-yyyyyyyy")
 		_, err := bad.client.Sessions.Create(ctx, loremup.CreateSessionParams{
 			FormName: "no_such_form_configuration", Form: loremup.SessionForm{Email: "nope", Password: "x"}})
-		requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
+		_ = requireAPIError(t, tg, err, http.StatusUnauthorized, loremup.ErrUnauthorized)
 		e := newEnv(t, tg, tg.token)
 		_, err = e.client.Sessions.Create(ctx, loremup.CreateSessionParams{
 			FormName: "no_such_form_configuration", Form: loremup.SessionForm{Email: "nope", Password: "x"}})
-		requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
+		_ = requireAPIError(t, tg, err, http.StatusNotAcceptable, loremup.ErrNotAcceptable)
 		_, err = e.login(ctx, "nope", "x")
-		requireAPIError(t, tg, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
+		_ = requireAPIError(t, tg, err, http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity)
 	}},
 	{"the quoted token form is accepted", func(t *testing.T, tg target) {
 		status := rawLogin(t, tg, `Token token="`+tg.token+`"`, "application/json")
