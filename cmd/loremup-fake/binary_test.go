@@ -36,7 +36,7 @@ func TestBinary(t *testing.T) {
 
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		t.Run("serves, then exits 0 on "+sig.String(), func(t *testing.T) {
-			cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-token", token, "-user", email+":"+password)
+			cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--token", token, "--user", email+":"+password)
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
 			var stderr bytes.Buffer
@@ -82,7 +82,7 @@ func TestBinary(t *testing.T) {
 	}
 
 	t.Run("bad flag exits 2 with a message", func(t *testing.T) {
-		cmd := exec.Command(bin, "-bogus")
+		cmd := exec.Command(bin, "--bogus")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -90,7 +90,7 @@ func TestBinary(t *testing.T) {
 		require.ErrorAs(t, err, &exitErr)
 		assert.Equal(t, exitUsage, exitErr.ExitCode())
 		assert.Empty(t, stdout.String())
-		assert.Equal(t, "loremup-fake: flag provided but not defined: -bogus (see loremup-fake -h)\n", stderr.String())
+		assert.Equal(t, "loremup-fake: unknown flag --bogus (see loremup-fake --help)\n", stderr.String())
 	})
 
 	t.Run("busy port exits 1 with a message", func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestBinary(t *testing.T) {
 		require.NoError(t, err)
 		defer ln.Close()
 
-		cmd := exec.Command(bin, "-addr", ln.Addr().String())
+		cmd := exec.Command(bin, "--addr", ln.Addr().String())
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err = cmd.Run()

@@ -55,7 +55,7 @@ func controlGoroutines() int {
 }
 
 func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
-	s := start(t, "-token", token, "-user", email+":"+password)
+	s := start(t, "--token", token, "--user", email+":"+password)
 	assert.Zero(t, controlGoroutines())
 	status, _ := controlGet(t, s.url+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusNotFound, status, "the API listener has no control route")
@@ -65,7 +65,7 @@ func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 
 	// The same check sees the control API when it is on, so the zero
 	// above means something.
-	on := start(t, "-token", token, "-control", "-control-token", controlToken)
+	on := start(t, "--token", token, "--control", "--control-token", controlToken)
 	controlURL(t, on)
 	assert.Positive(t, controlGoroutines())
 	require.Equal(t, exitOK, on.shutdown())
@@ -73,7 +73,7 @@ func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 }
 
 func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {
-	s := start(t, "-token", token, "-user", email+":"+password, "-control", "-control-token", controlToken)
+	s := start(t, "--token", token, "--user", email+":"+password, "--control", "--control-token", controlToken)
 	ctl := controlURL(t, s)
 	require.Regexp(t, `^http://127\.0\.0\.1:\d+$`, ctl)
 	require.NotEqual(t, s.url, ctl)
@@ -103,7 +103,7 @@ func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {
 }
 
 func TestRun_GeneratesAndPrintsAControlTokenWhenNoneGiven(t *testing.T) {
-	s := start(t, "-token", token, "-control")
+	s := start(t, "--token", token, "--control")
 	ctl := controlURL(t, s)
 	m := regexp.MustCompile(`control token: (\S+) \(generated`).FindStringSubmatch(s.stderr.String())
 	require.NotNil(t, m, s.stderr.String())
@@ -118,10 +118,10 @@ func TestRun_RefusesControlFlagsThatCannotWork(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"token without -control", []string{"-control-token", controlToken}, "-control-token needs -control"},
-		{"address without -control", []string{"-control-addr", "127.0.0.1:0"}, "-control-addr needs -control"},
-		{"the API token", []string{"-token", token, "-control", "-control-token", token}, "control token must differ from the API token"},
-		{"a bad token", []string{"-control", "-control-token", "has space"}, "control token must be printable ASCII"},
+		{"token without --control", []string{"--control-token", controlToken}, "--control-token needs --control"},
+		{"address without --control", []string{"--control-addr", "127.0.0.1:0"}, "--control-addr needs --control"},
+		{"the API token", []string{"--token", token, "--control", "--control-token", token}, "control token must differ from the API token"},
+		{"a bad token", []string{"--control", "--control-token", "has space"}, "control token must be printable ASCII"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestRun_BusyControlPortExitsOne(t *testing.T) {
 	require.NoError(t, err)
 	defer ln.Close()
 	stdout, stderr := newOutput(), newOutput()
-	code := run(context.Background(), []string{"-control", "-control-addr", ln.Addr().String()}, stdout, stderr)
+	code := run(context.Background(), []string{"--control", "--control-addr", ln.Addr().String()}, stdout, stderr)
 	assert.Equal(t, exitServe, code)
 	assert.Empty(t, stdout.String(), "nothing on stdout until both listeners are open")
 	assert.Contains(t, stderr.String(), "cannot listen for the control API")
@@ -150,7 +150,7 @@ func TestRun_BusyControlPortExitsOne(t *testing.T) {
 func TestRun_HelpShowsTheControlAPI(t *testing.T) {
 	stdout, stderr := newOutput(), newOutput()
 	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, stdout, stderr))
-	for _, want := range []string{"-control\n", "-control-addr address", "-control-token token", "second line of stdout", "POST /reset"} {
+	for _, want := range []string{"--control ", "--control-addr HOST:PORT", "--control-token TOKEN", "second line of stdout", "POST /reset"} {
 		assert.Contains(t, stderr.String(), want)
 	}
 }

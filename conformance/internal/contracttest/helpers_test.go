@@ -24,7 +24,7 @@ func startStandaloneFake(t *testing.T, token, email, password string) string {
 	out, err := exec.Command(goTool, "build", "-o", bin, "github.com/loremup/loremup-go/cmd/loremup-fake").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-token", token, "-user", email+":"+password, "-quiet")
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--token", token, "--user", email+":"+password, "--quiet")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
