@@ -306,3 +306,30 @@ func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
 	assert.Equal(t, "Session", ve.Field)
 	assert.Len(t, *logouts, 1)
 }
+
+// A Session written before its origin was kept is bound by the first
+// Client that uses it, and its cookies were never checked against an
+// origin: a Secure cookie in it must still not go over plain http to a
+// host that is not loopback (the check when cookies are sent, not only
+// when they are set).
+func TestJar_RestoredSecureCookieIsNotSentOverPlainHTTP(t *testing.T) {
+	legacy := `{"cookies":[{"name":"_app_session","value":"abc","path":"/","secure":true},{"name":"plain","value":"p","path":"/"}]}`
+	sess, err := loremup.ImportSession([]byte(legacy))
+	require.NoError(t, err)
+
+	const base = "http://app.internal"
+	mt := httpmock.NewMockTransport()
+	var logouts []string
+	mt.RegisterResponder(http.MethodDelete, base+"/api/sessions", func(r *http.Request) (*http.Response, error) {
+		for _, c := range r.Cookies() {
+			logouts = append(logouts, c.Name+"="+c.Value)
+		}
+		return httpmock.NewStringResponse(http.StatusNoContent, ""), nil
+	})
+	c, err := loremup.NewClient(base, testToken, loremup.WithInsecureHTTP(), loremup.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+
+	assert.Equal(t, []string{"plain=p"}, sent(t, c.HTTPClient(sess).Jar, base+"/app"), "the jar sends no Secure cookie over plain http")
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+	assert.Equal(t, []string{"plain=p"}, logouts, "the logout sends the plain cookie only")
+}

@@ -149,7 +149,7 @@ func TestValidateResponse(t *testing.T) {
 		{name: "created under prefix", method: http.MethodPost, path: "/tenant/api/sessions", status: 201, header: jsonAPI, body: `{}`},
 		{name: "created with members", method: http.MethodPost, status: 201, header: jsonAPI, body: `{"meta":{"user":1}}`},
 		{name: "deleted", method: http.MethodDelete, status: 204, header: http.Header{}},
-		{name: "deleted with 201 as the seed shows", method: http.MethodDelete, status: 201, header: jsonAPI},
+		{name: "deleted with 201 as the API documentation shows", method: http.MethodDelete, status: 201, header: jsonAPI},
 		{name: "deleted with 200", method: http.MethodDelete, status: 200, header: http.Header{}},
 		{name: "401", method: http.MethodPost, status: 401, header: jsonAPI, body: doc(`"401"`)},
 		{name: "401 token refusal", method: http.MethodDelete, status: 401, body: wire.UnauthorizedBody,
