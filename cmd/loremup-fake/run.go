@@ -153,19 +153,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // baseURL is the URL clients use to reach a listener. An unspecified
-// address (":8080", "0.0.0.0:8080") is reached through loopback.
+// address (":8080", "0.0.0.0:8080", "[::]:8080") is reached through
+// 127.0.0.1: Go listens on every wildcard address dual-stack, so the
+// listener reports "::" even for "0.0.0.0", and IPv4 loopback reaches it
+// where IPv6 is disabled too (as in many containers).
 func baseURL(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return "http://" + addr.String()
 	}
 	ip := tcp.IP
-	if ip.IsUnspecified() {
-		if ip.To4() != nil {
-			ip = net.IPv4(127, 0, 0, 1)
-		} else {
-			ip = net.IPv6loopback
-		}
+	if len(ip) == 0 || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
 	}
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }

@@ -255,7 +255,12 @@ func TestBaseURL_ReachesUnspecifiedAddressesThroughLoopback(t *testing.T) {
 	}{
 		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, "http://127.0.0.1:80"},
 		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080"},
-		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://[::1]:8080"},
+		// What net.Listen("tcp", "0.0.0.0:8080") reports: Go listens on a
+		// wildcard address dual-stack, so the address reads "::". The
+		// README and the container image promise http://127.0.0.1:8080,
+		// which also works where IPv6 is disabled.
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: nil, Port: 8080}, "http://127.0.0.1:8080"},
 		{&net.TCPAddr{IP: net.IPv6loopback, Port: 1}, "http://[::1]:1"},
 		{&net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 9}, "http://10.1.2.3:9"},
 	}
