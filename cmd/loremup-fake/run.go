@@ -206,7 +206,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		return o, flagError(err, fs, args)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		// Not quoted: it is often the rest of a value that held a space
+		// (-user a@b.c:pass word), so part of a password.
+		return o, fmt.Errorf("unexpected argument #%d after the flags (a value with spaces must be quoted)", len(args)-fs.NArg()+1)
 	}
 	if err := o.control.check(fs, args); err != nil {
 		return o, err
@@ -278,7 +280,12 @@ func readUsers(path string) ([]fake.User, error) {
 	}
 	var users []fake.User
 	if err := json.Unmarshal(data, &users); err != nil {
-		// json's messages name offsets and types, never the values.
+		// A syntax error's message quotes the offending character, which
+		// may be one of a password's: give its offset only.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: syntax error at byte %d`, path, syntax.Offset)
+		}
 		return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: %w`, path, err)
 	}
 	for i, u := range users {

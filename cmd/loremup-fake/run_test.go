@@ -96,7 +96,7 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 	}{
 		{"unknown flag", []string{"--nope"}, "unknown flag --nope"},
 		{"missing value", []string{"--token"}, "--token needs a value"},
-		{"positional argument", []string{"serve"}, `unexpected argument "serve"`},
+		{"positional argument", []string{"serve"}, "unexpected argument #1"},
 		{"user without colon", []string{"--user", "ada@example.com"}, "--user #1: want EMAIL:PASSWORD"},
 		{"user without email", []string{"--user", ":" + password}, "--user #1: want EMAIL:PASSWORD"},
 		{"bad token", []string{"--token", "has space"}, "API token must be printable ASCII"},
@@ -266,5 +266,32 @@ func TestBaseURL_ReachesUnspecifiedAddressesThroughLoopback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, baseURL(tt.addr))
+	}
+}
+
+// A flag value with an unquoted space leaves the rest of it as an
+// argument, and a users file with a bare word has a syntax error at the
+// password: neither message may repeat any of it.
+func TestRun_BadArgumentsNeverEchoAPassword(t *testing.T) {
+	const secret = "Zq9-secret-rest"
+	users := filepath.Join(t.TempDir(), "users.json")
+	require.NoError(t, os.WriteFile(users, []byte(`[{"email":"ada@example.com","password":`+secret+`}]`), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"rest of a -user value", []string{"--user", "ada@example.com:first", secret}, "unexpected argument #3"},
+		{"bare password in the users file", []string{"--users", users}, "syntax error at byte"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr := newOutput(), newOutput()
+			assert.Equal(t, exitUsage, run(context.Background(), tt.args, stdout, stderr))
+			msg := stderr.String()
+			assert.Contains(t, msg, tt.want)
+			assert.NotContains(t, msg, secret)
+			assert.NotContains(t, msg, "'Z'", "no character of the password")
+		})
 	}
 }

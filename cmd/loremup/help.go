@@ -19,7 +19,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
-		return p.fail(usageError("", "unknown command %q; the commands are %s", args[0], commandList))
+		return p.fail(unknownCommand(args[0]))
 	}
 	writeCommandHelp(stdout, cmd)
 	return exitOK
