@@ -60,7 +60,7 @@ func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
 func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
 // encodingAlphabet is every byte the encodings' escapes are made of.
-const encodingAlphabet = `\/"%&#;+uUxX0123456789abcdefABCDEFltgmpqosbnr`
+const encodingAlphabet = `\/"%&#;+uUxX0123456789abcdefABCDEFltgmpqosbnrLTGMPQOS`
 
 // The bytes an encoded spelling starts with: '+' (URL encoding of a
 // space) only matters for a secret with a space in it.
@@ -158,19 +158,19 @@ func writeASCIIEncodings(b *strings.Builder, c byte) {
 	case ' ':
 		b.WriteString(`|\+`)
 	case '"':
-		b.WriteString(`|\\"|&quot;`)
+		b.WriteString(`|\\"|&(?i:quot);`)
 	case '\\':
 		b.WriteString(`|\\\\`)
 	case '/':
 		b.WriteString(`|\\/`)
 	case '<':
-		b.WriteString(`|&lt;`)
+		b.WriteString(`|&(?i:lt);`)
 	case '>':
-		b.WriteString(`|&gt;`)
+		b.WriteString(`|&(?i:gt);`)
 	case '&':
-		b.WriteString(`|&amp;`)
+		b.WriteString(`|&(?i:amp);`)
 	case '\'':
-		b.WriteString(`|&apos;`)
+		b.WriteString(`|&(?i:apos);`)
 	case '\b':
 		b.WriteString(`|\\b`)
 	case '\f':
@@ -402,7 +402,93 @@ func (r *redactor) Header(h http.Header) http.Header {
 			vs[i] = r.String(v)
 		}
 	}
+	var renamed []string
+	for k := range out {
+		if r.headerName(k) != k {
+			renamed = append(renamed, k)
+		}
+	}
+	for _, k := range renamed {
+		key, vs := r.headerName(k), out[k]
+		delete(out, k)
+		out[key] = append(out[key], vs...)
+	}
 	return out
+}
+
+// wellKnownHeader reports a header name kept as it is even when a
+// secret happens to equal or be part of it (a password "Location"): the
+// server sends these whatever the request held, so they reveal nothing,
+// and the fields taken from them (Location, RequestID, ContentType) must
+// survive.
+func wellKnownHeader(k string) bool {
+	switch k {
+	case "Cache-Control", "Connection", "Content-Encoding", "Content-Length", "Content-Type",
+		"Date", "Etag", "Location", "Request-Id", "Retry-After", "Server", "Set-Cookie",
+		"Transfer-Encoding", "Vary", "Www-Authenticate", "X-Correlation-Id", "X-Request-Id", "X-Runtime":
+		return true
+	}
+	return false
+}
+
+// headerName hides secrets in a header's name: a hostile server can echo
+// one there (X-Echo-<token>: 1). Names are case-insensitive, and net/http
+// changes their case (X-Echo-Tok...), so the secret is matched in any
+// case.
+func (r *redactor) headerName(k string) string {
+	if wellKnownHeader(k) {
+		return k
+	}
+	for i := range r.rules {
+		if r.rules[i].short && strings.EqualFold(k, r.rules[i].s) {
+			return redacted
+		}
+	}
+	k = r.String(k)
+	for i := range r.rules {
+		if !r.rules[i].short {
+			k = replaceFold(k, r.rules[i].s)
+		}
+	}
+	return k
+}
+
+// replaceFold replaces every ASCII-case-insensitive occurrence of secret
+// in s with redacted.
+func replaceFold(s, secret string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(secret) <= len(s); {
+		if !asciiEqualFold(s[i:i+len(secret)], secret) {
+			i++
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(redacted)
+		i += len(secret)
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func asciiEqualFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // redactSetCookie hides the value of a Set-Cookie header, keeping the

@@ -136,7 +136,14 @@
 // makes every k-th request fail, for soak tests: a status such as 503
 // with a Retry-After, added latency, a connection dropped before or in the
 // middle of the answer, or a success whose body is not JSON. See Fault.
-// Faults are deterministic: they go to requests in arrival order.
+// Faults are deterministic: they go to requests in arrival order. A
+// Fault with a Method waits for a request of that method, so a test can
+// fail the logout and not the login before it:
+//
+//	srv.Inject(1, loremuptest.Fault{Method: http.MethodDelete, Status: 503})
+//
+// These are the faults the control API of the loremup-fake command
+// injects for tests in other languages.
 //
 // # Seeing what the client sent
 //

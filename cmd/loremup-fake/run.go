@@ -153,19 +153,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // baseURL is the URL clients use to reach a listener. An unspecified
-// address (":8080", "0.0.0.0:8080") is reached through loopback.
+// address (":8080", "0.0.0.0:8080", "[::]:8080") is reached through
+// 127.0.0.1: Go listens on every wildcard address dual-stack, so the
+// listener reports "::" even for "0.0.0.0", and IPv4 loopback reaches it
+// where IPv6 is disabled too (as in many containers).
 func baseURL(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return "http://" + addr.String()
 	}
 	ip := tcp.IP
-	if ip.IsUnspecified() {
-		if ip.To4() != nil {
-			ip = net.IPv4(127, 0, 0, 1)
-		} else {
-			ip = net.IPv6loopback
-		}
+	if len(ip) == 0 || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
 	}
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
@@ -207,7 +206,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		return o, flagError(err, fs, args)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		// Not quoted: it is often the rest of a value that held a space
+		// (-user a@b.c:pass word), so part of a password.
+		return o, fmt.Errorf("unexpected argument #%d after the flags (a value with spaces must be quoted)", len(args)-fs.NArg()+1)
 	}
 	if err := o.control.check(fs, args); err != nil {
 		return o, err
@@ -279,7 +280,12 @@ func readUsers(path string) ([]fake.User, error) {
 	}
 	var users []fake.User
 	if err := json.Unmarshal(data, &users); err != nil {
-		// json's messages name offsets and types, never the values.
+		// A syntax error's message quotes the offending character, which
+		// may be one of a password's: give its offset only.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: syntax error at byte %d`, path, syntax.Offset)
+		}
 		return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: %w`, path, err)
 	}
 	for i, u := range users {

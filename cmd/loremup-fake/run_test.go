@@ -96,7 +96,7 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 	}{
 		{"unknown flag", []string{"--nope"}, "unknown flag --nope"},
 		{"missing value", []string{"--token"}, "--token needs a value"},
-		{"positional argument", []string{"serve"}, `unexpected argument "serve"`},
+		{"positional argument", []string{"serve"}, "unexpected argument #1"},
 		{"user without colon", []string{"--user", "ada@example.com"}, "--user #1: want EMAIL:PASSWORD"},
 		{"user without email", []string{"--user", ":" + password}, "--user #1: want EMAIL:PASSWORD"},
 		{"bad token", []string{"--token", "has space"}, "API token must be printable ASCII"},
@@ -255,11 +255,43 @@ func TestBaseURL_ReachesUnspecifiedAddressesThroughLoopback(t *testing.T) {
 	}{
 		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, "http://127.0.0.1:80"},
 		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080"},
-		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://[::1]:8080"},
+		// What net.Listen("tcp", "0.0.0.0:8080") reports: Go listens on a
+		// wildcard address dual-stack, so the address reads "::". The
+		// README and the container image promise http://127.0.0.1:8080,
+		// which also works where IPv6 is disabled.
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: nil, Port: 8080}, "http://127.0.0.1:8080"},
 		{&net.TCPAddr{IP: net.IPv6loopback, Port: 1}, "http://[::1]:1"},
 		{&net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 9}, "http://10.1.2.3:9"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, baseURL(tt.addr))
+	}
+}
+
+// A flag value with an unquoted space leaves the rest of it as an
+// argument, and a users file with a bare word has a syntax error at the
+// password: neither message may repeat any of it.
+func TestRun_BadArgumentsNeverEchoAPassword(t *testing.T) {
+	const secret = "Zq9-secret-rest"
+	users := filepath.Join(t.TempDir(), "users.json")
+	require.NoError(t, os.WriteFile(users, []byte(`[{"email":"ada@example.com","password":`+secret+`}]`), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"rest of a -user value", []string{"--user", "ada@example.com:first", secret}, "unexpected argument #3"},
+		{"bare password in the users file", []string{"--users", users}, "syntax error at byte"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr := newOutput(), newOutput()
+			assert.Equal(t, exitUsage, run(context.Background(), tt.args, stdout, stderr))
+			msg := stderr.String()
+			assert.Contains(t, msg, tt.want)
+			assert.NotContains(t, msg, secret)
+			assert.NotContains(t, msg, "'Z'", "no character of the password")
+		})
 	}
 }

@@ -64,6 +64,8 @@ func TestRun_NeverPrintsSecrets(t *testing.T) {
 			{args: []string{"login", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }},
 			{args: []string{"logout", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }}}},
 		{name: "password flag refused", steps: []step{{args: []string{"login", "--password", testPassword}}}},
+		{name: "password typed as the command", steps: []step{{args: []string{testPassword}}}},
+		{name: "token typed as help's command", steps: []step{{args: []string{"help", testToken}}}},
 	}
 	modes := [][]string{nil, {"--json"}, {"--verbose"}, {"--json", "--verbose"}}
 	for _, sc := range scenarios {
