@@ -1,9 +1,6 @@
-package contracttest
+package contracttest_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -57,25 +54,4 @@ func TestREADME_RunPatternsSelectExactlyTheRealAppTests(t *testing.T) {
 		selected[got[0]] = true
 	}
 	assert.Equal(t, realApp, selected, "the README's patterns cover every real-app test")
-}
-
-// topLevelTests lists the Test functions of this package's test files.
-func topLevelTests(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob("*_test.go")
-	require.NoError(t, err)
-	var names []string
-	fset := token.NewFileSet()
-	for _, f := range files {
-		parsed, err := parser.ParseFile(fset, f, nil, 0)
-		require.NoError(t, err)
-		for _, d := range parsed.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Test") && fd.Name.Name != "TestMain" {
-				names = append(names, fd.Name.Name)
-			}
-		}
-	}
-	require.Contains(t, names, "TestContract")
-	return names
 }
