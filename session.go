@@ -402,13 +402,6 @@ func (l *liveSet) only() (*sessionState, error) {
 	return nil, errAmbiguousSession
 }
 
-// size reports the bookkeeping's size, for tests.
-func (l *liveSet) size() (count, known int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.count, len(l.known)
-}
-
 // sessionFile is a Session's persisted form (Export, ImportSession).
 // Origin is absent from JSON written before it was kept.
 type sessionFile struct {

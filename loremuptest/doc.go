@@ -2,15 +2,25 @@
 // in the manner of net/http/httptest: NewServer starts it on a loopback
 // port, URL and Token are what a client needs, Close stops it.
 //
-//	srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "pw"))
-//	defer srv.Close()
+//	func TestLogin(t *testing.T) {
+//		srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "pw"))
+//		defer srv.Close()
 //
-//	c, err := loremup.NewClient(srv.URL, srv.Token)
-//	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-//		FormName: "reference_rest_api_create_sessions",
-//		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "pw"},
-//	})
-//	// srv.ActiveSessions() == 1
+//		c, err := loremup.NewClient(srv.URL, srv.Token)
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		_, err = c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
+//			FormName: loremup.ReferenceCreateFormName,
+//			Form:     loremup.SessionForm{Email: "ada@example.com", Password: "pw"},
+//		})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if got := srv.ActiveSessions(); got != 1 {
+//			t.Errorf("ActiveSessions() = %d, want 1", got)
+//		}
+//	}
 //
 // # What it speaks
 //

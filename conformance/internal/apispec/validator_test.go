@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/loremup/loremup-go/conformance/internal/apispec"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -19,22 +18,6 @@ const (
 	createBody   = `{"form_name":"reference_rest_api_create_sessions","form":{"email":"ada@example.com","password":"s3cret-Pa55word"}}`
 	deleteBody   = `{"form_name":"reference_rest_api_delete_sessions"}`
 )
-
-func newValidator(t *testing.T) *apispec.Validator {
-	t.Helper()
-	v, err := apispec.New()
-	require.NoError(t, err)
-	return v
-}
-
-// sdkHeaders are the headers the SDK sends (see internal/wire).
-func sdkHeaders() http.Header {
-	return http.Header{
-		"Authorization": {wire.AuthorizationValue(testToken)},
-		"Accept":        {wire.Accept},
-		"Content-Type":  {wire.MediaTypeJSON},
-	}
-}
 
 func TestValidateRequest(t *testing.T) {
 	v := newValidator(t)

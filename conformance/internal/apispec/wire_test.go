@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -104,13 +103,4 @@ func TestDescriptionAgreesWithWire(t *testing.T) {
 	assert.True(t, strings.HasPrefix(example, wire.CookieName+"="), "the example is the fake's cookie %s", wire.CookieName)
 
 	assert.Contains(t, doc.Info.Description, wire.Accept, "the description names what the SDK sends")
-}
-
-func mediaTypes(c openapi3.Content) []string {
-	var mts []string
-	for mt := range c {
-		mts = append(mts, mt)
-	}
-	slices.Sort(mts)
-	return mts
 }
