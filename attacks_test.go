@@ -118,3 +118,28 @@ func TestAttack_UpperCaseHTMLEntitiesAreRedacted(t *testing.T) {
 	assert.NotContains(t, string(apiErr.Body), "pa&LT;ss")
 	assert.Contains(t, err.Error(), "no user with password [REDACTED]")
 }
+
+// net/http quotes a malformed header in its error ("malformed MIME
+// header: ... \"X-Echo <value>\""): an app that echoes the session
+// cookie there must not make the error of HTTPClient's or the re-login
+// transport's request show it.
+func TestAttack_AppEchoingACookieInAMalformedHeaderIsRedacted(t *testing.T) {
+	const cookieValue = "c00kie-VALUE-x9"
+	url := rawServer(t, "HTTP/1.1 200 OK\r\nX-Echo "+cookieValue+" "+testToken+"\r\nContent-Length: 0\r\n\r\n")
+	c := newLoopbackClient(t, url)
+	sess, err := loremup.NewSession(url, []*http.Cookie{{Name: "_app_session", Value: cookieValue}})
+	require.NoError(t, err)
+	relogin, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+
+	for name, hc := range map[string]*http.Client{"HTTPClient": c.HTTPClient(sess), "ReloginHTTPClient": relogin} {
+		resp, err := hc.Get(url + "/api/me")
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "malformed MIME header", name)
+		assert.NotContains(t, err.Error(), cookieValue, name)
+		assert.NotContains(t, err.Error(), testToken, name)
+	}
+}

@@ -164,7 +164,7 @@ func (r *relogin) send(req *http.Request, body io.ReadCloser, cookies []*http.Co
 	}
 	resp, err := r.base.RoundTrip(out)
 	if err != nil {
-		return nil, err
+		return nil, r.c.appSecrets(out).Error(err)
 	}
 	if set := resp.Cookies(); len(set) > 0 {
 		r.sess.st.setCookies(req.URL, set)
