@@ -143,3 +143,22 @@ func TestAttack_AppEchoingACookieInAMalformedHeaderIsRedacted(t *testing.T) {
 		assert.NotContains(t, err.Error(), testToken, name)
 	}
 }
+
+// net/http reads answer heads of up to 10 MiB by default: a hostile
+// server sending 1 MiB of Set-Cookie lines made one login allocate some
+// 20 times that. The default transport reads at most 256 KiB of head.
+func TestAttack_AHugeAnswerHeadIsRefused(t *testing.T) {
+	var head strings.Builder
+	head.WriteString("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n")
+	for head.Len() < 1<<20 {
+		head.WriteString("Set-Cookie: a=b\r\n")
+	}
+	url := rawServer(t, head.String()+"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+	c := newLoopbackClient(t, url, loremup.WithMaxRetries(0))
+
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+
+	require.Error(t, err)
+	assert.Nil(t, sess)
+	assert.Contains(t, err.Error(), "headers exceeded")
+}
