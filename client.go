@@ -208,7 +208,7 @@ func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
 
 // Format prints the Client without its API token, for every verb
 // (%v, %+v, %#v, %s).
-func (c Client) Format(f fmt.State, verb rune) {
+func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redacted)
 }
 

@@ -2,7 +2,6 @@ package loremup_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -150,7 +149,7 @@ func TestClient_NilContextIsAnError(t *testing.T) {
 	//lint:ignore SA1012 the point is a nil context
 	_, err := c.Sessions.Create(nil, createParams()) //nolint:staticcheck
 	var ve *loremup.ValidationError
-	require.True(t, errors.As(err, &ve))
+	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "ctx", ve.Field)
 	assert.Zero(t, mt.GetTotalCallCount())
 }

@@ -227,16 +227,15 @@ func escapePointer(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
+// fromWire takes over w's Source rather than copying it: w is a decoded
+// document nothing else holds, and the two types differ only in their
+// JSON tags.
 func fromWire(w wire.ErrorObject) ErrorObject {
-	o := ErrorObject{
+	return ErrorObject{
 		Status: string(w.Status),
 		Code:   string(w.Code),
 		Title:  w.Title,
 		Detail: w.Detail,
+		Source: (*ErrorSource)(w.Source),
 	}
-	if w.Source != nil {
-		s := ErrorSource(*w.Source)
-		o.Source = &s
-	}
-	return o
 }

@@ -205,12 +205,13 @@ func stripQuery(s string) string {
 // the password (if any) and the values of the cookies sent. Built only
 // for errors and logs of failures.
 func (c *Client) secrets(st *callState) *redactor {
-	out := make([]string, 0, 2+len(st.cookies))
-	out = append(out, c.token, st.password)
+	r := &redactor{rules: make([]secretRule, 0, 2+len(st.cookies))}
+	r.add(c.token)
+	r.add(st.password)
 	for _, ck := range st.cookies {
-		out = append(out, ck.Value)
+		r.add(ck.Value)
 	}
-	return newRedactor(out)
+	return r
 }
 
 // apiError describes an answer that is not the call's success: any

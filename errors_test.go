@@ -43,7 +43,7 @@ func TestErrors_StatusMapsToSentinelAndAPIError(t *testing.T) {
 				require.ErrorAs(t, wrapped, &apiErr)
 				assert.Equal(t, tt.status, apiErr.StatusCode)
 				for _, s := range sentinels {
-					assert.Equal(t, s == tt.want, errors.Is(wrapped, s), "errors.Is(%v)", s)
+					assert.Equal(t, errors.Is(s, tt.want), errors.Is(wrapped, s), "errors.Is(%v)", s)
 				}
 			}
 		})
@@ -137,7 +137,7 @@ func TestErrors_TokenRefusalReadsAsSuch(t *testing.T) {
 	_, err := c.Sessions.Create(context.Background(), createParams())
 
 	require.ErrorIs(t, err, loremup.ErrUnauthorized)
-	assert.EqualError(t, err, "loremup: POST /api/sessions: 401 Unauthorized: HTTP Token: Access denied.")
+	require.EqualError(t, err, "loremup: POST /api/sessions: 401 Unauthorized: HTTP Token: Access denied.")
 	var apiErr *loremup.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, `Token realm="Application"`, apiErr.Header.Get("WWW-Authenticate"))

@@ -58,7 +58,10 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "server never answers: the caller's deadline wins", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{Latency: time.Hour}) },
 			ctx: 200 * time.Millisecond, wantRequests: 1, wantIs: context.DeadlineExceeded, maxElapsed: 5 * time.Second},
 		{name: "201 with malformed JSON is still a login", faults: func(s *loremuptest.Server) { s.Inject(1, loremuptest.Fault{MalformedBody: true}) },
-			wantOK: true, wantRequests: 1, check: func(t *testing.T, sess *loremup.Session, _ error) { assert.Nil(t, sess.Body()) }},
+			wantOK: true, wantRequests: 1, check: func(t *testing.T, sess *loremup.Session, _ error) {
+				t.Helper()
+				assert.Nil(t, sess.Body())
+			}},
 		{name: "200 HTML page is not a login", faults: func(s *loremuptest.Server) {
 			s.Inject(1, loremuptest.Fault{Status: 200, Body: "<html>Sign in</html>", Header: http.Header{"Content-Type": {"text/html"}}})
 		}, wantStatus: 200, wantIs: loremup.ErrUnexpectedResponse, wantRequests: 1},
@@ -69,6 +72,7 @@ func TestFaultMatrix(t *testing.T) {
 			s.Inject(1, loremuptest.Fault{Status: 422, Body: `{"errors":[{"detail":"` + string(make([]byte, 4096)) + `"}]}`})
 		}, opts: []loremup.Option{loremup.WithMaxResponseBytes(1024)}, wantStatus: 422, wantRequests: 1,
 			check: func(t *testing.T, _ *loremup.Session, err error) {
+				t.Helper()
 				var apiErr *loremup.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.True(t, apiErr.BodyTruncated)
@@ -78,6 +82,7 @@ func TestFaultMatrix(t *testing.T) {
 			s.Inject(1, loremuptest.Fault{Status: 422, Body: "\x00\xffnot json", Header: http.Header{"Content-Type": {"application/octet-stream"}}})
 		}, wantStatus: 422, wantIs: loremup.ErrUnprocessableEntity, wantRequests: 1,
 			check: func(t *testing.T, _ *loremup.Session, err error) {
+				t.Helper()
 				var apiErr *loremup.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Empty(t, apiErr.Errors)
@@ -86,6 +91,7 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "redirect to a login page", faults: func(s *loremuptest.Server) {
 			s.Inject(1, loremuptest.Fault{Status: 302, Header: http.Header{"Location": {"/users/sign_in"}}})
 		}, wantStatus: 302, wantRequests: 1, check: func(t *testing.T, _ *loremup.Session, err error) {
+			t.Helper()
 			var apiErr *loremup.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, "/users/sign_in", apiErr.Location)

@@ -146,7 +146,7 @@ func TestSecrets_ShortSecretsHiddenAsWholeValuesOnly(t *testing.T) {
 	require.Len(t, apiErr.Errors, 2)
 	assert.Equal(t, "[REDACTED]", apiErr.Errors[0].Detail)
 	assert.Equal(t, "about a tab", apiErr.Errors[1].Detail)
-	assert.Equal(t, `{"errors":[{"detail":"[REDACTED]"},{"detail":"about a tab","source":{"pointer":"/form/password"}}]}`, string(apiErr.Body))
+	assert.JSONEq(t, `{"errors":[{"detail":"[REDACTED]"},{"detail":"about a tab","source":{"pointer":"/form/password"}}]}`, string(apiErr.Body))
 	assert.Equal(t, "[REDACTED]", apiErr.Header.Get("X-Echo"))
 	assert.Equal(t, "tabs", apiErr.Header.Get("X-Other"))
 }
@@ -289,7 +289,7 @@ func TestReadBody_HugeCapIsClampedAndSafe(t *testing.T) {
 
 	var apiErr *loremup.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, `{"errors":[{"detail":"x"}]}`, string(apiErr.Body))
+	assert.JSONEq(t, `{"errors":[{"detail":"x"}]}`, string(apiErr.Body))
 	assert.False(t, apiErr.BodyTruncated)
 }
 

@@ -269,7 +269,7 @@ func runFaultCase(t *testing.T, tt faultCase) {
 		assert.Equal(t, tt.wantStatus, apiErr.StatusCode)
 	}
 	if tt.wantIs != nil {
-		assert.ErrorIs(t, err, tt.wantIs)
+		require.ErrorIs(t, err, tt.wantIs)
 	}
 	assert.Equal(t, tt.wantRequests, srv.RequestCount(), "requests the server saw")
 	assert.GreaterOrEqual(t, elapsed, tt.minElapsed)

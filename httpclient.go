@@ -17,6 +17,9 @@ const maxRedirects = 10
 // timeout; it does not send the API token, and it does not retry.
 // Redirects are followed only within the Client's origin (scheme, host,
 // port): a redirect elsewhere is returned as the 3xx answer.
+// Its transport errors have the Session's cookie values hidden (net/http
+// quotes a malformed header an app sends, and the app may echo a
+// cookie there).
 //
 // A Session restored without a base URL is bound to the Client's. A
 // Session of another base URL keeps its cookies to itself: they are not
@@ -24,7 +27,7 @@ const maxRedirects = 10
 //
 // A nil sess gives a client without cookies.
 func (c *Client) HTTPClient(sess *Session) *http.Client {
-	hc := &http.Client{Transport: c.transport, CheckRedirect: c.checkRedirect}
+	hc := &http.Client{Transport: redactingTransport{c: c, rt: c.transport}, CheckRedirect: c.checkRedirect}
 	if sess != nil && sess.st != nil {
 		sess.st.bind(c.origin)
 		hc.Jar = sess.Jar()
@@ -41,4 +44,34 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return http.ErrUseLastResponse
 	}
 	return nil
+}
+
+// redactingTransport hides the API token and the values of the cookies a
+// request carried from the text of its transport error: net/http quotes
+// a malformed header the server sent (malformed MIME header: "X-Echo
+// <cookie>"), so a hostile app could make an error string show a
+// session cookie.
+type redactingTransport struct {
+	c  *Client
+	rt http.RoundTripper
+}
+
+func (t redactingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err != nil {
+		return nil, t.c.appSecrets(req).Error(err)
+	}
+	return resp, nil
+}
+
+// appSecrets lists what must not reach the error of a request to the
+// app: the API token and the values of the cookies the request carries.
+func (c *Client) appSecrets(req *http.Request) *redactor {
+	cookies := req.Cookies()
+	r := &redactor{rules: make([]secretRule, 0, 1+len(cookies))}
+	r.add(c.token)
+	for _, ck := range cookies {
+		r.add(ck.Value)
+	}
+	return r
 }

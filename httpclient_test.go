@@ -216,7 +216,7 @@ func ExampleClient_HTTPClient() {
 
 func TestHTTPClient_HasTheClientsPerAttemptTimeout(t *testing.T) {
 	release := make(chan struct{})
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(_ http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-release:

@@ -306,3 +306,40 @@ func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
 	assert.Equal(t, "Session", ve.Field)
 	assert.Len(t, *logouts, 1)
 }
+
+// A Session written before its origin was kept is bound by the first
+// Client that uses it, and its cookies were never checked against an
+// origin: the rules a browser applies when it sends cookies still hold
+// for them (checked when cookies are sent, not only when they are set).
+func TestJar_RestoredCookiesAreSentOnlyAsABrowserWould(t *testing.T) {
+	tests := []struct {
+		name, base, cookie string
+	}{
+		{"Secure cookie over plain http to a non-loopback host", "http://app.internal",
+			`{"name":"_app_session","value":"abc","path":"/","secure":true}`},
+		{"cookie for another domain", "https://app.example.com",
+			`{"name":"_app_session","value":"abc","path":"/","domain":"other.example"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			legacy := `{"cookies":[` + tt.cookie + `,{"name":"plain","value":"p","path":"/"}]}`
+			sess, err := loremup.ImportSession([]byte(legacy))
+			require.NoError(t, err)
+
+			mt := httpmock.NewMockTransport()
+			var logouts []string
+			mt.RegisterResponder(http.MethodDelete, tt.base+"/api/sessions", func(r *http.Request) (*http.Response, error) {
+				for _, c := range r.Cookies() {
+					logouts = append(logouts, c.Name+"="+c.Value)
+				}
+				return httpmock.NewStringResponse(http.StatusNoContent, ""), nil
+			})
+			c, err := loremup.NewClient(tt.base, testToken, loremup.WithInsecureHTTP(), loremup.WithHTTPClient(&http.Client{Transport: mt}))
+			require.NoError(t, err)
+
+			assert.Equal(t, []string{"plain=p"}, sent(t, c.HTTPClient(sess).Jar, tt.base+"/app"), "the jar sends the plain cookie only")
+			require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+			assert.Equal(t, []string{"plain=p"}, logouts, "the logout sends the plain cookie only")
+		})
+	}
+}

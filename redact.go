@@ -31,14 +31,16 @@ const minSecretLen = 3
 // spelling, compiled on first need. Secrets shorter than minSecretLen are
 // matched as whole values only.
 //
-// It is built only on the error path, so successful calls pay nothing.
+// It is built only on the error path, so successful calls pay nothing,
+// and it allocates only its rules and what it replaces: text without a
+// secret is returned as it is.
 type redactor struct {
-	long  []*secretRule // anywhere in the text
-	short []*secretRule // whole values only
+	rules []secretRule
 }
 
 type secretRule struct {
 	s        string
+	short    bool   // shorter than minSecretLen: whole values only
 	triggers string // bytes an encoded spelling of s starts with
 	re       *regexp.Regexp
 	compiled bool
@@ -47,12 +49,25 @@ type secretRule struct {
 	// encodings. A spelling lies within one run of such bytes, so the
 	// pattern only runs over runs long enough to hold one; ordinary text
 	// is searched at the speed of a byte loop, not of the pattern.
-	alphabet [256]bool
+	alphabet byteSet
 	runes    int // the shortest spelling's length
 }
 
+// byteSet is a set of bytes, 32 bytes wide so that a rule stays small.
+type byteSet [4]uint64
+
+func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+
 // encodingAlphabet is every byte the encodings' escapes are made of.
-const encodingAlphabet = `\/"%&#;+uUxX0123456789abcdefABCDEFltgmpqosbnr`
+const encodingAlphabet = `\/"%&#;+uUxX0123456789abcdefABCDEFltgmpqosbnrLTGMPQOS`
+
+// The bytes an encoded spelling starts with: '+' (URL encoding of a
+// space) only matters for a secret with a space in it.
+const (
+	encodingTriggers      = `\%&`
+	encodingTriggersSpace = `\%&+`
+)
 
 // pattern returns the rule's pattern (quoted is for a short secret: the
 // pattern then matches the secret as a whole JSON string), or nil when
@@ -72,29 +87,35 @@ func (r *secretRule) pattern(quoted bool) *regexp.Regexp {
 }
 
 func newRedactor(secrets []string) *redactor {
-	r := &redactor{}
-	seen := make(map[string]bool, len(secrets))
+	r := &redactor{rules: make([]secretRule, 0, len(secrets))}
 	for _, s := range secrets {
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		rule := &secretRule{s: s, triggers: `\%&`, runes: utf8.RuneCountInString(s)}
-		if strings.IndexByte(s, ' ') >= 0 {
-			rule.triggers += "+"
-		}
-		for _, set := range []string{s, encodingAlphabet} {
-			for i := 0; i < len(set); i++ {
-				rule.alphabet[set[i]] = true
-			}
-		}
-		if len(s) < minSecretLen {
-			r.short = append(r.short, rule)
-		} else {
-			r.long = append(r.long, rule)
-		}
+		r.add(s)
 	}
 	return r
+}
+
+// add makes s one of the secrets hidden, unless it is empty or already
+// one.
+func (r *redactor) add(s string) {
+	if s == "" {
+		return
+	}
+	for i := range r.rules {
+		if r.rules[i].s == s {
+			return
+		}
+	}
+	rule := secretRule{s: s, short: len(s) < minSecretLen, triggers: encodingTriggers, runes: utf8.RuneCountInString(s)}
+	if strings.IndexByte(s, ' ') >= 0 {
+		rule.triggers = encodingTriggersSpace
+	}
+	for i := 0; i < len(s); i++ {
+		rule.alphabet.add(s[i])
+	}
+	for i := 0; i < len(encodingAlphabet); i++ {
+		rule.alphabet.add(encodingAlphabet[i])
+	}
+	r.rules = append(r.rules, rule)
 }
 
 // secretPattern returns a regular expression matching s spelled with any
@@ -137,19 +158,19 @@ func writeASCIIEncodings(b *strings.Builder, c byte) {
 	case ' ':
 		b.WriteString(`|\+`)
 	case '"':
-		b.WriteString(`|\\"|&quot;`)
+		b.WriteString(`|\\"|&(?i:quot);`)
 	case '\\':
 		b.WriteString(`|\\\\`)
 	case '/':
 		b.WriteString(`|\\/`)
 	case '<':
-		b.WriteString(`|&lt;`)
+		b.WriteString(`|&(?i:lt);`)
 	case '>':
-		b.WriteString(`|&gt;`)
+		b.WriteString(`|&(?i:gt);`)
 	case '&':
-		b.WriteString(`|&amp;`)
+		b.WriteString(`|&(?i:amp);`)
 	case '\'':
-		b.WriteString(`|&apos;`)
+		b.WriteString(`|&(?i:apos);`)
 	case '\b':
 		b.WriteString(`|\\b`)
 	case '\f':
@@ -168,34 +189,47 @@ func utf16Pair(c rune) (hi, lo rune) {
 	return 0xD800 + (c>>10)&0x3FF, 0xDC00 + c&0x3FF
 }
 
-// String hides every secret in s, a piece of text the server sent.
+// String hides every secret in s, a piece of text the server sent. Text
+// without a secret is returned as it is, without a copy.
 func (r *redactor) String(s string) string {
-	for _, rule := range r.short {
-		if s == rule.s {
+	for i := range r.rules {
+		if r.rules[i].short && s == r.rules[i].s {
 			return redacted
 		}
 	}
-	for _, rule := range r.long {
+	for i := range r.rules {
+		rule := &r.rules[i]
+		if rule.short || len(s) < rule.runes {
+			// Every spelling takes at least a byte per character.
+			continue
+		}
 		if !strings.ContainsAny(s, rule.triggers) {
 			s = strings.ReplaceAll(s, rule.s, redacted)
 			continue
 		}
-		s = string(rule.replaceRuns([]byte(s), false))
+		if rule.holds(s) {
+			s = string(rule.replaceRuns([]byte(s), false))
+		}
 	}
 	return s
 }
 
 // Bytes hides every secret in a raw body; a short secret is hidden where
-// it is a whole JSON string ("ab") or the whole body.
+// it is a whole JSON string ("ab") or the whole body. b is copied only
+// when it holds a secret.
 func (r *redactor) Bytes(b []byte) []byte {
-	for _, rule := range r.short {
-		if string(b) == rule.s {
-			return []byte(redacted)
+	for i := range r.rules {
+		if rule := &r.rules[i]; rule.short {
+			if string(b) == rule.s {
+				return []byte(redacted)
+			}
+			b = replaceBytes(b, rule, true)
 		}
-		b = replaceBytes(b, rule, true)
 	}
-	for _, rule := range r.long {
-		b = replaceBytes(b, rule, false)
+	for i := range r.rules {
+		if rule := &r.rules[i]; !rule.short {
+			b = replaceBytes(b, rule, false)
+		}
 	}
 	return b
 }
@@ -222,6 +256,50 @@ func (r *secretRule) literal(quoted bool) (lit, repl []byte) {
 	return []byte(r.s), []byte(redacted)
 }
 
+// nextRun returns the bounds of the first run of bytes of the rule's
+// alphabet in text[from:] long enough to hold a spelling of the secret
+// (start == len(text) when there is none). A spelling lies in one such
+// run.
+func nextRun[T string | []byte](r *secretRule, text T, from int) (start, end int) {
+	for i := from; i < len(text); {
+		if !r.alphabet.has(text[i]) {
+			i++
+			continue
+		}
+		start = i
+		for i < len(text) && r.alphabet.has(text[i]) {
+			i++
+		}
+		if i-start >= r.runes {
+			return start, i
+		}
+	}
+	return len(text), len(text)
+}
+
+// holds reports whether s, which has bytes an encoding starts with, holds
+// the secret in any spelling: String checks first, so that text without
+// the secret is not copied.
+func (r *secretRule) holds(s string) bool {
+	for start, end := nextRun(r, s, 0); start < len(s); start, end = nextRun(r, s, end) {
+		run := s[start:end]
+		if !strings.ContainsAny(run, r.triggers) {
+			if strings.Contains(run, r.s) {
+				return true
+			}
+			continue
+		}
+		if re := r.pattern(false); re == nil {
+			if strings.Contains(run, r.s) {
+				return true
+			}
+		} else if re.MatchString(run) {
+			return true
+		}
+	}
+	return false
+}
+
 // replaceRuns hides the secret in b, in any spelling. A spelling lies in
 // one run of bytes of the rule's alphabet at least as long as the secret;
 // a run holding no byte an encoding starts with can only hold the secret
@@ -232,19 +310,8 @@ func (r *secretRule) replaceRuns(b []byte, quoted bool) []byte {
 	lit, repl := r.literal(quoted)
 	var out []byte
 	last := 0
-	for i := 0; i < len(b); {
-		if !r.alphabet[b[i]] {
-			i++
-			continue
-		}
-		start := i
-		for i < len(b) && r.alphabet[b[i]] {
-			i++
-		}
-		run := b[start:i]
-		if len(run) < r.runes {
-			continue
-		}
+	for start, end := nextRun(r, b, 0); start < len(b); start, end = nextRun(r, b, end) {
+		run := b[start:end]
 		var re *regexp.Regexp
 		if bytes.ContainsAny(run, r.triggers) {
 			re = r.pattern(quoted)
@@ -261,7 +328,7 @@ func (r *secretRule) replaceRuns(b []byte, quoted bool) []byte {
 		if replaced != nil {
 			out = append(out, b[last:start]...)
 			out = append(out, replaced...)
-			last = i
+			last = end
 		}
 	}
 	if out == nil {
@@ -318,19 +385,110 @@ func structuralToken(tok string) bool {
 // Header returns a copy of h with secrets hidden in every value, and the
 // value of every cookie the answer sets hidden too: a session cookie is a
 // credential wherever it comes from.
+//
+// The copy takes two allocations whatever the number of headers
+// (http.Header.Clone puts every value in one slice); a value is copied
+// again only when something in it is hidden.
 func (r *redactor) Header(h http.Header) http.Header {
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		red := make([]string, len(vs))
+	if h == nil {
+		return http.Header{}
+	}
+	out := h.Clone()
+	for k, vs := range out {
 		for i, v := range vs {
 			if k == "Set-Cookie" {
 				v = redactSetCookie(v)
 			}
-			red[i] = r.String(v)
+			vs[i] = r.String(v)
 		}
-		out[k] = red
+	}
+	var renamed []string
+	for k := range out {
+		if r.headerName(k) != k {
+			renamed = append(renamed, k)
+		}
+	}
+	for _, k := range renamed {
+		key, vs := r.headerName(k), out[k]
+		delete(out, k)
+		out[key] = append(out[key], vs...)
 	}
 	return out
+}
+
+// wellKnownHeader reports a header name kept as it is even when a
+// secret happens to equal or be part of it (a password "Location"): the
+// server sends these whatever the request held, so they reveal nothing,
+// and the fields taken from them (Location, RequestID, ContentType) must
+// survive.
+func wellKnownHeader(k string) bool {
+	switch k {
+	case "Cache-Control", "Connection", "Content-Encoding", "Content-Length", "Content-Type",
+		"Date", "Etag", "Location", "Request-Id", "Retry-After", "Server", "Set-Cookie",
+		"Transfer-Encoding", "Vary", "Www-Authenticate", "X-Correlation-Id", "X-Request-Id", "X-Runtime":
+		return true
+	}
+	return false
+}
+
+// headerName hides secrets in a header's name: a hostile server can echo
+// one there (X-Echo-<token>: 1). Names are case-insensitive, and net/http
+// changes their case (X-Echo-Tok...), so the secret is matched in any
+// case.
+func (r *redactor) headerName(k string) string {
+	if wellKnownHeader(k) {
+		return k
+	}
+	for i := range r.rules {
+		if r.rules[i].short && strings.EqualFold(k, r.rules[i].s) {
+			return redacted
+		}
+	}
+	k = r.String(k)
+	for i := range r.rules {
+		if !r.rules[i].short {
+			k = replaceFold(k, r.rules[i].s)
+		}
+	}
+	return k
+}
+
+// replaceFold replaces every ASCII-case-insensitive occurrence of secret
+// in s with redacted.
+func replaceFold(s, secret string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(secret) <= len(s); {
+		if !asciiEqualFold(s[i:i+len(secret)], secret) {
+			i++
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(redacted)
+		i += len(secret)
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func asciiEqualFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // redactSetCookie hides the value of a Set-Cookie header, keeping the

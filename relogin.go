@@ -66,7 +66,8 @@ type reloginCall struct {
 // other endpoints.
 //
 // Errors: a *ValidationError naming Session (nil, or of another base
-// URL), FormName, Form.Email or Form.Password (empty). Nothing is sent.
+// URL), FormName, Form.Email or Form.Password (empty, or not UTF-8).
+// Nothing is sent.
 func (c *Client) NewReloginTransport(sess *Session, p CreateSessionParams) (*ReloginTransport, error) {
 	if sess == nil || sess.st == nil {
 		return nil, invalid("Session", "session must not be nil: log in with Sessions.Create first")
@@ -81,6 +82,9 @@ func (c *Client) NewReloginTransport(sess *Session, p CreateSessionParams) (*Rel
 		return nil, invalid("Form.Email", "email must not be empty")
 	case p.Form.Password == "":
 		return nil, invalid("Form.Password", "password must not be empty")
+	}
+	if err := checkUTF8(p.Form); err != nil {
+		return nil, err
 	}
 	return &ReloginTransport{r: &relogin{c: c, sess: sess, params: p, base: c.transport}}, nil
 }
@@ -160,7 +164,7 @@ func (r *relogin) send(req *http.Request, body io.ReadCloser, cookies []*http.Co
 	}
 	resp, err := r.base.RoundTrip(out)
 	if err != nil {
-		return nil, err
+		return nil, r.c.appSecrets(out).Error(err)
 	}
 	if set := resp.Cookies(); len(set) > 0 {
 		r.sess.st.setCookies(req.URL, set)

@@ -179,7 +179,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		secs, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			var numErr *strconv.NumError
-			if errors.As(err, &numErr) && numErr.Err == strconv.ErrRange {
+			if errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange) {
 				return math.MaxInt64, true
 			}
 			return 0, false

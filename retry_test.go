@@ -80,7 +80,7 @@ func TestRetry_MaxRetriesZeroSendsOnce(t *testing.T) {
 	c, mt := mockClient(t, loremup.WithMaxRetries(0))
 	mt.RegisterResponder(http.MethodPost, sessionsURL, status(503))
 	_, err := c.Sessions.Create(context.Background(), createParams())
-	assert.ErrorContains(t, err, "503")
+	require.ErrorContains(t, err, "503")
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
@@ -165,7 +165,7 @@ func TestRetry_ContextCancelEndsCall(t *testing.T) {
 
 func TestRetry_ContextDeadlineEndsHungRequest(t *testing.T) {
 	release := make(chan struct{})
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(_ http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -195,7 +195,7 @@ func TestRetryBudget_FailingServerCannotMultiplyCalls(t *testing.T) {
 	attempts := mt.GetTotalCallCount()
 	assert.Less(t, attempts, 2*calls, "retries must not multiply an outage")
 	assert.GreaterOrEqual(t, attempts, calls+1, "some retries happen before the budget is spent")
-	assert.ErrorIs(t, last, loremup.ErrRetryBudgetExhausted)
+	require.ErrorIs(t, last, loremup.ErrRetryBudgetExhausted)
 	var apiErr *loremup.APIError
 	require.ErrorAs(t, last, &apiErr, "a call denied a retry returns the answer it got")
 	assert.Equal(t, 503, apiErr.StatusCode)
@@ -248,7 +248,7 @@ func TestRetryBudget_SuccessesRefill(t *testing.T) {
 	mu.Unlock()
 	_, err = c.Sessions.Create(context.Background(), createParams())
 	require.Error(t, err)
-	assert.NotErrorIs(t, err, loremup.ErrRetryBudgetExhausted, "two successes refilled one retry")
+	require.NotErrorIs(t, err, loremup.ErrRetryBudgetExhausted, "two successes refilled one retry")
 	assert.Equal(t, 7, mt.GetTotalCallCount())
 }
 
@@ -265,7 +265,7 @@ func TestRetryBudget_OffAllowsEveryRetry(t *testing.T) {
 func TestRetry_PerAttemptTimeoutIsRetried(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(_ http.ResponseWriter, r *http.Request) {
 		select { // never answers until the test ends
 		case <-r.Context().Done():
 		case <-release:

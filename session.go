@@ -402,13 +402,6 @@ func (l *liveSet) only() (*sessionState, error) {
 	return nil, errAmbiguousSession
 }
 
-// size reports the bookkeeping's size, for tests.
-func (l *liveSet) size() (count, known int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.count, len(l.known)
-}
-
 // sessionFile is a Session's persisted form (Export, ImportSession).
 // Origin is absent from JSON written before it was kept.
 type sessionFile struct {
@@ -429,7 +422,7 @@ type cookieJSON struct {
 	MaxAge      int        `json:"max_age,omitempty"`
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"` // Max-Age made absolute when it was set
 	Secure      bool       `json:"secure,omitempty"`
-	HttpOnly    bool       `json:"http_only,omitempty"`
+	HTTPOnly    bool       `json:"http_only,omitempty"`
 	SameSite    string     `json:"same_site,omitempty"`
 	Partitioned bool       `json:"partitioned,omitempty"`
 }
@@ -488,7 +481,7 @@ func (s *Session) Export() ([]byte, error) {
 		c := e.c
 		cj := cookieJSON{
 			Name: c.Name, Value: c.Value, Quoted: c.Quoted, Path: c.Path, Domain: c.Domain,
-			MaxAge: c.MaxAge, Secure: c.Secure, HttpOnly: c.HttpOnly, Partitioned: c.Partitioned,
+			MaxAge: c.MaxAge, Secure: c.Secure, HTTPOnly: c.HttpOnly, Partitioned: c.Partitioned,
 			SameSite: sameSiteName(c.SameSite),
 		}
 		if !c.Expires.IsZero() {
@@ -550,7 +543,7 @@ func importSession(in *sessionFile) (*Session, error) {
 		}
 		c := &http.Cookie{
 			Name: cj.Name, Value: cj.Value, Quoted: cj.Quoted, Path: cj.Path, Domain: cj.Domain,
-			MaxAge: cj.MaxAge, Secure: cj.Secure, HttpOnly: cj.HttpOnly, Partitioned: cj.Partitioned,
+			MaxAge: cj.MaxAge, Secure: cj.Secure, HttpOnly: cj.HTTPOnly, Partitioned: cj.Partitioned,
 			SameSite: sameSiteMode(cj.SameSite),
 		}
 		if cj.Expires != nil {

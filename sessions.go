@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/loremup/loremup-go/internal/wire"
 )
@@ -82,7 +83,8 @@ type DeleteSessionParams struct {
 // In every other case exactly one of the results is non-nil.
 //
 // Errors: a *ValidationError for empty FormName, Form.Email or
-// Form.Password (nothing is sent); an *APIError matching ErrUnauthorized
+// Form.Password, or an e-mail or password that is not UTF-8 (nothing is
+// sent); an *APIError matching ErrUnauthorized
 // (unknown token or credentials), ErrNotAcceptable (unknown form name) or
 // ErrUnprocessableEntity (e.g. an e-mail that is not an address); an
 // *APIError for any other answer; or a transport or context error.
@@ -94,6 +96,9 @@ func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*S
 		return nil, invalid("Form.Email", "email must not be empty")
 	case p.Form.Password == "":
 		return nil, invalid("Form.Password", "password must not be empty")
+	}
+	if err := checkUTF8(p.Form); err != nil {
+		return nil, err
 	}
 	body, err := json.Marshal(wire.CreateRequest{
 		FormName: p.FormName,
@@ -238,13 +243,28 @@ func jarHolds(jar, sent []*http.Cookie) bool {
 	return false
 }
 
+// checkUTF8 refuses credentials that are not UTF-8. JSON carries text
+// only: encoding/json would send each invalid byte as U+FFFD, so the
+// server would see another password than the caller's (the login can
+// never succeed as meant), and would echo a spelling of it the
+// redaction of answers does not know.
+func checkUTF8(f SessionForm) error {
+	switch {
+	case !utf8.ValidString(f.Email):
+		return invalid("Form.Email", "email must be valid UTF-8")
+	case !utf8.ValidString(f.Password):
+		return invalid("Form.Password", "password must be valid UTF-8")
+	}
+	return nil
+}
+
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && (mt == wire.MediaTypeJSON || strings.HasSuffix(mt, "+json"))
 }
 
 // Format prints the form with the password hidden, for every verb.
-func (f SessionForm) Format(s fmt.State, verb rune) {
+func (f SessionForm) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redacted)
 }
 
@@ -264,7 +284,7 @@ func (f SessionForm) MarshalJSON() ([]byte, error) {
 }
 
 // Format prints the parameters with the password hidden, for every verb.
-func (p CreateSessionParams) Format(s fmt.State, verb rune) {
+func (p CreateSessionParams) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
 }
 
@@ -283,7 +303,7 @@ func (p CreateSessionParams) MarshalJSON() ([]byte, error) {
 }
 
 // Format prints the service without the Client's secrets, for every verb.
-func (s SessionsService) Format(f fmt.State, verb rune) {
+func (s SessionsService) Format(f fmt.State, _ rune) {
 	if s.c == nil {
 		fmt.Fprint(f, "loremup.SessionsService{}")
 		return

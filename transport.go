@@ -121,8 +121,15 @@ func defaultTransport() http.RoundTripper {
 	t.MaxIdleConns = 512
 	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	return t
 }
+
+// maxResponseHeaderBytes bounds an answer's head. net/http's default
+// (10 MiB) let a hostile server make one login parse 10 MiB of
+// Set-Cookie lines, some 190 MiB of allocation; a Rails answer's head is
+// a few KiB, and a Session keeps at most 64 KiB of cookies anyway.
+const maxResponseHeaderBytes = 256 << 10
 
 // readBody reads at most limit bytes and closes the body. A longer body is
 // cut (truncated true) and its connection is dropped rather than drained,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -56,7 +55,7 @@ func TestTransport_SequentialCallsReuseOneConnection(t *testing.T) {
 }
 
 func TestTransport_ConnectionSurvivesRetriesRunningOut(t *testing.T) {
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
 	c := newLoopbackClient(t, srv.URL, loremup.WithRetryWait(0, 0), loremup.WithRetryBudget(loremup.RetryBudget{}))
@@ -136,7 +135,7 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		assert.NoError(t, err)
+		require.NoError(t, err)
 	}
 
 	const total = 2 * workers * calls
@@ -167,7 +166,7 @@ func TestTransport_ConcurrentUseNeitherRacesNorChurns(t *testing.T) {
 
 func TestTransport_HugeErrorBodyCostsLittleMemory(t *testing.T) {
 	chunk := bytes.Repeat([]byte("y"), 32<<10)
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		for range (64 << 20) / len(chunk) {
 			if _, err := w.Write(chunk); err != nil {
@@ -235,7 +234,7 @@ func TestTransport_UntrustedCertificateFailsAtOnce(t *testing.T) {
 	_, err := c.Sessions.Create(context.Background(), createParams())
 
 	var unknownCA x509.UnknownAuthorityError
-	require.True(t, errors.As(err, &unknownCA), "got %v", err)
+	require.ErrorAs(t, err, &unknownCA)
 	assert.EqualValues(t, 1, handshakes.Load(), "a certificate error is not retried")
 }
 
@@ -278,7 +277,7 @@ func TestLogging_DebugLinesWithoutSecrets(t *testing.T) {
 func TestLogging_QuietAboveDebug(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := newCountingServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv := newCountingServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) })
 	c := newLoopbackClient(t, srv.URL, loremup.WithLogger(logger))
 
 	_, err := c.Sessions.Create(context.Background(), createParams())

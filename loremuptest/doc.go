@@ -2,15 +2,25 @@
 // in the manner of net/http/httptest: NewServer starts it on a loopback
 // port, URL and Token are what a client needs, Close stops it.
 //
-//	srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "pw"))
-//	defer srv.Close()
+//	func TestLogin(t *testing.T) {
+//		srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "pw"))
+//		defer srv.Close()
 //
-//	c, err := loremup.NewClient(srv.URL, srv.Token)
-//	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-//		FormName: "reference_rest_api_create_sessions",
-//		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "pw"},
-//	})
-//	// srv.ActiveSessions() == 1
+//		c, err := loremup.NewClient(srv.URL, srv.Token)
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		_, err = c.Sessions.Create(context.Background(), loremup.CreateSessionParams{
+//			FormName: loremup.ReferenceCreateFormName,
+//			Form:     loremup.SessionForm{Email: "ada@example.com", Password: "pw"},
+//		})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if got := srv.ActiveSessions(); got != 1 {
+//			t.Errorf("ActiveSessions() = %d, want 1", got)
+//		}
+//	}
 //
 // # What it speaks
 //
@@ -136,7 +146,14 @@
 // makes every k-th request fail, for soak tests: a status such as 503
 // with a Retry-After, added latency, a connection dropped before or in the
 // middle of the answer, or a success whose body is not JSON. See Fault.
-// Faults are deterministic: they go to requests in arrival order.
+// Faults are deterministic: they go to requests in arrival order. A
+// Fault with a Method waits for a request of that method, so a test can
+// fail the logout and not the login before it:
+//
+//	srv.Inject(1, loremuptest.Fault{Method: http.MethodDelete, Status: 503})
+//
+// These are the faults the control API of the loremup-fake command
+// injects for tests in other languages.
 //
 // # Seeing what the client sent
 //

@@ -85,6 +85,50 @@ func TestInject_PanicsOnAStatusNetHTTPCannotSend(t *testing.T) {
 	}
 }
 
+// A fault with a Method waits for a request of that method; requests of
+// other methods pass it by and take the faults queued after it.
+func TestInject_MethodLimitsTheFaultToRequestsOfThatMethod(t *testing.T) {
+	for _, method := range []string{http.MethodDelete, "delete"} {
+		t.Run(method, func(t *testing.T) {
+			srv := startServer(t)
+			srv.Inject(1, loremuptest.Fault{Method: method, Status: http.StatusServiceUnavailable})
+			srv.Inject(1, loremuptest.Fault{Status: http.StatusInternalServerError})
+
+			resp, _ := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+			assert.Equal(t, http.StatusInternalServerError, resp.StatusCode, "a login passes the logout's fault by")
+			cookie := login(t, srv)
+			resp, _ = send(t, srv.Client(), http.MethodDelete, srv.URL+sessionsPath, withCookie(srv.Token, cookie), logoutBody)
+			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the first logout takes it")
+			assert.Equal(t, 1, srv.ActiveSessions(), "a fault ends no session")
+			resp, _ = send(t, srv.Client(), http.MethodDelete, srv.URL+sessionsPath, withCookie(srv.Token, cookie), logoutBody)
+			assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+			assert.Zero(t, srv.ActiveSessions())
+		})
+	}
+}
+
+// InjectEvery with a Method counts only that method's requests.
+func TestInjectEvery_MethodCountsOnlyRequestsOfThatMethod(t *testing.T) {
+	srv := startServer(t)
+	srv.InjectEvery(2, loremuptest.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable})
+
+	var got []int
+	for _, method := range []string{http.MethodPost, http.MethodGet, http.MethodPost, http.MethodGet, http.MethodPost, http.MethodPost} {
+		resp, _ := send(t, srv.Client(), method, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+		got = append(got, resp.StatusCode)
+	}
+	assert.Equal(t, []int{201, 404, 503, 404, 201, 503}, got, "GET is 404 and not counted")
+}
+
+func TestInject_PanicsOnAMethodNoRequestCanHave(t *testing.T) {
+	srv := startServer(t)
+	for _, method := range []string{"PO ST", "GET\n", "DELETE:"} {
+		assert.Panics(t, func() { srv.Inject(1, loremuptest.Fault{Method: method}) }, method)
+		assert.Panics(t, func() { srv.InjectEvery(2, loremuptest.Fault{Method: method}) }, method)
+	}
+	login(t, srv) // nothing was queued
+}
+
 func TestInject_LatencyDelaysThenServesNormally(t *testing.T) {
 	const latency = 50 * time.Millisecond
 	srv := startServer(t)

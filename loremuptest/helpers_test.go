@@ -248,6 +248,20 @@ func TestServer_PrintsWithoutSecrets(t *testing.T) {
 			assert.Contains(t, out, srv.URL, verb)
 		}
 	}
+
+	// Through encoding/json and slog's handlers, at the top level and
+	// nested in another value (where only MarshalJSON is consulted).
+	type nested struct{ Srv *loremuptest.Server }
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("fake", "srv", srv, "nested", nested{srv})
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("fake", "srv", srv, "value", *srv)
+	direct, err := json.Marshal(nested{srv})
+	require.NoError(t, err)
+	for _, out := range []string{logged.String(), string(direct)} {
+		assert.NotContains(t, out, srv.Token)
+		assert.Contains(t, out, srv.URL, "what is not secret is still shown")
+		assert.Contains(t, out, "[REDACTED]")
+	}
 }
 
 // whoAmI is a stand-in for an app endpoint: it answers the logged-in

@@ -1,6 +1,7 @@
 package loremuptest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -278,4 +279,19 @@ func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
 // deployment's tests would reuse.
 func (s Server) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: [REDACTED]}", s.URL)
+}
+
+// MarshalJSON encodes the Server with its token hidden, so a Server nested
+// in a value that a JSON log handler prints (where Format and LogValue are
+// not consulted) leaks nothing either.
+func (s Server) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		URL   string
+		Token string
+	}{s.URL, "[REDACTED]"})
+}
+
+// LogValue keeps the token out of structured logs.
+func (s Server) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", "[REDACTED]"))
 }

@@ -114,7 +114,7 @@ if [ "$MEMCOUNT" -gt 0 ]; then
     tee "$out/benchstat-mem.txt"
 fi
 
-step "targets (issue 4)"
+step "targets (benchmarks/cmd/ratios)"
 strict=()
 [ "$STRICT" = 1 ] && strict=(-strict)
 go run ./cmd/ratios -bench "$out/bench.txt" "${mem_args[@]}" "${strict[@]}" | tee "$out/targets.txt"

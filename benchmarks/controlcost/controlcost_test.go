@@ -1,7 +1,7 @@
 // Package controlcost measures what loremup-fake's control API costs the
 // Sessions API: a login and logout sent with hand-written net/http to the
 // fake as the command serves it, with the control API off and on. On
-// means what -control turns on: requests are recorded (bounded, for
+// means what --control turns on: requests are recorded (bounded, for
 // GET /requests) and a second listener serves the control API. Target:
 // within 10% of off.
 //

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -37,7 +36,7 @@ func TestBinary(t *testing.T) {
 
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		t.Run("serves, then exits 0 on "+sig.String(), func(t *testing.T) {
-			cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-token", token, "-user", email+":"+password)
+			cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--token", token, "--user", email+":"+password)
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
 			var stderr bytes.Buffer
@@ -83,15 +82,15 @@ func TestBinary(t *testing.T) {
 	}
 
 	t.Run("bad flag exits 2 with a message", func(t *testing.T) {
-		cmd := exec.Command(bin, "-bogus")
+		cmd := exec.Command(bin, "--bogus")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "%v", err)
+		require.ErrorAs(t, err, &exitErr)
 		assert.Equal(t, exitUsage, exitErr.ExitCode())
 		assert.Empty(t, stdout.String())
-		assert.Equal(t, "loremup-fake: flag provided but not defined: -bogus (see loremup-fake -h)\n", stderr.String())
+		assert.Equal(t, "loremup-fake: unknown flag --bogus (see loremup-fake --help)\n", stderr.String())
 	})
 
 	t.Run("busy port exits 1 with a message", func(t *testing.T) {
@@ -99,12 +98,12 @@ func TestBinary(t *testing.T) {
 		require.NoError(t, err)
 		defer ln.Close()
 
-		cmd := exec.Command(bin, "-addr", ln.Addr().String())
+		cmd := exec.Command(bin, "--addr", ln.Addr().String())
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err = cmd.Run()
 		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "%v", err)
+		require.ErrorAs(t, err, &exitErr)
 		assert.Equal(t, exitServe, exitErr.ExitCode())
 		assert.Empty(t, stdout.String())
 		assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "%q", stderr.String())

@@ -16,7 +16,7 @@ import (
 )
 
 // This file is the control API's part of the command: its flags, its
-// listener and its server. With -control absent none of it runs: no
+// listener and its server. With --control absent none of it runs: no
 // listener, no goroutine, and the API listener serves the fake alone.
 
 // controlOptions are the control API's flags.
@@ -28,17 +28,17 @@ type controlOptions struct {
 
 func (o *controlOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.on, "control", false, "serve the control API (faults, recorded requests, users, sessions, reset) on a second listener")
-	fs.StringVar(&o.addr, "control-addr", "127.0.0.1:0", "`address` of the control API; keep it on loopback")
-	fs.StringVar(&o.token, "control-token", "", "control API `token`, sent as \"Authorization: Bearer TOKEN\" (default: random, printed on stderr)")
+	fs.StringVar(&o.addr, "control-addr", "127.0.0.1:0", "serve the control API on `HOST:PORT`; keep it on loopback")
+	fs.StringVar(&o.token, "control-token", "", "control API `TOKEN`, sent as \"Authorization: Bearer TOKEN\" (default: random, printed on stderr)")
 }
 
-// check refuses control flags given without -control, which would
+// check refuses control flags given without --control, which would
 // otherwise be ignored silently.
-func (o *controlOptions) check(fs *flag.FlagSet) error {
+func (o *controlOptions) check(fs *flag.FlagSet, args []string) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
 		if !o.on && err == nil && (f.Name == "control-addr" || f.Name == "control-token") {
-			err = fmt.Errorf("-%s needs -control", f.Name)
+			err = fmt.Errorf("%s needs --control", typedFlag(args, f.Name))
 		}
 	})
 	return err
@@ -101,7 +101,7 @@ func (s *controlServer) announce(stdout, stderr io.Writer) {
 		return
 	}
 	if s.generated {
-		fmt.Fprintf(stderr, "loremup-fake: control token: %s (generated; choose one with -control-token)\n", s.opts.token)
+		fmt.Fprintf(stderr, "loremup-fake: control token: %s (generated; choose one with --control-token)\n", s.opts.token)
 	}
 	if tcp, ok := s.ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		fmt.Fprintf(stderr, "loremup-fake: warning: the control API listens on %s, beyond loopback; only its token guards it\n", s.ln.Addr())
@@ -125,7 +125,7 @@ func (s *controlServer) shutdown(ctx context.Context) {
 	if err := s.srv.Shutdown(ctx); err != nil {
 		_ = s.srv.Close()
 	}
-	<-s.served // http.ErrServerClosed, or what failed() already handed over
+	<-s.served //nolint:errcheck // http.ErrServerClosed, or what failed() already handed over
 }
 
 // failed delivers the error that stopped the control server while it

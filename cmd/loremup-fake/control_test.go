@@ -2,60 +2,18 @@ package main
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-const controlToken = "tok_control_77aa"
-
-// controlURL waits for the second line of stdout: the control API's URL.
-func controlURL(t *testing.T, s *started) string {
-	t.Helper()
-	require.Eventually(t, func() bool { return strings.Count(s.stdout.String(), "\n") >= 2 }, 10*time.Second, 5*time.Millisecond)
-	return strings.Split(s.stdout.String(), "\n")[1]
-}
-
-// controlGet sends one GET with an Authorization header and returns the status
-// and body.
-func controlGet(t *testing.T, url, auth string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", auth)
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(body)
-}
-
-// controlGoroutines counts the goroutines running the control API's code.
-func controlGoroutines() int {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	n := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "controlServer") || strings.Contains(g, "internal/control.") {
-			n++
-		}
-	}
-	return n
-}
-
 func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
-	s := start(t, "-token", token, "-user", email+":"+password)
+	s := start(t, "--token", token, "--user", email+":"+password)
 	assert.Zero(t, controlGoroutines())
 	status, _ := controlGet(t, s.url+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusNotFound, status, "the API listener has no control route")
@@ -65,7 +23,7 @@ func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 
 	// The same check sees the control API when it is on, so the zero
 	// above means something.
-	on := start(t, "-token", token, "-control", "-control-token", controlToken)
+	on := start(t, "--token", token, "--control", "--control-token", controlToken)
 	controlURL(t, on)
 	assert.Positive(t, controlGoroutines())
 	require.Equal(t, exitOK, on.shutdown())
@@ -73,7 +31,7 @@ func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 }
 
 func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {
-	s := start(t, "-token", token, "-user", email+":"+password, "-control", "-control-token", controlToken)
+	s := start(t, "--token", token, "--user", email+":"+password, "--control", "--control-token", controlToken)
 	ctl := controlURL(t, s)
 	require.Regexp(t, `^http://127\.0\.0\.1:\d+$`, ctl)
 	require.NotEqual(t, s.url, ctl)
@@ -103,7 +61,7 @@ func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {
 }
 
 func TestRun_GeneratesAndPrintsAControlTokenWhenNoneGiven(t *testing.T) {
-	s := start(t, "-token", token, "-control")
+	s := start(t, "--token", token, "--control")
 	ctl := controlURL(t, s)
 	m := regexp.MustCompile(`control token: (\S+) \(generated`).FindStringSubmatch(s.stderr.String())
 	require.NotNil(t, m, s.stderr.String())
@@ -118,10 +76,10 @@ func TestRun_RefusesControlFlagsThatCannotWork(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"token without -control", []string{"-control-token", controlToken}, "-control-token needs -control"},
-		{"address without -control", []string{"-control-addr", "127.0.0.1:0"}, "-control-addr needs -control"},
-		{"the API token", []string{"-token", token, "-control", "-control-token", token}, "control token must differ from the API token"},
-		{"a bad token", []string{"-control", "-control-token", "has space"}, "control token must be printable ASCII"},
+		{"token without --control", []string{"--control-token", controlToken}, "--control-token needs --control"},
+		{"address without --control", []string{"--control-addr", "127.0.0.1:0"}, "--control-addr needs --control"},
+		{"the API token", []string{"--token", token, "--control", "--control-token", token}, "control token must differ from the API token"},
+		{"a bad token", []string{"--control", "--control-token", "has space"}, "control token must be printable ASCII"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +99,7 @@ func TestRun_BusyControlPortExitsOne(t *testing.T) {
 	require.NoError(t, err)
 	defer ln.Close()
 	stdout, stderr := newOutput(), newOutput()
-	code := run(context.Background(), []string{"-control", "-control-addr", ln.Addr().String()}, stdout, stderr)
+	code := run(context.Background(), []string{"--control", "--control-addr", ln.Addr().String()}, stdout, stderr)
 	assert.Equal(t, exitServe, code)
 	assert.Empty(t, stdout.String(), "nothing on stdout until both listeners are open")
 	assert.Contains(t, stderr.String(), "cannot listen for the control API")
@@ -150,7 +108,7 @@ func TestRun_BusyControlPortExitsOne(t *testing.T) {
 func TestRun_HelpShowsTheControlAPI(t *testing.T) {
 	stdout, stderr := newOutput(), newOutput()
 	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, stdout, stderr))
-	for _, want := range []string{"-control\n", "-control-addr address", "-control-token token", "second line of stdout", "POST /reset"} {
+	for _, want := range []string{"--control ", "--control-addr HOST:PORT", "--control-token TOKEN", "second line of stdout", "POST /reset"} {
 		assert.Contains(t, stderr.String(), want)
 	}
 }

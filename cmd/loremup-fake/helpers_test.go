@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -171,4 +172,43 @@ func dial(t *testing.T, base string) net.Conn {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
 	return conn
+}
+
+const controlToken = "tok_control_77aa"
+
+// controlURL waits for the second line of stdout: the control API's URL.
+func controlURL(t *testing.T, s *started) string {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Count(s.stdout.String(), "\n") >= 2 }, 10*time.Second, 5*time.Millisecond)
+	return strings.Split(s.stdout.String(), "\n")[1]
+}
+
+// controlGet sends one GET with an Authorization header and returns the status
+// and body.
+func controlGet(t *testing.T, url, auth string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", auth)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+// controlGoroutines counts the goroutines running the control API's code.
+func controlGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "controlServer") || strings.Contains(g, "internal/control.") {
+			n++
+		}
+	}
+	return n
 }

@@ -17,7 +17,7 @@ import (
 )
 
 func TestRun_MeAnswersTheLoggedInUser(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-user", "Ada@Example.com:"+password, "-prefix", "/tenant")
+	s := start(t, "--quiet", "--token", token, "--user", "Ada@Example.com:"+password, "--prefix", "/tenant")
 	me := s.url + "/api/me"
 
 	resp := get(t, me)
@@ -38,7 +38,7 @@ func TestRun_MeAnswersTheLoggedInUser(t *testing.T) {
 }
 
 func TestRun_CookieRotationReplacesTheCookieOnEachAnswer(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-user", email+":"+password, "-cookie-rotation")
+	s := start(t, "--quiet", "--token", token, "--user", email+":"+password, "--cookie-rotation")
 	c := loginCookie(t, s.url)
 	for range 3 {
 		resp := get(t, s.url+"/api/me", c)
@@ -52,7 +52,7 @@ func TestRun_CookieRotationReplacesTheCookieOnEachAnswer(t *testing.T) {
 }
 
 func TestRun_SessionsEndAfterTheirLifetime(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-user", email+":"+password, "-session-lifetime", "2s")
+	s := start(t, "--quiet", "--token", token, "--user", email+":"+password, "--session-lifetime", "2s")
 	c := loginCookie(t, s.url)
 	require.Equal(t, http.StatusOK, get(t, s.url+"/api/me", c).StatusCode)
 	assert.Eventually(t, func() bool {
@@ -61,7 +61,7 @@ func TestRun_SessionsEndAfterTheirLifetime(t *testing.T) {
 }
 
 func TestRun_MaxSessionsEndsTheOldest(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-user", email+":"+password, "-max-sessions", "2")
+	s := start(t, "--quiet", "--token", token, "--user", email+":"+password, "--max-sessions", "2")
 	first := loginCookie(t, s.url)
 	second := loginCookie(t, s.url)
 	third := loginCookie(t, s.url)
@@ -71,7 +71,7 @@ func TestRun_MaxSessionsEndsTheOldest(t *testing.T) {
 }
 
 func TestRun_RefusesRequestHeadsOver64KiB(t *testing.T) {
-	s := start(t, "-quiet", "-token", token)
+	s := start(t, "--quiet", "--token", token)
 	req, err := http.NewRequest(http.MethodGet, s.url+"/api/me", nil)
 	require.NoError(t, err)
 	req.Header.Set("X-Big", strings.Repeat("x", 100<<10))
@@ -83,7 +83,7 @@ func TestRun_RefusesRequestHeadsOver64KiB(t *testing.T) {
 }
 
 func TestRun_ReadTimeoutCutsATrickledBody(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-read-timeout", "300ms")
+	s := start(t, "--quiet", "--token", token, "--read-timeout", "300ms")
 	conn := dial(t, s.url)
 	_, err := fmt.Fprintf(conn, "POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
 	require.NoError(t, err)
@@ -122,7 +122,7 @@ func TestRun_ReadTimeoutCutsATrickledBody(t *testing.T) {
 }
 
 func TestRun_IdleTimeoutClosesKeepAliveConnections(t *testing.T) {
-	s := start(t, "-quiet", "-token", token, "-idle-timeout", "300ms")
+	s := start(t, "--quiet", "--token", token, "--idle-timeout", "300ms")
 	conn := dial(t, s.url)
 	_, err := fmt.Fprintf(conn, "GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func TestParseArgs_RecordsOnlyWhenAsked(t *testing.T) {
 	assert.Equal(t, defaultIdleTimeout, o.idleTimeout)
 	assert.False(t, o.cfg.RotateCookies)
 
-	o, err = parseArgs([]string{"-record", "-cookie-rotation"}, io.Discard)
+	o, err = parseArgs([]string{"--record", "--cookie-rotation"}, io.Discard)
 	require.NoError(t, err)
 	assert.True(t, o.cfg.RecordRequests)
 	assert.True(t, o.cfg.RotateCookies)

@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "loremup-fake: %v (see loremup-fake -h)\n", err)
+		fmt.Fprintf(stderr, "loremup-fake: %v (see loremup-fake --help)\n", err)
 		return exitUsage
 	}
 	if opts.version {
@@ -113,10 +113,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// stderr first: whoever reads the URL from stdout finds the token there.
 	if generated {
-		fmt.Fprintf(stderr, "loremup-fake: API token: %s (generated; choose one with -token)\n", opts.cfg.Token)
+		fmt.Fprintf(stderr, "loremup-fake: API token: %s (generated; choose one with --token)\n", opts.cfg.Token)
 	}
 	if len(opts.cfg.Users) == 0 {
-		fmt.Fprintln(stderr, "loremup-fake: no users: every login answers 401; add some with -user EMAIL:PASSWORD or -users FILE")
+		fmt.Fprintln(stderr, "loremup-fake: no users: every login answers 401; add some with --user EMAIL:PASSWORD or --users FILE")
 	}
 	prefix, _ := fake.NormalizePrefix(opts.cfg.PathPrefix) // fake.New accepted it
 	url := baseURL(ln.Addr()) + prefix
@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
 	}
-	<-served // http.ErrServerClosed
+	<-served //nolint:errcheck // http.ErrServerClosed after Shutdown
 	if !opts.quiet {
 		fmt.Fprintln(stderr, "loremup-fake: shut down")
 	}
@@ -153,19 +153,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // baseURL is the URL clients use to reach a listener. An unspecified
-// address (":8080", "0.0.0.0:8080") is reached through loopback.
+// address (":8080", "0.0.0.0:8080", "[::]:8080") is reached through
+// 127.0.0.1: Go listens on every wildcard address dual-stack, so the
+// listener reports "::" even for "0.0.0.0", and IPv4 loopback reaches it
+// where IPv6 is disabled too (as in many containers).
 func baseURL(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return "http://" + addr.String()
 	}
 	ip := tcp.IP
-	if ip.IsUnspecified() {
-		if ip.To4() != nil {
-			ip = net.IPv4(127, 0, 0, 1)
-		} else {
-			ip = net.IPv6loopback
-		}
+	if len(ip) == 0 || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
 	}
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
@@ -180,60 +179,54 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		maxBody    int64
 	)
 	fs := flag.NewFlagSet("loremup-fake", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by usage below
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "`address` to listen on; port 0 picks a free one")
-	fs.StringVar(&o.cfg.Token, "token", "", "API `token` to accept (default: random, printed on stderr)")
+	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by writeUsage
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen on `HOST:PORT`; port 0 picks a free one")
+	fs.StringVar(&o.cfg.Token, "token", "", "API `TOKEN` to accept (default: random, printed on stderr)")
 	fs.Var(&users, "user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable")
-	fs.StringVar(&usersFile, "users", "", "JSON `file` of accounts: [{\"email\": \"...\", \"password\": \"...\"}]")
-	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `name` POST accepts")
-	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `name` DELETE accepts")
-	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under a `path` prefix: /tenant serves /tenant/api/sessions")
-	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "request body cap in `bytes`")
+	fs.StringVar(&usersFile, "users", "", "accounts from a JSON `FILE`: [{\"email\": \"...\", \"password\": \"...\"}]")
+	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `NAME` POST accepts")
+	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `NAME` DELETE accepts")
+	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under the path prefix `PATH`: /tenant serves /tenant/api/sessions")
+	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest request body, `N` bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.cfg.RotateCookies, "cookie-rotation", false, "every answer of "+mePath+" sets a new session cookie value; the old one stops working")
-	fs.DurationVar(&o.cfg.SessionLifetime, "session-lifetime", fake.DefaultSessionLifetime, "how long a session lives after its login")
-	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "most live sessions; at the bound a login ends the oldest session")
+	fs.DurationVar(&o.cfg.SessionLifetime, "session-lifetime", fake.DefaultSessionLifetime, "a session ends this `DURATION` after its login")
+	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "at most `N` live sessions; at the bound a login ends the oldest session")
 	fs.BoolVar(&o.cfg.RecordRequests, "record", false, "keep a bounded copy of the requests received (off: only counted)")
-	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest time to read one request, body included")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "how long an idle keep-alive connection is kept open")
+	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest `DURATION` to read one request, body included")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `DURATION`")
 	o.control.register(fs)
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: loremup-fake [flags]\n\n"+
-				"Serves a fake LoremUp Sessions API; prints its base URL on stdout.\n"+
-				"GET {prefix}"+mePath+" answers the logged-in user as {\"email\": \"...\"}, 401 without\n"+
-				"a live session cookie, so tests can check their cookie handling.\n"+
-				"With -control, the second line of stdout is the URL of the control API (JSON over\n"+
-				"HTTP, \"Authorization: Bearer <control token>\"): POST/GET/DELETE /faults,\n"+
-				"GET/DELETE /requests, GET/POST /users, DELETE /users/{email}, GET/DELETE /sessions,\n"+
-				"DELETE /sessions/{id}, POST /reset, GET /counters.\n\nFlags:")
-			fs.PrintDefaults()
+			writeUsage(stderr, fs)
+			return o, err
 		}
-		return o, err
+		return o, flagError(err, fs, args)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		// Not quoted: it is often the rest of a value that held a space
+		// (-user a@b.c:pass word), so part of a password.
+		return o, fmt.Errorf("unexpected argument #%d after the flags (a value with spaces must be quoted)", len(args)-fs.NArg()+1)
 	}
-	if err := o.control.check(fs); err != nil {
+	if err := o.control.check(fs, args); err != nil {
 		return o, err
 	}
 	// The control API reads recorded requests: record with it on, and
-	// otherwise only when -record asks (recording costs every request).
+	// otherwise only when --record asks (recording costs every request).
 	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
 	if maxBody <= 0 {
-		return o, errors.New("-max-body-bytes must be positive")
+		return o, errors.New("--max-body-bytes must be positive")
 	}
 	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
-		return o, errors.New("-session-lifetime and -max-sessions must be positive")
+		return o, errors.New("--session-lifetime and --max-sessions must be positive")
 	}
 	if o.readTimeout <= 0 || o.idleTimeout <= 0 {
-		return o, errors.New("-read-timeout and -idle-timeout must be positive")
+		return o, errors.New("--read-timeout and --idle-timeout must be positive")
 	}
 	if createForm == "" || deleteForm == "" {
-		return o, errors.New("-create-form and -delete-form must not be empty")
+		return o, errors.New("--create-form and --delete-form must not be empty")
 	}
 	o.cfg.MaxBodyBytes = maxBody
 	o.cfg.CreateFormNames = []string{createForm}
@@ -249,50 +242,55 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		email, password, ok := strings.Cut(u, ":")
 		if !ok || email == "" {
 			// The value holds a password: name the flag, never echo it.
-			return o, fmt.Errorf("-user #%d: want EMAIL:PASSWORD", i+1)
+			return o, fmt.Errorf("--user #%d: want EMAIL:PASSWORD", i+1)
 		}
 		o.cfg.Users = append(o.cfg.Users, fake.User{Email: email, Password: password})
 	}
 	return o, nil
 }
 
-// userFlags collects repeated -user values. Set never fails, so that the
+// userFlags collects repeated --user values. Set never fails, so that the
 // flag package never prints a value (it holds a password); parseArgs
 // checks them.
 type userFlags []string
 
 func (u *userFlags) String() string {
-	if u == nil {
-		return ""
+	if u == nil || len(*u) == 0 {
+		return "" // no default shown in the help
 	}
 	return fmt.Sprintf("%d users", len(*u))
 }
 func (u *userFlags) Set(v string) error { *u = append(*u, v); return nil }
 
-// maxUsersFile bounds how much of a -users file is read.
+// maxUsersFile bounds how much of a --users file is read.
 const maxUsersFile = 16 << 20
 
 func readUsers(path string) ([]fake.User, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("-users: %w", err)
+		return nil, fmt.Errorf("--users: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxUsersFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("-users: %w", err)
+		return nil, fmt.Errorf("--users: %w", err)
 	}
 	if len(data) > maxUsersFile {
-		return nil, fmt.Errorf("-users: %s is larger than %d bytes", path, maxUsersFile)
+		return nil, fmt.Errorf("--users: %s is larger than %d bytes", path, maxUsersFile)
 	}
 	var users []fake.User
 	if err := json.Unmarshal(data, &users); err != nil {
-		// json's messages name offsets and types, never the values.
-		return nil, fmt.Errorf(`-users: %s: want a JSON array of {"email": "...", "password": "..."}: %v`, path, err)
+		// A syntax error's message quotes the offending character, which
+		// may be one of a password's: give its offset only.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: syntax error at byte %d`, path, syntax.Offset)
+		}
+		return nil, fmt.Errorf(`--users: %s: want a JSON array of {"email": "...", "password": "..."}: %w`, path, err)
 	}
 	for i, u := range users {
 		if u.Email == "" {
-			return nil, fmt.Errorf("-users: %s: entry %d has no email", path, i)
+			return nil, fmt.Errorf("--users: %s: entry %d has no email", path, i)
 		}
 	}
 	return users, nil

@@ -11,7 +11,7 @@ import (
 func runHelp(args []string, stdout, stderr io.Writer) int {
 	p := &printer{command: "help", stdout: stdout, stderr: stderr}
 	switch {
-	case len(args) == 0 || (len(args) == 1 && args[0] == "help"):
+	case len(args) == 0 || (len(args) == 1 && isHelpOfHelp(args[0])):
 		writeTopHelp(stdout)
 		return exitOK
 	case len(args) > 1:
@@ -19,10 +19,20 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookup(args[0])
 	if cmd == nil {
-		return p.fail(usageError("", "unknown command %q; the commands are %s", args[0], commandList))
+		return p.fail(unknownCommand(args[0]))
 	}
 	writeCommandHelp(stdout, cmd)
 	return exitOK
+}
+
+// isHelpOfHelp reports whether arg asks for help's own help: 'loremup help
+// help', and 'loremup help --help', since every command takes --help.
+func isHelpOfHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 func writeTopHelp(w io.Writer) {
@@ -40,9 +50,10 @@ Commands:
 	}
 	fmt.Fprintf(&b, "  %-8s %s\n", "help", "show a command's flags and an example: loremup help login")
 	fmt.Fprintf(&b, `
-Every command takes --help and --json (exactly one JSON object on stdout,
-errors included); flags are written --name or --name=value. Cookie values,
-the API token and the password are never printed, in any mode.
+Every command takes --help, and all but help take --json (exactly one JSON
+object on stdout, errors included); flags are written --name or
+--name=value. Cookie values, the API token and the password are never
+printed, in any mode.
 
 Environment:
   %-18s base URL of the app, e.g. https://app.example.com (or --base-url)

@@ -65,7 +65,7 @@ func TestHelp_CommandHelpPointsToTheExitCodesInsteadOfRepeatingThem(t *testing.T
 }
 
 func TestHelp_TopLevelListsCommandsAndExitCodes(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"help", "help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"help", "help"}, {"help", "--help"}, {"help", "-h"}} {
 		got := runCLI(t, nil, "", args...)
 
 		require.Equal(t, exitOK, got.code, "%q", args)

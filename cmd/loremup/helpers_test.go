@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -225,4 +229,98 @@ func savedCookie(t *testing.T, path string) string {
 	}
 	require.Fail(t, "no session cookie in "+path)
 	return ""
+}
+
+// buildBinaries builds loremup and loremup-fake into a temporary
+// directory, as a user would install them.
+func buildBinaries(t *testing.T) (cli, fake string) {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	}
+	dir := t.TempDir()
+	build := exec.Command(goBin, "build", "-o", dir+string(filepath.Separator), ".", "../loremup-fake")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	exe := ""
+	if runtime.GOOS == "windows" {
+		exe = ".exe"
+	}
+	return filepath.Join(dir, "loremup"+exe), filepath.Join(dir, "loremup-fake"+exe)
+}
+
+// startFake starts loremup-fake on a free loopback port and returns its
+// base URL and a function that stops it with SIGINT and returns its exit
+// code.
+func startFake(t *testing.T, bin string, args ...string) (baseURL string, stop func() int) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	var stderr lockedBuffer // written by exec's copying goroutine while the test reads
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return -1
+		}
+		stopped = true
+		if runtime.GOOS == "windows" {
+			_ = cmd.Process.Kill() // no SIGINT to send there
+		} else {
+			_ = cmd.Process.Signal(os.Interrupt)
+		}
+		_ = cmd.Wait()
+		return cmd.ProcessState.ExitCode()
+	}
+	t.Cleanup(func() { stop() })
+
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(stdout).ReadString('\n')
+		line <- s
+	}()
+	select {
+	case s := <-line:
+		baseURL = strings.TrimSpace(s)
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill() // ends the read above
+		t.Fatalf("loremup-fake printed no URL; stderr: %s", stderr.String())
+	}
+	require.True(t, strings.HasPrefix(baseURL, "http://127.0.0.1:"), "first line of stdout: %q; stderr: %s", baseURL, stderr.String())
+	return baseURL, stop
+}
+
+// shell runs the CLI binary as a shell would: env as the whole
+// environment, stdin as its input.
+func shell(ctx context.Context, t *testing.T, bin string, env []string, stdin string, args ...string) outcome {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		t.Fatalf("running %s %q: %v", bin, args, err)
+	}
+	return outcome{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// echoPassword answers a 422 that repeats the password and the token.
+func echoPassword(srv *loremuptest.Server, _ string) {
+	srv.Inject(1, loremuptest.Fault{Status: http.StatusUnprocessableEntity, Body: `{"errors":[{"status":"422","code":"weak",` +
+		`"detail":"password ` + testPassword + ` is too weak for token ` + testToken + `","source":{"pointer":"/form/password"}}]}`})
+}
+
+// echoCookie answers the logout with a 401 that repeats what a server
+// could have echoed: the Authorization header and the saved cookie.
+func echoCookie(srv *loremuptest.Server, _ string) {
+	for _, s := range srv.Sessions() {
+		srv.Inject(1, loremuptest.Fault{Status: http.StatusUnauthorized, Body: `{"errors":[{"status":"401","code":"echo",` +
+			`"detail":"got Token token=` + testToken + ` with cookies ` + cookieName + `=` + s.ID + `"}]}`})
+	}
 }

@@ -154,7 +154,10 @@ func (l *login) password(ctx context.Context, cx *cmdContext, email string) (str
 		}
 		return pw, nil
 	case l.passwordStdin:
-		pw, err := readPasswordLine(cx.stdin)
+		pw, err := readPasswordLineContext(ctx, cx.stdin)
+		if err != nil && ctx.Err() != nil {
+			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
+		}
 		if err != nil {
 			return "", usageError("password", "--password-stdin: %v", err)
 		}
@@ -171,6 +174,28 @@ func (l *login) password(ctx context.Context, cx *cmdContext, email string) (str
 
 // maxPasswordLine bounds what --password-stdin reads.
 const maxPasswordLine = 64 << 10
+
+// readPasswordLineContext is readPasswordLine that gives up when ctx
+// ends: SIGINT and SIGTERM are caught to cancel ctx, so a read that
+// ignored it would keep the process waiting for a writer that may never
+// write or close (the read itself is left to end with the process).
+func readPasswordLineContext(ctx context.Context, r io.Reader) (string, error) {
+	type answer struct {
+		pw  string
+		err error
+	}
+	read := make(chan answer, 1)
+	go func() {
+		pw, err := readPasswordLine(r)
+		read <- answer{pw, err}
+	}()
+	select {
+	case a := <-read:
+		return a.pw, a.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
 
 // readPasswordLine returns the first line of r without its line ending.
 // It reads no further, so stdin may carry more for other programs.

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,4 +95,32 @@ func TestLogin_PromptFailures(t *testing.T) {
 			assert.Zero(t, srv.RequestCount())
 		})
 	}
+}
+
+// SIGINT cancels ctx; with --password-stdin on a pipe nobody writes to,
+// login used to keep waiting for the line (Ctrl-C did nothing) instead of
+// reporting the interruption.
+func TestLogin_PasswordStdinHonoursInterruption(t *testing.T) {
+	srv := newFake(t)
+	stdinR, stdinW := io.Pipe()
+	t.Cleanup(func() { _ = stdinW.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as SIGINT does
+
+	done := make(chan outcome, 1)
+	go func() {
+		done <- runCLIWith(ctx, t, with(envFor(srv.URL), envPassword, ""), stdinR, "login", "--password-stdin")
+	}()
+	var got outcome
+	select {
+	case got = <-done:
+	case <-time.After(10 * time.Second):
+		_ = stdinW.Close() // release the read so the test ends
+		got = <-done
+		assert.Fail(t, "still reading stdin after the interruption")
+	}
+
+	assert.Equal(t, exitInterrupted, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "interrupted while reading the password")
+	assert.Zero(t, srv.RequestCount())
 }

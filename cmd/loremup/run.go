@@ -48,6 +48,19 @@ type runner interface {
 // commands are the subcommands, in help order ("help" is handled by run).
 var commands = []*command{loginCommand, logoutCommand, statusCommand, versionCommand}
 
+// unknownCommand reports a first argument that names no command. It is
+// quoted only when it looks like a mistyped command name: a password or
+// token pasted at the prompt by mistake must not be printed back.
+func unknownCommand(arg string) *cliError {
+	if len(arg) <= maxShownCommand && strings.Trim(arg, "abcdefghijklmnopqrstuvwxyz-") == "" {
+		return usageError("", "unknown command %q; the commands are %s", arg, commandList)
+	}
+	return usageError("", "unknown command (not shown: it does not look like a command name, and may be a secret); the commands are %s", commandList)
+}
+
+// maxShownCommand is the longest unknown command name an error repeats.
+const maxShownCommand = 12
+
 // commandList names the commands for error messages.
 const commandList = "login, logout, status, version and help"
 
@@ -85,7 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if strings.HasPrefix(args[0], "-") {
 			return p.fail(usageError("", "flags go after the command, as in 'loremup login --json'; got %s first (for the version: loremup --version)", typedFlag(args[:1], flagName(args[0]))))
 		}
-		return p.fail(usageError("", "unknown command %q; the commands are %s", args[0], commandList))
+		return p.fail(unknownCommand(args[0]))
 	}
 	return runCommand(ctx, cmd, args[1:], stdin, stdout, stderr, getenv)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,21 +10,6 @@ import (
 
 	"github.com/loremup/loremup-go/loremuptest"
 )
-
-// echoPassword answers a 422 that repeats the password and the token.
-func echoPassword(srv *loremuptest.Server, _ string) {
-	srv.Inject(1, loremuptest.Fault{Status: http.StatusUnprocessableEntity, Body: `{"errors":[{"status":"422","code":"weak",` +
-		`"detail":"password ` + testPassword + ` is too weak for token ` + testToken + `","source":{"pointer":"/form/password"}}]}`})
-}
-
-// echoCookie answers the logout with a 401 that repeats what a server
-// could have echoed: the Authorization header and the saved cookie.
-func echoCookie(srv *loremuptest.Server, _ string) {
-	for _, s := range srv.Sessions() {
-		srv.Inject(1, loremuptest.Fault{Status: http.StatusUnauthorized, Body: `{"errors":[{"status":"401","code":"echo",` +
-			`"detail":"got Token token=` + testToken + ` with cookies ` + cookieName + `=` + s.ID + `"}]}`})
-	}
-}
 
 // Nothing the command prints, in any mode and on any path, holds the API
 // token, the password or a cookie value; --verbose logs through the SDK's
@@ -64,6 +48,8 @@ func TestRun_NeverPrintsSecrets(t *testing.T) {
 			{args: []string{"login", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }},
 			{args: []string{"logout", "--session-file", "{file}"}, before: func(srv *loremuptest.Server, _ string) { unavailableFirst(2)(srv) }}}},
 		{name: "password flag refused", steps: []step{{args: []string{"login", "--password", testPassword}}}},
+		{name: "password typed as the command", steps: []step{{args: []string{testPassword}}}},
+		{name: "token typed as help's command", steps: []step{{args: []string{"help", testToken}}}},
 	}
 	modes := [][]string{nil, {"--json"}, {"--verbose"}, {"--json", "--verbose"}}
 	for _, sc := range scenarios {

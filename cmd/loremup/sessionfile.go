@@ -162,7 +162,11 @@ var errNoSessionFile = errors.New("no session file")
 // others than the owner may read the file. A missing file is
 // errNoSessionFile.
 func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, loose bool, err error) {
-	f, err := os.Open(path)
+	// Opened without blocking: a FIFO put at the path (by another user,
+	// in a shared sticky directory) would otherwise block the open for
+	// good, where no signal ends it; then anything but a regular file is
+	// refused before a byte is read (a FIFO, a device, a socket).
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, false, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
 	}
@@ -176,6 +180,9 @@ func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, l
 	}
 	if fi.IsDir() {
 		return nil, nil, false, fmt.Errorf("%s is a directory", path)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, false, fmt.Errorf("%s is not a regular file (a FIFO, device or socket): not a session file", path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSessionFile+1))
 	if err != nil {

@@ -11,6 +11,9 @@ import (
 	"syscall"
 )
 
+// openNonblock opens a FIFO without waiting for a writer.
+const openNonblock = syscall.O_NONBLOCK
+
 // checkPlace refuses a session file path that another user owns or
 // controls, before anything is sent:
 //   - a file (or symlink) at path owned by another user: in a sticky

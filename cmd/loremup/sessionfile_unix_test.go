@@ -5,7 +5,9 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,4 +81,37 @@ func TestLogin_AcceptsAStickyDirectoryTheSystemOwns(t *testing.T) {
 
 	require.Equal(t, exitOK, got.code, got.stderr)
 	assert.FileExists(t, file)
+}
+
+// A FIFO at the session file's path (another user can make one in a
+// shared sticky directory once ours is gone) must not block logout or
+// status: opening it used to wait for a writer for good, and no signal
+// ended the wait. Anything but a regular file is refused at once.
+func TestSessionFile_AFIFOIsRefusedWithoutBlocking(t *testing.T) {
+	for _, cmd := range []string{"logout", "status"} {
+		t.Run(cmd, func(t *testing.T) {
+			srv := newFake(t)
+			fifo := filepath.Join(t.TempDir(), "ada.session")
+			require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+
+			done := make(chan outcome, 1)
+			go func() { done <- runCLI(t, envFor(srv.URL), "", cmd, "--session-file", fifo) }()
+			var got outcome
+			select {
+			case got = <-done:
+			case <-time.After(10 * time.Second):
+				// Release the blocked reader so the test ends, then fail.
+				w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+				if err == nil {
+					_ = w.Close()
+				}
+				got = <-done
+				assert.Fail(t, "blocked on the FIFO")
+			}
+
+			assert.Equal(t, exitOther, got.code, got.stderr)
+			assert.Contains(t, got.stderr, "is not a regular file")
+			assert.Zero(t, srv.RequestCount(), "nothing sent")
+		})
+	}
 }

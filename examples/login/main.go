@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,8 +27,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+	err := run(ctx, os.Stdout, os.Getenv)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "login example:", err)
 		os.Exit(1)
 	}
@@ -85,8 +87,8 @@ func chooseTarget(out io.Writer, getenv func(string) string) (target, func(), er
 		token:      getenv("LOREMUP_API_TOKEN"),
 		email:      getenv("LOREMUP_EMAIL"),
 		password:   getenv("LOREMUP_PASSWORD"),
-		createForm: or(getenv("LOREMUP_CREATE_FORM"), loremup.ReferenceCreateFormName),
-		deleteForm: or(getenv("LOREMUP_DELETE_FORM"), loremup.ReferenceDeleteFormName),
+		createForm: cmp.Or(getenv("LOREMUP_CREATE_FORM"), loremup.ReferenceCreateFormName),
+		deleteForm: cmp.Or(getenv("LOREMUP_DELETE_FORM"), loremup.ReferenceDeleteFormName),
 	}
 	set := 0
 	for _, v := range []string{t.baseURL, t.token, t.email, t.password} {
@@ -123,11 +125,4 @@ func explain(err error) error {
 		return fmt.Errorf("%w\n   a redirect usually means LOREMUP_BASE_URL is wrong", err)
 	}
 	return err
-}
-
-func or(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
 }

@@ -1,5 +1,5 @@
 // Log a user in and out of a LoremUp app (or loremup-fake) with Node's
-// built-in fetch (Node 18 or newer), no packages.
+// built-in fetch (Node 20 or newer), no packages.
 //
 //   LOREMUP_BASE_URL=http://127.0.0.1:8080 LOREMUP_API_TOKEN=TOKEN \
 //   LOREMUP_EMAIL=a@example.com LOREMUP_PASSWORD=secret node login_logout.mjs

@@ -44,7 +44,7 @@ func actAsUser(ctx context.Context, c *loremup.Client, password string) (me stri
 
 // worker is the README's re-login snippet: a long-running program whose
 // session may expire on the server.
-func worker(ctx context.Context, c *loremup.Client, sess *loremup.Session, password string) (*http.Client, error) {
+func worker(c *loremup.Client, sess *loremup.Session, password string) (*http.Client, error) {
 	hc, err := c.ReloginHTTPClient(sess, loremup.CreateSessionParams{
 		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},

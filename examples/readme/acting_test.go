@@ -45,7 +45,7 @@ func TestReloginSnippet(t *testing.T) {
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
 	})
 	require.NoError(t, err)
-	hc, err := worker(ctx, c, sess, "correct horse")
+	hc, err := worker(c, sess, "correct horse")
 	require.NoError(t, err)
 	require.Equal(t, 1, srv.ExpireSessions())
 

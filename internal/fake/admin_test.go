@@ -212,5 +212,5 @@ func TestRecord_KeepsTheRequestAsSent(t *testing.T) {
 	got[0].Body[0] = 'X'
 	again := h.Requests()
 	assert.Equal(t, []string{"application/json", "application/vnd.api+json"}, again[0].Header["Accept"], "a copy the caller may change")
-	assert.Equal(t, loginJSON, string(again[0].Body))
+	assert.JSONEq(t, loginJSON, string(again[0].Body))
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,22 @@ func ValidateFault(f Fault) error {
 	return nil
 }
 
+// validateFaultFor is ValidateFault, and refuses a method no request
+// can have (not an HTTP token): its fault would wait for ever.
+func validateFaultFor(method string, f Fault) error {
+	if strings.ContainsFunc(method, notTchar) {
+		return fmt.Errorf("fault method %q is not an HTTP method", method)
+	}
+	return ValidateFault(f)
+}
+
+// notTchar reports whether r may not appear in an HTTP token (RFC 9110
+// tchar), which a method is.
+func notTchar(r rune) bool {
+	isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	return !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
+}
+
 // Inject makes the next n requests (counted across all paths and methods)
 // suffer f; successive calls queue up in order. n <= 0 does nothing.
 func (h *Handler) Inject(n int, f Fault) error { return h.InjectFor("", n, f) }
@@ -50,7 +67,7 @@ func (h *Handler) Inject(n int, f Fault) error { return h.InjectFor("", n, f) }
 // meant for its method, so InjectFor("POST", 1, a) then Inject(1, b)
 // gives a DELETE arriving first b, and the POST after it a.
 func (h *Handler) InjectFor(method string, n int, f Fault) error {
-	if err := ValidateFault(f); err != nil {
+	if err := validateFaultFor(method, f); err != nil {
 		return err
 	}
 	if n <= 0 {
@@ -72,7 +89,7 @@ func (h *Handler) InjectEvery(k int, f Fault) error { return h.InjectEveryFor(""
 // ("" is any method): InjectEveryFor("POST", 2, f) fails every second
 // login and no logout.
 func (h *Handler) InjectEveryFor(method string, k int, f Fault) error {
-	if err := ValidateFault(f); err != nil {
+	if err := validateFaultFor(method, f); err != nil {
 		return err
 	}
 	h.faults.mu.Lock()

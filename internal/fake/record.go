@@ -164,7 +164,8 @@ func encodeRequest(r *http.Request, body []byte) record {
 			data = appendString(data, v)
 		}
 	}
-	rec.data = append(data, body...)
+	data = append(data, body...)
+	rec.data = data
 	return rec
 }
 

@@ -14,14 +14,16 @@ import (
 // A server's read timeout is for reading the request: a latency injected
 // after the request was read must not be cut short by it (net/http
 // cancels a request's context when a read deadline passes while the
-// handler runs).
+// handler runs). The read timeout leaves room for reading the request on
+// a loaded machine (at 100 ms the request itself was sometimes cut before
+// the handler ran); the latency is well past it.
 func TestServeHTTP_ReadTimeoutDoesNotCutInjectedLatency(t *testing.T) {
 	h := newTestHandler(t, Config{})
 	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ReadTimeout = 100 * time.Millisecond
+	srv.Config.ReadTimeout = 500 * time.Millisecond
 	srv.Start()
 	t.Cleanup(srv.Close)
-	require.NoError(t, h.Inject(1, Fault{Latency: 400 * time.Millisecond, Status: http.StatusServiceUnavailable}))
+	require.NoError(t, h.Inject(1, Fault{Latency: 1500 * time.Millisecond, Status: http.StatusServiceUnavailable}))
 
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/sessions", strings.NewReader(`{}`))
 	require.NoError(t, err)

@@ -4,7 +4,7 @@
 //
 //   LOREMUP_FAKE=/path/to/loremup-fake node --test testdata/other-languages/control.test.mjs
 //
-// The test starts the fake with -control, injects a 503 with
+// The test starts the fake with --control, injects a 503 with
 // Retry-After: 0 and then a dropped connection, checks that a small
 // retrying client gets through them, reads the recorded requests back to
 // check what was sent, resets the fake, and stops it by its PID.
@@ -30,7 +30,7 @@ let stderr = '';
 before(async () => {
   const binary = process.env.LOREMUP_FAKE;
   assert.ok(binary, 'LOREMUP_FAKE is not set (run scripts/other-languages.sh)');
-  proc = spawn(binary, ['-token', API_TOKEN, '-user', `${EMAIL}:${PASSWORD}`, '-control', '-control-token', CONTROL_TOKEN]);
+  proc = spawn(binary, ['--token', API_TOKEN, '--user', `${EMAIL}:${PASSWORD}`, '--control', '--control-token', CONTROL_TOKEN]);
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (chunk) => { stderr += chunk; });
   const lines = createInterface({ input: proc.stdout });

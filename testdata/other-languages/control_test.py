@@ -5,7 +5,7 @@ LOREMUP_FAKE to its path:
 
     LOREMUP_FAKE=/path/to/loremup-fake python3 -m unittest discover -s testdata/other-languages -p '*_test.py'
 
-The test starts the fake with -control, injects a 503 with Retry-After: 0
+The test starts the fake with --control, injects a 503 with Retry-After: 0
 and then a dropped connection, checks that a small retrying client (the
 kind a Python app would have) gets through them, reads the recorded
 requests back to check what was sent, resets the fake, and stops it by
@@ -91,8 +91,8 @@ class ControlAPITest(unittest.TestCase):
             self.skipTest("LOREMUP_FAKE is not set (run scripts/other-languages.sh)")
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [binary, "-token", API_TOKEN, "-user", EMAIL + ":" + PASSWORD,
-             "-control", "-control-token", CONTROL_TOKEN],
+            [binary, "--token", API_TOKEN, "--user", EMAIL + ":" + PASSWORD,
+             "--control", "--control-token", CONTROL_TOKEN],
             stdout=subprocess.PIPE, stderr=self.stderr, text=True,
         )
         self.addCleanup(self.stop)

@@ -3,20 +3,17 @@ package apispec_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/loremup/loremup-go"
-	"github.com/loremup/loremup-go/conformance/internal/apispec"
 	"github.com/loremup/loremup-go/internal/wire"
 	"github.com/loremup/loremup-go/loremuptest"
 )
@@ -28,38 +25,6 @@ import (
 
 // mockBase is the base URL of the httpmock stand-ins below.
 const mockBase = "https://app.example.com"
-
-// sdkClient returns an SDK client for base whose traffic goes through a
-// fresh ValidatingTransport over next.
-func sdkClient(t *testing.T, next http.RoundTripper, base, token string) (*loremup.Client, *apispec.ValidatingTransport) {
-	t.Helper()
-	vt := newValidator(t).Transport(next)
-	c, err := loremup.NewClient(base, token,
-		loremup.WithHTTPClient(&http.Client{Transport: vt}),
-		loremup.WithRetryWait(time.Millisecond, 5*time.Millisecond))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return c, vt
-}
-
-func createParams(form, email, password string) loremup.CreateSessionParams {
-	return loremup.CreateSessionParams{FormName: form, Form: loremup.SessionForm{Email: email, Password: password}}
-}
-
-// documented answers status the way the description says a server does.
-func documented(status int) httpmock.Responder {
-	if status == http.StatusUnauthorized {
-		return httpmock.NewStringResponder(status, wire.UnauthorizedBody).HeaderSet(http.Header{
-			"Content-Type":     {wire.ContentTypeText},
-			"WWW-Authenticate": {wire.UnauthorizedChallenge},
-		})
-	}
-	doc, err := json.Marshal(wire.NewError(status, "invalid", http.StatusText(status), "detail", nil))
-	if err != nil {
-		return httpmock.NewErrorResponder(err)
-	}
-	return httpmock.NewBytesResponder(status, doc).HeaderSet(http.Header{"Content-Type": {wire.ContentTypeJSONAPI}})
-}
 
 // recording wraps r so that the request bodies it gets are kept.
 type recording struct {
@@ -258,7 +223,7 @@ func TestTransportConcurrentUse(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		assert.NoError(t, err)
+		require.NoError(t, err)
 	}
 	assert.Empty(t, vt.Errors())
 	assert.Equal(t, 2*workers*calls, vt.Exchanges())

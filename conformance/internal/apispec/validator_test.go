@@ -3,13 +3,11 @@ package apispec_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/loremup/loremup-go/conformance/internal/apispec"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -20,22 +18,6 @@ const (
 	createBody   = `{"form_name":"reference_rest_api_create_sessions","form":{"email":"ada@example.com","password":"s3cret-Pa55word"}}`
 	deleteBody   = `{"form_name":"reference_rest_api_delete_sessions"}`
 )
-
-func newValidator(t *testing.T) *apispec.Validator {
-	t.Helper()
-	v, err := apispec.New()
-	require.NoError(t, err)
-	return v
-}
-
-// sdkHeaders are the headers the SDK sends (see internal/wire).
-func sdkHeaders() http.Header {
-	return http.Header{
-		"Authorization": {wire.AuthorizationValue(testToken)},
-		"Accept":        {wire.Accept},
-		"Content-Type":  {wire.MediaTypeJSON},
-	}
-}
 
 func TestValidateRequest(t *testing.T) {
 	v := newValidator(t)
@@ -150,7 +132,7 @@ func TestValidateResponse(t *testing.T) {
 		{name: "created under prefix", method: http.MethodPost, path: "/tenant/api/sessions", status: 201, header: jsonAPI, body: `{}`},
 		{name: "created with members", method: http.MethodPost, status: 201, header: jsonAPI, body: `{"meta":{"user":1}}`},
 		{name: "deleted", method: http.MethodDelete, status: 204, header: http.Header{}},
-		{name: "deleted with 201 as the seed shows", method: http.MethodDelete, status: 201, header: jsonAPI},
+		{name: "deleted with 201 as the API documentation shows", method: http.MethodDelete, status: 201, header: jsonAPI},
 		{name: "deleted with 200", method: http.MethodDelete, status: 200, header: http.Header{}},
 		{name: "401", method: http.MethodPost, status: 401, header: jsonAPI, body: doc(`"401"`)},
 		{name: "401 token refusal", method: http.MethodDelete, status: 401, body: wire.UnauthorizedBody,
@@ -228,7 +210,7 @@ func TestErrorsDoNotRepeatSecrets(t *testing.T) {
 			for _, secret := range []string{testToken, testPassword} {
 				assert.NotContains(t, err.Error(), secret)
 			}
-			assert.False(t, strings.Contains(err.Error(), "\nValue:"), "schema errors must not dump values")
+			assert.NotContains(t, err.Error(), "\nValue:", "schema errors must not dump values")
 		})
 	}
 }

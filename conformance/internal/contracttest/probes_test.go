@@ -1,10 +1,10 @@
 package contracttest_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -199,7 +199,7 @@ func (s probeServer) do(ctx context.Context, p probe) probeAnswer {
 	for k, v := range p.header {
 		header[k] = v
 	}
-	method, path, body := or(p.method, http.MethodPost), or(p.path, "/api/sessions"), or(p.body, loginBody)
+	method, path, body := cmp.Or(p.method, http.MethodPost), cmp.Or(p.path, "/api/sessions"), cmp.Or(p.body, loginBody)
 	resp, err := s.send(ctx, method, path, header, body, cookies)
 	if err != nil {
 		return probeAnswer{err: err.Error()}
@@ -233,29 +233,6 @@ func (s probeServer) send(ctx context.Context, method, path string, header map[s
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
 	return resp, nil
-}
-
-func statusOr(resp *http.Response, err error) any {
-	if err != nil {
-		return err
-	}
-	return resp.Status
-}
-
-// mediaType is a Content-Type without its parameters, plus whether it
-// names a charset, for side-by-side notes.
-func mediaType(ct string) string {
-	if ct == "" {
-		return "-"
-	}
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return ct
-	}
-	if cs, ok := params["charset"]; ok {
-		return mt + ";charset=" + strings.ToLower(cs)
-	}
-	return mt
 }
 
 // TestProbes_RealAppVsFake sends every probe to the real app named by the

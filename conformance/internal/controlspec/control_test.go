@@ -259,7 +259,7 @@ func TestRequests_RecordedWithSecretsRedacted(t *testing.T) {
 	assert.Equal(t, loginBody(email, fake.Redacted), login.Body)
 	assert.Equal(t, http.MethodDelete, logout.Method)
 	assert.Equal(t, []string{fake.CookieName + "=" + fake.Redacted}, logout.Headers["Cookie"])
-	assert.Equal(t, logoutBody, logout.Body)
+	assert.JSONEq(t, logoutBody, logout.Body)
 
 	a = e.control(http.MethodGet, "/requests?limit=1", "")
 	require.NoError(t, jsonDecode(a.body, &got))
@@ -358,7 +358,7 @@ func TestUsers_AreBounded(t *testing.T) {
 	a = e.control(http.MethodPost, "/users", `{"email":"`+email+`","password":"new-password"}`)
 	assert.Equal(t, http.StatusCreated, a.status, "changing a password adds no user")
 	a = e.control(http.MethodGet, "/users?limit=1000", "")
-	assert.Equal(t, float64(control.MaxUsers), a.json(t)["total"])
+	assert.InDelta(t, float64(control.MaxUsers), a.json(t)["total"], 0)
 }
 
 func TestSessions_ListEndAndExpire(t *testing.T) {

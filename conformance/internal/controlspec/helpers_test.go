@@ -32,7 +32,7 @@ const (
 	password     = "s3cret-Pa55word"
 )
 
-// env is a fake with its control API, as loremup-fake -control serves
+// env is a fake with its control API, as loremup-fake --control serves
 // them: two listeners over one *fake.Handler.
 type env struct {
 	t      *testing.T
