@@ -88,11 +88,14 @@ type countingServer struct {
 	conns    atomic.Int64 // opened
 	closed   atomic.Int64
 	requests atomic.Int64
+	// closing holds a token once a connection closed after the last
+	// token was taken: awaitClosed's wake-up call.
+	closing chan struct{}
 }
 
 func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
 	t.Helper()
-	cs := &countingServer{}
+	cs := &countingServer{closing: make(chan struct{}, 1)}
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cs.requests.Add(1)
 		h(w, r)
@@ -103,11 +106,24 @@ func newCountingServer(t *testing.T, h http.HandlerFunc) *countingServer {
 			cs.conns.Add(1)
 		case http.StateClosed, http.StateHijacked:
 			cs.closed.Add(1)
+			select {
+			case cs.closing <- struct{}{}:
+			default: // a token is already waiting
+			}
 		}
 	}
 	cs.Start()
 	t.Cleanup(cs.Close)
 	return cs
+}
+
+// awaitClosed returns once the server has seen at least n connections
+// close. A connection the client closes is seen by the server a moment
+// later, so a test that counts closes waits for the ones it knows of.
+func (cs *countingServer) awaitClosed(n int64) {
+	for cs.closed.Load() < n {
+		<-cs.closing
+	}
 }
 
 // fakeHandler is the fake server's handler (the one behind loremuptest)

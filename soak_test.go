@@ -41,8 +41,21 @@ func TestSoak_SharedClientUnderFivePercentFailures(t *testing.T) {
 	// With 5% of attempts failing at random, a call with the default 3
 	// retries fails when 4 attempts in a row do: 0.05^4 x 20,000 calls
 	// gives a failure in one run of eight. 8 retries make it 0.05^9.
+	//
+	// The default retry budget holds 10 retries before answers refill
+	// it, and with 200 users about 10 failed attempts are in flight at
+	// any moment. On a loaded machine the fake's 503s (answered without
+	// its session store) can come back in a run with no success between
+	// them to refill the bucket (8 in 4 ms was seen), and an eleventh
+	// retry is refused. So the budget here has room for one retry per
+	// user in flight, at the default cost and refund: over the full run
+	// retries spend five times that, so the refunds from successes are
+	// still what keeps it going.
+	budget := loremup.DefaultRetryBudget()
+	budget.Capacity = users * budget.RetryCost
 	c, err := loremup.NewClient(srv.URL, srv.Token,
 		loremup.WithMaxRetries(8),
+		loremup.WithRetryBudget(budget),
 		loremup.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		loremup.WithLogger(guard.Logger()))
 	require.NoError(t, err)
