@@ -162,3 +162,19 @@ func TestAttack_AHugeAnswerHeadIsRefused(t *testing.T) {
 	assert.Nil(t, sess)
 	assert.Contains(t, err.Error(), "headers exceeded")
 }
+
+// A server can place a secret across the body's size cap, so that the
+// kept body ends with its first part.
+func TestAttack_ASecretCutAtTheSizeCapIsHidden(t *testing.T) {
+	c, mt := mockClient(t, loremup.WithMaxRetries(0), loremup.WithMaxResponseBytes(1024))
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions",
+		jsonAPI(http.StatusInternalServerError, strings.Repeat("x", 1024-8)+testPassword+strings.Repeat("y", 100)))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.True(t, apiErr.BodyTruncated)
+	assert.NotContains(t, string(apiErr.Body), testPassword[:8])
+	assert.True(t, strings.HasSuffix(string(apiErr.Body), "x[REDACTED]"), "%.40q", apiErr.Body[len(apiErr.Body)-20:])
+}

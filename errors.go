@@ -238,7 +238,9 @@ func (c *Client) apiError(method string, r *response) *APIError {
 	if r.status >= 300 && r.status < 400 {
 		e.Location = h.Get("Location")
 	}
-	if !r.truncated {
+	if r.truncated {
+		e.Body = red.CutTail(e.Body)
+	} else {
 		e.Errors = parseErrorBody(r.header.Get("Content-Type"), r.body)
 	}
 	for i := range e.Errors {
