@@ -178,3 +178,21 @@ func TestAttack_ASecretCutAtTheSizeCapIsHidden(t *testing.T) {
 	assert.NotContains(t, string(apiErr.Body), testPassword[:8])
 	assert.True(t, strings.HasSuffix(string(apiErr.Body), "x[REDACTED]"), "%.40q", apiErr.Body[len(apiErr.Body)-20:])
 }
+
+// Parsing an error body costs up to some 200 times its size in
+// allocations: a hostile server's 1 MiB body of one-letter messages made
+// one call allocate over 200 MiB. Bodies over 64 KiB are kept raw only.
+func TestAttack_AHugeErrorDocumentIsNotParsed(t *testing.T) {
+	body := `{"errors":[` + strings.Repeat(`"a",`, 200_000) + `"a"]}`
+	c, mt := mockClient(t, loremup.WithMaxRetries(0))
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions", jsonAPI(http.StatusUnprocessableEntity, body))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Empty(t, apiErr.Errors)
+	assert.False(t, apiErr.BodyTruncated)
+	assert.Len(t, apiErr.Body, len(body), "kept raw")
+	assert.ErrorIs(t, err, loremup.ErrUnprocessableEntity)
+}
