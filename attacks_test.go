@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -195,4 +197,33 @@ func TestAttack_AHugeErrorDocumentIsNotParsed(t *testing.T) {
 	assert.False(t, apiErr.BodyTruncated)
 	assert.Len(t, apiErr.Body, len(body), "kept raw")
 	assert.ErrorIs(t, err, loremup.ErrUnprocessableEntity)
+}
+
+// A Session shows its cookie names when printed, logged or encoded: a
+// login answer that sets a cookie named after the password or the token
+// must not put them there. Such cookies are not kept.
+func TestAttack_ACookieNamedAfterACredentialIsNotKept(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions",
+		httpmock.NewStringResponder(http.StatusCreated, "{}").HeaderSet(http.Header{
+			"Content-Type": {"application/json"},
+			"Set-Cookie": {
+				"_app_session=v1; Path=/",
+				"x" + testPassword + "=1; Path=/",
+				testToken + "=2; Path=/",
+			},
+		}))
+
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+
+	var logged strings.Builder
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "nested", struct{ S *loremup.Session }{sess}, "s", sess)
+	j, err := json.Marshal(sess)
+	require.NoError(t, err)
+	shown := fmt.Sprintf("%v %+v %#v %s", sess, sess, sess, j) + logged.String()
+	assert.NotContains(t, shown, testPassword)
+	assert.NotContains(t, shown, testToken)
+	require.Len(t, sess.Cookies(), 1)
+	assert.Equal(t, "_app_session", sess.Cookies()[0].Name)
 }
