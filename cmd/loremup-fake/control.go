@@ -114,7 +114,13 @@ func (s *controlServer) start() {
 	if s == nil {
 		return
 	}
-	go func() { s.served <- s.srv.Serve(s.ln) }()
+	// Bounded as the main listener is (see limitListener): anyone who can
+	// connect can hold a connection, token or not.
+	limited := newLimitListener(s.ln, defaultMaxConns, func() {
+		s.srv.SetKeepAlivesEnabled(false)
+		s.srv.SetKeepAlivesEnabled(true)
+	})
+	go func() { s.served <- s.srv.Serve(limited) }()
 }
 
 // shutdown stops the control server, closing it when ctx ends first.
