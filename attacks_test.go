@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -161,4 +163,67 @@ func TestAttack_AHugeAnswerHeadIsRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Nil(t, sess)
 	assert.Contains(t, err.Error(), "headers exceeded")
+}
+
+// A server can place a secret across the body's size cap, so that the
+// kept body ends with its first part.
+func TestAttack_ASecretCutAtTheSizeCapIsHidden(t *testing.T) {
+	c, mt := mockClient(t, loremup.WithMaxRetries(0), loremup.WithMaxResponseBytes(1024))
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions",
+		jsonAPI(http.StatusInternalServerError, strings.Repeat("x", 1024-8)+testPassword+strings.Repeat("y", 100)))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.True(t, apiErr.BodyTruncated)
+	assert.NotContains(t, string(apiErr.Body), testPassword[:8])
+	assert.True(t, strings.HasSuffix(string(apiErr.Body), "x[REDACTED]"), "%.40q", apiErr.Body[len(apiErr.Body)-20:])
+}
+
+// Parsing an error body costs up to some 200 times its size in
+// allocations: a hostile server's 1 MiB body of one-letter messages made
+// one call allocate over 200 MiB. Bodies over 64 KiB are kept raw only.
+func TestAttack_AHugeErrorDocumentIsNotParsed(t *testing.T) {
+	body := `{"errors":[` + strings.Repeat(`"a",`, 200_000) + `"a"]}`
+	c, mt := mockClient(t, loremup.WithMaxRetries(0))
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions", jsonAPI(http.StatusUnprocessableEntity, body))
+
+	_, err := c.Sessions.Create(context.Background(), createParams())
+
+	var apiErr *loremup.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Empty(t, apiErr.Errors)
+	assert.False(t, apiErr.BodyTruncated)
+	assert.Len(t, apiErr.Body, len(body), "kept raw")
+	assert.ErrorIs(t, err, loremup.ErrUnprocessableEntity)
+}
+
+// A Session shows its cookie names when printed, logged or encoded: a
+// login answer that sets a cookie named after the password or the token
+// must not put them there. Such cookies are not kept.
+func TestAttack_ACookieNamedAfterACredentialIsNotKept(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, baseURL+"/api/sessions",
+		httpmock.NewStringResponder(http.StatusCreated, "{}").HeaderSet(http.Header{
+			"Content-Type": {"application/json"},
+			"Set-Cookie": {
+				"_app_session=v1; Path=/",
+				"x" + testPassword + "=1; Path=/",
+				testToken + "=2; Path=/",
+			},
+		}))
+
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+
+	var logged strings.Builder
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "nested", struct{ S *loremup.Session }{sess}, "s", sess)
+	j, err := json.Marshal(sess)
+	require.NoError(t, err)
+	shown := fmt.Sprintf("%v %+v %#v %s", sess, sess, sess, j) + logged.String()
+	assert.NotContains(t, shown, testPassword)
+	assert.NotContains(t, shown, testToken)
+	require.Len(t, sess.Cookies(), 1)
+	assert.Equal(t, "_app_session", sess.Cookies()[0].Name)
 }

@@ -70,7 +70,9 @@ type APIError struct {
 	// Body is the raw answer, at most the client's response size cap.
 	Body []byte
 	// BodyTruncated reports that the body was longer than the cap; Errors
-	// is then empty, since a cut document cannot be parsed.
+	// is then empty, since a cut document cannot be parsed. Errors is
+	// empty too for a body over 64 KiB: parsing one costs far more memory
+	// than its size, and no API error needs that much.
 	BodyTruncated bool
 	// RetryBudgetExhausted reports that the answer was retryable but the
 	// client-wide retry budget denied the retry.
@@ -214,6 +216,12 @@ func (c *Client) secrets(st *callState) *redactor {
 	return r
 }
 
+// maxParsedErrorBody bounds the error bodies parsed into Errors. A Rails
+// error body is a few hundred bytes; parsing costs up to some 200 times
+// a body's size (a 1 MiB body of 260,000 one-letter messages allocated
+// 211 MiB), so a larger body is kept raw in Body only.
+const maxParsedErrorBody = 64 << 10
+
 // apiError describes an answer that is not the call's success: any
 // non-2xx, or a 2xx the call cannot use (see Create). The body is parsed
 // as the server sent it, then the parsed strings and the kept body are
@@ -238,7 +246,10 @@ func (c *Client) apiError(method string, r *response) *APIError {
 	if r.status >= 300 && r.status < 400 {
 		e.Location = h.Get("Location")
 	}
-	if !r.truncated {
+	switch {
+	case r.truncated:
+		e.Body = red.CutTail(e.Body)
+	case len(r.body) <= maxParsedErrorBody:
 		e.Errors = parseErrorBody(r.header.Get("Content-Type"), r.body)
 	}
 	for i := range e.Errors {

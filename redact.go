@@ -382,6 +382,27 @@ func structuralToken(tok string) bool {
 	return true
 }
 
+// CutTail hides the start of a secret that b, a body cut at the size
+// cap, ends with: a server can place a secret across the cap so that
+// only its first part is kept. A start of fewer than minSecretLen bytes
+// is kept (it would hide ordinary text), as is one in an encoded
+// spelling.
+func (r *redactor) CutTail(b []byte) []byte {
+	for i := range r.rules {
+		rule := &r.rules[i]
+		if rule.short {
+			continue
+		}
+		for k := len(rule.s) - 1; k >= minSecretLen; k-- {
+			if bytes.HasSuffix(b, []byte(rule.s[:k])) {
+				b = append(b[:len(b)-k:len(b)-k], redacted...)
+				break
+			}
+		}
+	}
+	return b
+}
+
 // Header returns a copy of h with secrets hidden in every value, and the
 // value of every cookie the answer sets hidden too: a session cookie is a
 // credential wherever it comes from.

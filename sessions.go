@@ -146,12 +146,42 @@ func hasSessionCookie(cookies []*http.Cookie) bool {
 // keep makes the Session of a login answer and counts it as live (and
 // puts its cookies in the caller's cookie jar, if any).
 func (c *Client) keep(resp *response) *Session {
-	sess := newSession(c.origin, resp.cookies, resp.body)
+	cookies := withoutEchoedSecrets(resp.cookies, c.token, resp.call.password)
+	sess := newSession(c.origin, cookies, resp.body)
 	c.live.add(sess.st)
-	if c.userJar != nil && len(resp.cookies) > 0 {
-		c.userJar.SetCookies(c.sessionsURL, resp.cookies)
+	if c.userJar != nil && len(cookies) > 0 {
+		c.userJar.SetCookies(c.sessionsURL, cookies)
 	}
 	return sess
+}
+
+// withoutEchoedSecrets drops the cookies whose name holds the API token
+// or the password: a Session shows its cookie names when printed, logged
+// or encoded, and a server that echoes a credential into a cookie name
+// is hostile or broken (no session cookie is named so). A secret shorter
+// than minSecretLen is matched as the whole name only.
+func withoutEchoedSecrets(cookies []*http.Cookie, secrets ...string) []*http.Cookie {
+	echoes := func(name string) bool {
+		for _, s := range secrets {
+			if s != "" && (name == s || len(s) >= minSecretLen && strings.Contains(name, s)) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, ck := range cookies {
+		if !echoes(ck.Name) {
+			continue
+		}
+		kept := append(make([]*http.Cookie, 0, len(cookies)-1), cookies[:i]...)
+		for _, rest := range cookies[i+1:] {
+			if !echoes(rest.Name) {
+				kept = append(kept, rest)
+			}
+		}
+		return kept
+	}
+	return cookies
 }
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,

@@ -51,6 +51,7 @@ type options struct {
 	addr        string
 	quiet       bool
 	version     bool
+	maxConns    int
 	readTimeout time.Duration
 	idleTimeout time.Duration
 	cfg         fake.Config
@@ -127,7 +128,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	limited := newLimitListener(ln, opts.maxConns, func() {
+		// Closes the idle keep-alive connections; keep-alives go on.
+		srv.SetKeepAlivesEnabled(false)
+		srv.SetKeepAlivesEnabled(true)
+	})
+	go func() { served <- srv.Serve(limited) }()
 	ctl.start()
 	select {
 	case err := <-served:
@@ -194,6 +200,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.cfg.SessionLifetime, "session-lifetime", fake.DefaultSessionLifetime, "a session ends this `DURATION` after its login")
 	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "at most `N` live sessions; at the bound a login ends the oldest session")
 	fs.BoolVar(&o.cfg.RecordRequests, "record", false, "keep a bounded copy of the requests received (off: only counted)")
+	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "most connections served at once; more wait (idle keep-alive ones are closed first)")
 	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest `DURATION` to read one request, body included")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `DURATION`")
 	o.control.register(fs)
@@ -221,6 +228,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
 		return o, errors.New("--session-lifetime and --max-sessions must be positive")
+	}
+	if o.maxConns <= 0 {
+		return o, errors.New("--max-conns must be positive")
 	}
 	if o.readTimeout <= 0 || o.idleTimeout <= 0 {
 		return o, errors.New("--read-timeout and --idle-timeout must be positive")

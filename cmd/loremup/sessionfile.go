@@ -106,8 +106,15 @@ type pendingFile struct {
 // prepareSessionFile checks that path can take a session file and opens
 // the temporary file that will become it.
 func prepareSessionFile(path string) (*pendingFile, error) {
-	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
+	if fi, err := os.Lstat(path); err == nil {
+		switch mode := fi.Mode(); {
+		case mode.IsDir():
+			return nil, fmt.Errorf("%s is a directory", path)
+		case !mode.IsRegular() && mode&fs.ModeSymlink == 0:
+			// The rename would replace it: run as root, login
+			// --session-file /dev/null replaced the device with a file.
+			return nil, fmt.Errorf("%s is not a regular file (a device, FIFO or socket); refusing to replace it", path)
+		}
 	}
 	if err := checkPlace(path); err != nil {
 		return nil, err

@@ -115,3 +115,21 @@ func TestSessionFile_AFIFOIsRefusedWithoutBlocking(t *testing.T) {
 		})
 	}
 }
+
+// login renames its file onto the path: a device, FIFO or socket there
+// would be replaced (run as root, --session-file /dev/null replaced the
+// device with a file). It is refused before logging in.
+func TestLogin_RefusesToReplaceASpecialFile(t *testing.T) {
+	srv := newFake(t)
+	fifo := filepath.Join(t.TempDir(), "ada.session")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+
+	got := runCLI(t, envFor(srv.URL), "", "login", "--session-file", fifo)
+
+	assert.Equal(t, exitOther, got.code, got.stderr)
+	assert.Contains(t, got.stderr, "is not a regular file")
+	assert.Zero(t, srv.RequestCount(), "refused before logging in")
+	fi, err := os.Lstat(fifo)
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeNamedPipe, fi.Mode().Type(), "left as it was")
+}

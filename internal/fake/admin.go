@@ -144,9 +144,27 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 		reqs = reqs[len(reqs)-limit:]
 	}
 	secrets := h.secrets()
+	live := h.liveSessionIDs()
+	red := func(v string) string { return redactSessionIDs(redactAll(v, secrets), live) }
+	// Header names are case-insensitive and net/http re-cases them
+	// (X-Tok_...): they are searched in lower case, and a name holding a
+	// secret is shown in lower case with it hidden ("" when it holds none).
+	lowerSecrets := make([]string, len(secrets))
+	for i, sec := range secrets {
+		lowerSecrets[i] = strings.ToLower(sec)
+	}
+	redName := func(name string) string {
+		lower := strings.ToLower(name)
+		if red := redactSessionIDs(redactAll(lower, lowerSecrets), live); red != lower {
+			return red
+		}
+		return ""
+	}
 	out := make([]RecordedRequest, len(reqs))
 	for i, r := range reqs {
 		out[i] = RecordedRequest{Request: r, SentAPIToken: h.sentAPIToken(r.Header.Values("Authorization"))}
+		out[i].Path = red(r.Path)
+		var renamed []string
 		for name, vs := range r.Header {
 			for j, v := range vs {
 				switch strings.ToLower(name) {
@@ -155,12 +173,79 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 				case "cookie":
 					v = sessionCookieValue.ReplaceAllString(v, "${1}"+Redacted)
 				}
-				vs[j] = redactAll(v, secrets)
+				vs[j] = red(v)
+			}
+			if redName(name) != "" {
+				renamed = append(renamed, name)
 			}
 		}
-		out[i].Body = redactBody(r.Body, secrets)
+		for _, name := range renamed {
+			key := redName(name)
+			r.Header[key] = append(r.Header[key], r.Header[name]...)
+			delete(r.Header, name)
+		}
+		out[i].Body = []byte(redactSessionIDs(string(redactBody(r.Body, secrets)), live))
 	}
 	return out
+}
+
+func isHexDigit(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
+
+// liveSessionIDs are the cookie values of the live sessions.
+func (h *Handler) liveSessionIDs() map[string]bool {
+	sessions := h.sessions.snapshot()
+	live := make(map[string]bool, len(sessions))
+	for _, s := range sessions {
+		live[s.ID] = true
+	}
+	return live
+}
+
+// redactSessionIDs hides every live session's cookie value in s: a client
+// may send one elsewhere than in the session cookie (another cookie, a
+// header or its name, the path, the body), and the control API never
+// shows one. Session IDs are runs of sessionIDLen hex digits.
+func redactSessionIDs(s string, live map[string]bool) string {
+	if len(live) == 0 {
+		return s
+	}
+	return redactSessionIDsFunc(s, func(id string) bool { return live[id] })
+}
+
+// redactSessionIDsFunc is redactSessionIDs with isLive telling which
+// runs of hex digits are live session IDs.
+func redactSessionIDsFunc(s string, isLive func(string) bool) string {
+	if len(s) < sessionIDLen {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !isHexDigit(s[i]) {
+			i++
+			continue
+		}
+		end := i
+		for end < len(s) && isHexDigit(s[end]) {
+			end++
+		}
+		for i+sessionIDLen <= end { // only runs long enough to hold an ID
+			if !isLive(s[i : i+sessionIDLen]) {
+				i++
+				continue
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(Redacted)
+			i += sessionIDLen
+			last = i
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // minRedactedLen keeps a one- or two-character password from turning

@@ -1,6 +1,9 @@
 package fake
 
 import (
+	"bytes"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -213,4 +216,51 @@ func TestRecord_KeepsTheRequestAsSent(t *testing.T) {
 	again := h.Requests()
 	assert.Equal(t, []string{"application/json", "application/vnd.api+json"}, again[0].Header["Accept"], "a copy the caller may change")
 	assert.JSONEq(t, loginJSON, string(again[0].Body))
+}
+
+// A client may put a secret anywhere: in the path, in a header's name
+// (which net/http re-cases), or a session cookie's value in another
+// cookie or header. The control API's copy shows none of them.
+func TestRedactedRequests_HideSecretsInPathsHeaderNamesAndOtherCookies(t *testing.T) {
+	h := newAdminHandler(t)
+	require.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil))
+	sessions := h.Sessions()
+	require.Len(t, sessions, 1)
+	id := sessions[0].ID
+	h.ClearRequests()
+
+	r := httptest.NewRequest(http.MethodGet, "/api/"+adminPassword+"/"+adminToken+"/"+id, nil)
+	r.Header.Set("X-"+adminToken, "1")
+	r.Header.Set("X-"+adminPassword, "2")
+	r.Header.Set("X-"+id, "3")
+	r.Header.Set("X-Echo", "id="+id)
+	r.Header.Set("Cookie", "other="+id)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+
+	got := h.RedactedRequests(0)
+	require.Len(t, got, 1)
+	shown := fmt.Sprintf("%s %v %s", got[0].Path, got[0].Header, got[0].Body)
+	for _, secret := range []string{adminToken, adminPassword, id} {
+		assert.NotContains(t, strings.ToLower(shown), strings.ToLower(secret))
+	}
+	assert.Equal(t, "/api/"+Redacted+"/"+Redacted+"/"+Redacted, got[0].Path)
+	assert.Equal(t, "id="+Redacted, got[0].Header.Get("X-Echo"))
+}
+
+// The request log shows the path, where a client may put the API token
+// or a session cookie's value: neither is printed.
+func TestLogRequest_HidesTheTokenAndSessionIDsInThePath(t *testing.T) {
+	var logged bytes.Buffer
+	h, err := New(Config{Token: adminToken, Users: []User{{Email: adminEmail, Password: adminPassword}},
+		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	require.NoError(t, err)
+	t.Cleanup(h.Close)
+	require.Equal(t, http.StatusCreated, serveAdmin(h, http.MethodPost, loginJSON, nil))
+	id := h.Sessions()[0].ID
+
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/"+adminToken+"/"+id, nil))
+
+	assert.Contains(t, logged.String(), "path=/api/"+Redacted+"/"+Redacted)
+	assert.NotContains(t, logged.String(), adminToken)
+	assert.NotContains(t, logged.String(), id)
 }

@@ -291,6 +291,14 @@ func (h *Handler) logRequest(e *exchange, start time.Time) {
 	if len(path) > maxLoggedPath {
 		path = path[:maxLoggedPath] + "..."
 	}
+	// A client may put the API token or a session cookie's value in the
+	// path; the log never shows them. (Passwords are not searched here:
+	// that would cost every request a walk over all users.)
+	path = strings.ReplaceAll(path, h.token, Redacted)
+	path = redactSessionIDsFunc(path, func(id string) bool {
+		_, ok := h.sessions.lookup(id)
+		return ok
+	})
 	attrs := []slog.Attr{
 		slog.String("method", e.r.Method),
 		slog.String("path", path),

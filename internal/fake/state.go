@@ -42,6 +42,10 @@ type sessionStore struct {
 	order list.List                // *Session, oldest first
 }
 
+// sessionIDLen is the length of a session cookie value: 32 random bytes
+// in hex.
+const sessionIDLen = 64
+
 func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
 	s := &sessionStore{lifetime: lifetime, max: maxSessions, now: time.Now, byID: make(map[string]*list.Element)}
 	s.order.Init()
@@ -69,7 +73,7 @@ func (s *sessionStore) removeLocked(e *list.Element) {
 // start creates a session for email and returns its id, ending the
 // oldest session if the store is full.
 func (s *sessionStore) start(email string) string {
-	sess := &Session{ID: randomHex(32), Email: strings.ToLower(email)}
+	sess := &Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -97,7 +101,7 @@ func (s *sessionStore) lookup(id string) (email string, ok bool) {
 // one stops working. The session keeps its creation time (and so its
 // lifetime).
 func (s *sessionStore) rotate(id string) (string, bool) {
-	fresh := randomHex(32)
+	fresh := randomHex(sessionIDLen / 2)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
