@@ -21,6 +21,7 @@ import (
 func TestFaultMatrix(t *testing.T) {
 	status := func(code int) loremuptest.Fault { return loremuptest.Fault{Status: code} }
 	shortWaits := loremup.WithRetryWait(time.Millisecond, 50*time.Millisecond)
+	var retryAt time.Time // the date a Retry-After names, set when its case injects it
 	tests := []faultCase{
 		{name: "503 burst shorter than the retries", faults: func(s *loremuptest.Server) { s.Inject(3, status(503)) },
 			wantOK: true, wantRequests: 4},
@@ -36,11 +37,19 @@ func TestFaultMatrix(t *testing.T) {
 			opts:   []loremup.Option{loremup.WithRetryWait(time.Millisecond, 10*time.Second)},
 			wantOK: true, wantRequests: 2, minElapsed: time.Second},
 		{name: "429 Retry-After HTTP date is honoured", faults: func(s *loremuptest.Server) {
-			s.Inject(1, rateLimited(time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat)))
+			// An HTTP date has whole seconds: this one is 1 to 2 s ahead.
+			retryAt = time.Now().Add(2 * time.Second).Truncate(time.Second)
+			s.Inject(1, rateLimited(retryAt.UTC().Format(http.TimeFormat)))
 		},
-			opts: []loremup.Option{loremup.WithRetryWait(time.Millisecond, 10*time.Second)},
-			// The date has whole seconds, so the wait is between 1 and 2 s.
-			wantOK: true, wantRequests: 2, minElapsed: 900 * time.Millisecond},
+			opts:   []loremup.Option{loremup.WithRetryWait(time.Millisecond, 10*time.Second)},
+			wantOK: true, wantRequests: 2,
+			check: func(t *testing.T, _ *loremup.Session, _ error) {
+				t.Helper()
+				// The retry, and so the call's end, comes no earlier than
+				// the date; measured from the date itself, not from when
+				// the call began, so a stall in between changes nothing.
+				assert.False(t, time.Now().Before(retryAt), "the call ended before the date the server named (%s)", retryAt)
+			}},
 		{name: "429 Retry-After absurdly large is capped", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("31536000")) },
 			opts: []loremup.Option{shortWaits}, wantOK: true, wantRequests: 2, maxElapsed: 5 * time.Second},
 		{name: "429 Retry-After negative is ignored", faults: func(s *loremuptest.Server) { s.Inject(1, rateLimited("-30")) },
