@@ -75,15 +75,7 @@ func (c *Client) NewReloginTransport(sess *Session, p CreateSessionParams) (*Rel
 	if !sess.st.bind(c.origin) {
 		return nil, invalid("Session", "the session belongs to another base URL than this client's")
 	}
-	switch {
-	case p.FormName == "":
-		return nil, invalid("FormName", "form_name must not be empty")
-	case p.Form.Email == "":
-		return nil, invalid("Form.Email", "email must not be empty")
-	case p.Form.Password == "":
-		return nil, invalid("Form.Password", "password must not be empty")
-	}
-	if err := checkUTF8(p.Form); err != nil {
+	if err := p.validate(); err != nil {
 		return nil, err
 	}
 	return &ReloginTransport{r: &relogin{c: c, sess: sess, params: p, base: c.transport}}, nil

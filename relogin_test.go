@@ -274,6 +274,10 @@ func TestRelogin_RefusesWhatCanNeverWork(t *testing.T) {
 	require.NoError(t, err)
 	noPassword := createParams()
 	noPassword.Form.Password = ""
+	noEmail := createParams()
+	noEmail.Form.Email = ""
+	noForm := createParams()
+	noForm.FormName = ""
 
 	tests := []struct {
 		name  string
@@ -284,6 +288,8 @@ func TestRelogin_RefusesWhatCanNeverWork(t *testing.T) {
 		{"nil session", nil, createParams(), "Session"},
 		{"another origin", other, createParams(), "Session"},
 		{"no password", sess, noPassword, "Form.Password"},
+		{"no e-mail", sess, noEmail, "Form.Email"},
+		{"no form name", sess, noForm, "FormName"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

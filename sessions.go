@@ -89,15 +89,7 @@ type DeleteSessionParams struct {
 // ErrUnprocessableEntity (e.g. an e-mail that is not an address); an
 // *APIError for any other answer; or a transport or context error.
 func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*Session, error) {
-	switch {
-	case p.FormName == "":
-		return nil, invalid("FormName", "form_name must not be empty")
-	case p.Form.Email == "":
-		return nil, invalid("Form.Email", "email must not be empty")
-	case p.Form.Password == "":
-		return nil, invalid("Form.Password", "password must not be empty")
-	}
-	if err := checkUTF8(p.Form); err != nil {
+	if err := p.validate(); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(wire.CreateRequest{
@@ -271,6 +263,21 @@ func jarHolds(jar, sent []*http.Cookie) bool {
 		}
 	}
 	return false
+}
+
+// validate refuses parameters no login can succeed with, before anything
+// is sent: Create and NewReloginTransport (whose later logins would all
+// fail) check the same.
+func (p CreateSessionParams) validate() error {
+	switch {
+	case p.FormName == "":
+		return invalid("FormName", "form_name must not be empty")
+	case p.Form.Email == "":
+		return invalid("Form.Email", "email must not be empty")
+	case p.Form.Password == "":
+		return invalid("Form.Password", "password must not be empty")
+	}
+	return checkUTF8(p.Form)
 }
 
 // checkUTF8 refuses credentials that are not UTF-8. JSON carries text
