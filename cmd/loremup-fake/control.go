@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/loremup/loremup-go/internal/cliflag"
 	"github.com/loremup/loremup-go/internal/control"
 	"github.com/loremup/loremup-go/internal/fake"
 )
@@ -38,7 +39,7 @@ func (o *controlOptions) check(fs *flag.FlagSet, args []string) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
 		if !o.on && err == nil && (f.Name == "control-addr" || f.Name == "control-token") {
-			err = fmt.Errorf("%s needs --control", typedFlag(args, f.Name))
+			err = fmt.Errorf("%s needs --control", cliflag.Typed(args, f.Name))
 		}
 	})
 	return err
@@ -114,7 +115,13 @@ func (s *controlServer) start() {
 	if s == nil {
 		return
 	}
-	go func() { s.served <- s.srv.Serve(s.ln) }()
+	// Bounded as the main listener is (see limitListener): anyone who can
+	// connect can hold a connection, token or not.
+	limited := newLimitListener(s.ln, defaultMaxConns, func() {
+		s.srv.SetKeepAlivesEnabled(false)
+		s.srv.SetKeepAlivesEnabled(true)
+	})
+	go func() { s.served <- s.srv.Serve(limited) }()
 }
 
 // shutdown stops the control server, closing it when ctx ends first.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	loremup "github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/cliflag"
 )
 
 // Exit codes, one per failure class, so a script can branch on what went
@@ -45,7 +46,7 @@ var exitCodeTable = []struct {
 func exitCodeText() string {
 	var b strings.Builder
 	for _, row := range exitCodeTable {
-		for i, line := range wrap(row.text, 78-7) {
+		for i, line := range cliflag.Wrap(row.text, 78-7) {
 			if i == 0 {
 				fmt.Fprintf(&b, "  %-3d  %s\n", row.code, line)
 			} else {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/loremup/loremup-go/internal/cliflag"
 )
 
 // runHelp is 'loremup help [command]'.
@@ -95,58 +97,17 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 	_, _ = io.WriteString(w, b.String())
 }
 
-// writeFlags prints the named flags as "--name VALUE  usage (default x)".
-// It is written here rather than with PrintDefaults, which shows one
-// dash and cannot group the flags.
+// writeFlags prints the named flags as "--name VALUE  usage (default x)",
+// in the order given, so that the help can group them.
 func writeFlags(w io.Writer, fs *flag.FlagSet, names []string) {
 	const width = 26
 	for _, name := range names {
 		if name == "help" {
-			fmt.Fprintf(w, "  %-*s%s\n", width, "-h, --help", "show this help")
+			cliflag.WriteRow(w, "-h, --help", "show this help", width)
 			continue
 		}
-		f := fs.Lookup(name)
-		if f == nil {
-			continue
-		}
-		arg, usage := flag.UnquoteUsage(f)
-		left := "--" + f.Name
-		if arg != "" {
-			left += " " + arg
-		}
-		if def := f.DefValue; def != "" && def != "false" && !strings.Contains(usage, "(default") {
-			usage += " (default " + def + ")"
-		}
-		lines := wrap(usage, 78-2-width)
-		if len(left) >= width {
-			fmt.Fprintf(w, "  %s\n", left)
-			left = ""
-		}
-		fmt.Fprintf(w, "  %-*s%s\n", width, left, lines[0])
-		for _, l := range lines[1:] {
-			fmt.Fprintf(w, "  %-*s%s\n", width, "", l)
+		if f := fs.Lookup(name); f != nil {
+			cliflag.WriteFlag(w, f, width)
 		}
 	}
-}
-
-// wrap splits text into lines of at most width bytes at spaces, keeping
-// its own line breaks.
-func wrap(text string, width int) []string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case len(line)+1+len(word) > width:
-				out = append(out, line)
-				line = word
-			default:
-				line += " " + word
-			}
-		}
-		out = append(out, line)
-	}
-	return out
 }

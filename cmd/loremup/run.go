@@ -11,6 +11,7 @@ import (
 	"time"
 
 	loremup "github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/cliflag"
 )
 
 // Environment variables read when the matching flag is not given.
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cmd == nil {
 		p := &printer{json: wantsJSON(args), stdout: stdout, stderr: stderr}
 		if strings.HasPrefix(args[0], "-") {
-			return p.fail(usageError("", "flags go after the command, as in 'loremup login --json'; got %s first (for the version: loremup --version)", typedFlag(args[:1], flagName(args[0]))))
+			return p.fail(usageError("", "flags go after the command, as in 'loremup login --json'; got %s first (for the version: loremup --version)", cliflag.Typed(args[:1], cliflag.Name(args[0]))))
 		}
 		return p.fail(unknownCommand(args[0]))
 	}
@@ -260,7 +261,7 @@ func wantsJSON(args []string) bool {
 			break
 		}
 		_, value, hasValue := strings.Cut(a, "=")
-		if flagName(a) != "json" {
+		if cliflag.Name(a) != "json" {
 			continue
 		}
 		if !hasValue {
@@ -279,36 +280,11 @@ func flagGiven(args []string, name string) bool {
 		if a == "--" {
 			return false
 		}
-		if flagName(a) == name {
+		if cliflag.Name(a) == name {
 			return true
 		}
 	}
 	return false
-}
-
-// flagName is the name of a flag argument ("-x", "--x", "--x=value" give
-// "x"); anything else gives "". The value is never part of it.
-func flagName(arg string) string {
-	if !strings.HasPrefix(arg, "-") {
-		return ""
-	}
-	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-	return name
-}
-
-// typedFlag shows the flag name as the user typed it ("-v" stays "-v",
-// "--json" stays "--json"), without its value; a name not found in args
-// is shown in this command's own style, "--name".
-func typedFlag(args []string, name string) string {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if name != "" && flagName(a) == name {
-			return a[:len(a)-len(strings.TrimLeft(a, "-"))] + name
-		}
-	}
-	return "--" + name
 }
 
 // flagError rewrites a parse error of the flag package, which quotes the
@@ -316,52 +292,14 @@ func typedFlag(args []string, name string) string {
 // secret (a password typed as --password-stdin=VALUE, a token), so only
 // the flag's name is shown, as typed, with what kind of value it takes.
 func flagError(err error, fs *flag.FlagSet, args []string) *cliError {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		hint := ""
-		if name == "v" {
-			hint = " (for the version: loremup --version; for request logs: --verbose)"
+	ferr := cliflag.Explain(err, fs, args)
+	switch ferr.Kind {
+	case cliflag.Unknown:
+		if ferr.Name == "v" {
+			return usageError("", "%s (for the version: loremup --version; for request logs: --verbose)", ferr)
 		}
-		return usageError("", "unknown flag %s%s", typedFlag(args, name), hint)
+	case cliflag.NeedsValue, cliflag.BadValue:
+		return usageError(ferr.Flag, "%s", ferr)
 	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		shown := typedFlag(args, name)
-		return usageError(shown, "%s needs a value", shown)
-	}
-	if strings.HasPrefix(msg, "bad flag syntax: ") {
-		return usageError("", "bad flag syntax: flags are written --name or --name=value")
-	}
-	// "invalid value ... for flag -name: ...", "invalid boolean value ...
-	// for -name: ...", "invalid boolean flag name: ...": find which of
-	// this command's flags it names.
-	var found *flag.Flag
-	fs.VisitAll(func(f *flag.Flag) {
-		for _, form := range []string{"for flag -" + f.Name + ": ", "for -" + f.Name + ": ", "invalid boolean flag " + f.Name + ": "} {
-			if strings.Contains(msg, form) {
-				found = f
-			}
-		}
-	})
-	if found == nil {
-		return usageError("", "cannot parse the flags (the values are not repeated here)")
-	}
-	shown := typedFlag(args, found.Name)
-	return usageError(shown, "invalid value for %s: %s", shown, valueHint(found))
-}
-
-// valueHint says what kind of value a flag takes.
-func valueHint(f *flag.Flag) string {
-	getter, _ := f.Value.(flag.Getter)
-	if getter == nil {
-		return "see its help"
-	}
-	switch getter.Get().(type) {
-	case bool:
-		return "it takes no value (or =true, =false)"
-	case time.Duration:
-		return "want a duration such as 30s or 2m"
-	case int, int64, uint, uint64:
-		return "want a whole number"
-	}
-	return "see its help"
+	return usageError("", "%s", ferr)
 }
