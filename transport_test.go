@@ -387,7 +387,8 @@ func TestTransport_FailedCallKeepsOtherIdleConnections(t *testing.T) {
 	})
 	// No retries, so the failing call uses exactly one of the two idle
 	// connections and the other is left for the last call.
-	c := newLoopbackClient(t, srv.URL, loremup.WithMaxRetries(0))
+	tr := newReuseTracker()
+	c := newLoopbackClient(t, srv.URL, loremup.WithHTTPClient(&http.Client{Transport: tr}), loremup.WithMaxRetries(0))
 
 	var wg sync.WaitGroup
 	for range 2 {
@@ -409,7 +410,12 @@ func TestTransport_FailedCallKeepsOtherIdleConnections(t *testing.T) {
 	require.Error(t, err)
 
 	mode.Store(2)
+	// On a loaded machine net/http's write check may have dropped a
+	// login's connection (see reuseTracker): then no other was idle, and
+	// the last call needs a new one.
+	dropped := tr.answers.Load() - tr.pooled.Load()
 	_, err = c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
-	assert.EqualValues(t, 2, srv.conns.Load(), "the other idle connection survived the failed call and was reused")
+	assert.Zero(t, tr.refused.Load(), "the idle pool took back every connection offered")
+	assert.Equal(t, 2+dropped, srv.conns.Load(), "the other idle connection survived the failed call and was reused")
 }
