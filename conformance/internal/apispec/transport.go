@@ -18,7 +18,7 @@ const maxBody = 4 << 20
 // description, and records what does not match. Callers see requests and
 // responses unchanged. It is safe for concurrent use.
 type ValidatingTransport struct {
-	v    *Validator
+	v    Checker
 	next http.RoundTripper
 
 	mu        sync.Mutex
@@ -26,13 +26,32 @@ type ValidatingTransport struct {
 	exchanges int
 }
 
+// Checker validates one exchange; *Validator is one. A Checker that also
+// has ValidateRequest(req *http.Request, body []byte) error gets the
+// requests to check too. Other descriptions (the control API's) use the
+// same transport through it.
+type Checker interface {
+	ValidateResponse(req *http.Request, status int, header http.Header, body []byte) error
+}
+
+// requestChecker is a Checker that checks requests too.
+type requestChecker interface {
+	ValidateRequest(req *http.Request, body []byte) error
+}
+
 // Transport returns a ValidatingTransport that sends through next
 // (http.DefaultTransport when nil).
 func (v *Validator) Transport(next http.RoundTripper) *ValidatingTransport {
+	return NewTransport(v, next)
+}
+
+// NewTransport returns a ValidatingTransport that checks every exchange
+// with c and sends through next (http.DefaultTransport when nil).
+func NewTransport(c Checker, next http.RoundTripper) *ValidatingTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &ValidatingTransport{v: v, next: next}
+	return &ValidatingTransport{v: c, next: next}
 }
 
 // RoundTrip validates req, sends it through the next transport and
@@ -55,7 +74,11 @@ func (t *ValidatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		out.ContentLength = int64(len(data))
 	}
-	t.record(true, t.v.ValidateRequest(req, body))
+	var reqErr error
+	if rc, ok := t.v.(requestChecker); ok {
+		reqErr = rc.ValidateRequest(req, body)
+	}
+	t.record(true, reqErr)
 
 	resp, err := t.next.RoundTrip(out)
 	if err != nil {

@@ -10,12 +10,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/loremup/loremup-go/api"
+	"github.com/loremup/loremup-go/conformance/internal/apispec"
 )
 
 // Validator checks control API answers against the description. It is
@@ -103,71 +102,10 @@ func (v *Validator) validateUnrouted(req *http.Request, status int, header http.
 	return nil
 }
 
-// Transport is an http.RoundTripper that validates every answer passing
-// through it and records what does not match; callers get the answers
-// unchanged.
-type Transport struct {
-	v    *Validator
-	next http.RoundTripper
-
-	mu        sync.Mutex
-	errs      []error
-	exchanges int
-}
-
-// Transport returns a validating Transport over next
-// (http.DefaultTransport when nil).
-func (v *Validator) Transport(next http.RoundTripper) *Transport {
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	return &Transport{v: v, next: next}
-}
-
-// RoundTrip sends req and validates the answer.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	data, readErr := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	if readErr != nil {
-		t.record(fmt.Errorf("controlspec: reading the answer to %s %s: %w", req.Method, req.URL.Path, readErr))
-		return resp, nil
-	}
-	t.record(t.v.ValidateResponse(req, resp.StatusCode, resp.Header, data))
-	return resp, nil
-}
-
-// CloseIdleConnections closes the next transport's idle connections.
-func (t *Transport) CloseIdleConnections() {
-	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
-// Err returns the problems found so far, joined, or nil.
-func (t *Transport) Err() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return errors.Join(t.errs...)
-}
-
-// Exchanges returns how many answers were validated, so that a test can
-// tell "no problems" from "nothing checked".
-func (t *Transport) Exchanges() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.exchanges
-}
-
-func (t *Transport) record(err error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.exchanges++
-	if err != nil {
-		t.errs = append(t.errs, err)
-	}
+// Transport returns a transport over next (http.DefaultTransport when
+// nil) that validates every answer passing through it and records what
+// does not match; callers get the answers unchanged. It is the one the
+// Sessions API's tests use, so both descriptions are checked alike.
+func (v *Validator) Transport(next http.RoundTripper) *apispec.ValidatingTransport {
+	return apispec.NewTransport(v, next)
 }
