@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"os"
 	"time"
@@ -59,19 +58,9 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		return nil, &cliError{code: exitNoSession, field: "--session-file",
 			msg: "nothing to log out: name the session with --session-file PATH (the file 'loremup login --session-file PATH' saved); a new process holds no session of its own"}
 	}
-	saved, sess, loose, err := readSessionFile(l.sessionFile)
-	if errors.Is(err, errNoSessionFile) {
-		return nil, &cliError{code: exitNoSession, field: "--session-file",
-			msg: "nothing to log out: " + l.sessionFile + " does not exist (already logged out?)"}
-	}
-	if err != nil {
-		return nil, otherError("cannot read session file: %v", err)
-	}
-	if loose {
-		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", l.sessionFile)
-	}
-	for _, c := range sess.Cookies() {
-		cx.out.addSecrets(c.Value)
+	saved, sess, cerr := cx.openSessionFile(l.sessionFile, "nothing to log out: "+l.sessionFile+" does not exist (already logged out?)")
+	if cerr != nil {
+		return nil, cerr
 	}
 	if !live(sess, time.Now()) {
 		return nil, &cliError{code: exitNoSession,
@@ -90,7 +79,7 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
 	sent := cookieNames(sess) // Delete ends the Session, dropping its cookies
-	err = client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
+	err := client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: l.formName, Session: sess})
 	if err != nil {
 		return nil, classify(ctx, err, cx.global.timeout)
 	}

@@ -162,6 +162,27 @@ func (p *pendingFile) abort() {
 	_ = os.Remove(p.tmp.Name())
 }
 
+// openSessionFile reads the session file at path for logout and status:
+// no file there is exitNoSession with the message missing; a file others
+// can read is warned about; and the cookie values are added to the
+// secrets kept out of the output before anything else can print them.
+func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *loremup.Session, *cliError) {
+	saved, sess, loose, err := readSessionFile(path)
+	if errors.Is(err, errNoSessionFile) {
+		return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
+	}
+	if err != nil {
+		return nil, nil, otherError("cannot read session file: %v", err)
+	}
+	if loose {
+		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", path)
+	}
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
+	}
+	return saved, sess, nil
+}
+
 // errNoSessionFile is a session file path where there is no file.
 var errNoSessionFile = errors.New("no session file")
 

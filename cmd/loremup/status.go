@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"time"
 )
@@ -37,18 +36,9 @@ func (s *status) run(_ context.Context, cx *cmdContext) (result, *cliError) {
 	if s.sessionFile == "" {
 		return nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved")
 	}
-	saved, sess, loose, err := readSessionFile(s.sessionFile)
-	if errors.Is(err, errNoSessionFile) {
-		return nil, &cliError{code: exitNoSession, field: "--session-file", msg: "no session: " + s.sessionFile + " does not exist"}
-	}
-	if err != nil {
-		return nil, otherError("cannot read session file: %v", err)
-	}
-	if loose {
-		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", s.sessionFile)
-	}
-	for _, c := range sess.Cookies() {
-		cx.out.addSecrets(c.Value)
+	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session: "+s.sessionFile+" does not exist")
+	if cerr != nil {
+		return nil, cerr
 	}
 	now := time.Now()
 	res := statusResult{
