@@ -104,11 +104,11 @@ func New(h *fake.Handler, cfg Config) (*Handler, error) {
 
 // ServeHTTP answers one control request.
 func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &fake.StatusRecorder{ResponseWriter: w}
 	if c.logger != nil {
 		defer func() {
 			c.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",
-				slog.String("method", r.Method), slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.status))
+				slog.String("method", r.Method), slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.Status))
 		}()
 	}
 	w = sw
@@ -386,26 +386,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-// statusWriter remembers the status for the log line.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(p []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(p)
 }
 
 func truncate(s string, n int) string {

@@ -90,38 +90,43 @@ func (h *Handler) serveMounted(e *exchange) {
 	}
 	r := e.r.WithContext(context.WithValue(e.r.Context(), userKey{}, email))
 	r.Body = io.NopCloser(bytes.NewReader(e.body)) // read already, for the record
-	w := &statusWriter{ResponseWriter: e.w}
+	w := &StatusRecorder{ResponseWriter: e.w}
 	h.app.ServeHTTP(w, r)
-	e.status = w.status
+	e.status = w.Status
 	if e.status == 0 {
 		e.status = http.StatusOK // the handler wrote nothing: net/http sends 200
 	}
 }
 
-// statusWriter remembers the status a mounted handler answered, for the
-// request log.
-type statusWriter struct {
+// StatusRecorder is an http.ResponseWriter that remembers the status
+// answered, for request logs: the fake's for mounted handlers, the
+// control API's for its own. Informational (1xx) headers are not the
+// status.
+type StatusRecorder struct {
 	http.ResponseWriter
-	status int
+	// Status is the status written, 0 while nothing was.
+	Status int
 }
 
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 && code >= 200 {
-		w.status = code
+// WriteHeader records code and passes it on.
+func (w *StatusRecorder) WriteHeader(code int) {
+	if w.Status == 0 && code >= 200 {
+		w.Status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
+// Write records the implicit 200 of a body written without a status.
+func (w *StatusRecorder) Write(p []byte) (int, error) {
+	if w.Status == 0 {
+		w.Status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(p)
 }
 
 // Unwrap lets http.ResponseController reach the server's writer (Flush,
 // deadlines) through the wrapper.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *StatusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // MeHandler answers GET with the logged-in user as a JSON object,
 // {"email": "..."}: the protected endpoint the loremup-fake command
