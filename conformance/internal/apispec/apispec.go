@@ -60,32 +60,50 @@ type Validator struct {
 // Load parses the embedded OpenAPI description and validates it as an
 // OpenAPI 3 document (including its examples against their schemas).
 func Load(ctx context.Context) (*openapi3.T, error) {
+	return load(ctx, "openapi.yaml", api.OpenAPIYAML())
+}
+
+// load parses the description data (name is for errors) and validates it
+// as an OpenAPI 3 document.
+func load(ctx context.Context, name string, data []byte) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
-	doc, err := loader.LoadFromData(api.OpenAPIYAML())
+	doc, err := loader.LoadFromData(data)
 	if err != nil {
-		return nil, fmt.Errorf("apispec: load openapi.yaml: %w", err)
+		return nil, fmt.Errorf("apispec: load %s: %w", name, err)
 	}
 	if err := doc.Validate(ctx); err != nil {
-		return nil, fmt.Errorf("apispec: openapi.yaml is not a valid OpenAPI 3 document: %w", err)
+		return nil, fmt.Errorf("apispec: %s is not a valid OpenAPI 3 document: %w", name, err)
 	}
 	return doc, nil
+}
+
+// LoadRouted parses the OpenAPI description data (name is for errors),
+// validates it as an OpenAPI 3 document, its examples included, and
+// returns it with a router that matches any scheme and host: it routes
+// on a copy of the description without its servers. The control API's
+// description is loaded with it too.
+func LoadRouted(ctx context.Context, name string, data []byte) (*openapi3.T, routers.Router, error) {
+	doc, err := load(ctx, name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	rdoc := *doc
+	rdoc.Servers = nil
+	router, err := gorillamux.NewRouter(&rdoc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("apispec: build router for %s: %w", name, err)
+	}
+	return doc, router, nil
 }
 
 // New loads and validates the embedded description and returns a
 // Validator for it.
 func New() (*Validator, error) {
-	doc, err := Load(context.Background())
+	// Prefixes are handled by routePath.
+	doc, router, err := LoadRouted(context.Background(), "openapi.yaml", api.OpenAPIYAML())
 	if err != nil {
 		return nil, err
-	}
-	// Route on a copy without servers: gorillamux then matches any scheme
-	// and host, and prefixes are handled by routePath.
-	rdoc := *doc
-	rdoc.Servers = nil
-	router, err := gorillamux.NewRouter(&rdoc)
-	if err != nil {
-		return nil, fmt.Errorf("apispec: build router: %w", err)
 	}
 	paths := make([]string, 0, doc.Paths.Len())
 	for p := range doc.Paths.Map() {

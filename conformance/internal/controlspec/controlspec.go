@@ -18,7 +18,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/loremup/loremup-go/api"
 	"github.com/loremup/loremup-go/conformance/internal/apispec"
@@ -34,21 +33,9 @@ type Validator struct {
 // New loads api/control.yaml, validates it as an OpenAPI 3 document
 // (its examples included), and returns a Validator for it.
 func New(ctx context.Context) (*Validator, error) {
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	doc, err := loader.LoadFromData(api.ControlYAML())
+	doc, router, err := apispec.LoadRouted(ctx, "control.yaml", api.ControlYAML())
 	if err != nil {
-		return nil, fmt.Errorf("controlspec: load control.yaml: %w", err)
-	}
-	if err := doc.Validate(ctx); err != nil {
-		return nil, fmt.Errorf("controlspec: control.yaml is not a valid OpenAPI 3 document: %w", err)
-	}
-	// Route on a copy without servers, so that any host and port match.
-	rdoc := *doc
-	rdoc.Servers = nil
-	router, err := gorillamux.NewRouter(&rdoc)
-	if err != nil {
-		return nil, fmt.Errorf("controlspec: build router: %w", err)
+		return nil, err
 	}
 	return &Validator{doc: doc, router: router}, nil
 }
