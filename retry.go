@@ -203,13 +203,17 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // back SuccessRefund tokens, up to Capacity.
 //
 // So retries go on as long as they are a small share of the traffic (with
-// the defaults, while fewer than about one answer in ten needs a retry:
-// a 5% failure rate never runs the bucket dry, however many goroutines
-// share the Client), while against a server that fails every call a
-// Client sends at most Capacity/RetryCost retries in all, then fails fast:
-// a fleet of clients cannot multiply an outage. A call refused a retry returns the answer it got, as an
-// *APIError with RetryBudgetExhausted set (errors.Is(err,
-// ErrRetryBudgetExhausted) holds).
+// the defaults, while fewer than about one answer in ten needs a retry),
+// while against a server that fails every call a Client sends at most
+// Capacity/RetryCost retries in all, then fails fast: a fleet of clients
+// cannot multiply an outage. The bucket also bounds retries in flight at
+// once: with the defaults, at most 10 before a refund comes back. A
+// Client shared by more goroutines than that, against a server failing
+// a few percent of calls, can meet a burst of more than 10 failures at
+// the same instant; give it a Capacity of about RetryCost per goroutine
+// (WithRetryBudget) to retry them all. A call refused a retry returns the
+// answer it got, as an *APIError with RetryBudgetExhausted set
+// (errors.Is(err, ErrRetryBudgetExhausted) holds).
 type RetryBudget struct {
 	// Capacity is the bucket's size and starting level; 0 turns the
 	// budget off.

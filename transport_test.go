@@ -90,38 +90,38 @@ func newReuseTracker() *reuseTracker {
 	return &reuseTracker{rt: std.Clone()}
 }
 
-func (t *reuseTracker) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.rt.RoundTrip(r.WithContext(t.context(r.Context())))
+func (tr *reuseTracker) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := tr.rt.RoundTrip(r.WithContext(tr.context(r.Context())))
 	if err != nil {
 		return nil, err
 	}
-	t.answers.Add(1)
+	tr.answers.Add(1)
 	if resp.Close || r.Close {
-		t.closing.Add(1)
+		tr.closing.Add(1)
 	}
-	t.unread.Add(1)
-	resp.Body = &trackedBody{ReadCloser: resp.Body, unread: &t.unread, eof: resp.Body == http.NoBody}
+	tr.unread.Add(1)
+	resp.Body = &trackedBody{ReadCloser: resp.Body, unread: &tr.unread, eof: resp.Body == http.NoBody}
 	return resp, nil
 }
 
 // CloseIdleConnections lets the Client close the pool when a test ends.
-func (t *reuseTracker) CloseIdleConnections() { t.rt.CloseIdleConnections() }
+func (tr *reuseTracker) CloseIdleConnections() { tr.rt.CloseIdleConnections() }
 
 // assertOneConnection checks that every answer was read to its end and
 // closed, that nothing asked for a connection to close or was refused by
 // the pool, and that the only connections lost were those net/http's
 // write check dropped: the server saw each of those close, and each
 // connection after the first replaced one.
-func (t *reuseTracker) assertOneConnection(tt *testing.T, srv *countingServer, msg string) {
-	tt.Helper()
-	assert.Zero(tt, t.unread.Load(), "every answer was read to its end, then closed")
-	assert.Zero(tt, t.closing.Load(), "no request or answer asked to close its connection")
-	assert.Zero(tt, t.refused.Load(), "the idle pool took back every connection offered")
-	dropped := t.answers.Load() - t.pooled.Load()
-	tt.Logf("%d connections opened, %d answers' connections not put back in the pool", srv.conns.Load(), dropped)
+func (tr *reuseTracker) assertOneConnection(t *testing.T, srv *countingServer, msg string) {
+	t.Helper()
+	assert.Zero(t, tr.unread.Load(), "every answer was read to its end, then closed")
+	assert.Zero(t, tr.closing.Load(), "no request or answer asked to close its connection")
+	assert.Zero(t, tr.refused.Load(), "the idle pool took back every connection offered")
+	dropped := tr.answers.Load() - tr.pooled.Load()
+	t.Logf("%d connections opened, %d answers' connections not put back in the pool", srv.conns.Load(), dropped)
 	srv.awaitClosed(dropped)
-	assert.Equal(tt, dropped, srv.closed.Load(), "no connection closed but those dropped by net/http's write check")
-	assert.LessOrEqual(tt, srv.conns.Load(), 1+dropped, msg)
+	assert.Equal(t, dropped, srv.closed.Load(), "no connection closed but those dropped by net/http's write check")
+	assert.LessOrEqual(t, srv.conns.Load(), 1+dropped, msg)
 }
 
 // trackedBody counts itself read once it returned io.EOF and was closed.
