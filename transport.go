@@ -131,20 +131,26 @@ func defaultTransport() http.RoundTripper {
 // a few KiB, and a Session keeps at most 64 KiB of cookies anyway.
 const maxResponseHeaderBytes = 256 << 10
 
+// maxPresize bounds how much of a promised Content-Length is allocated
+// before the bytes arrive: room for any answer the API documents (an
+// error document of a few KiB is read into one exact buffer), too little
+// for a lying server to matter.
+const maxPresize = 16 << 10
+
 // readBody reads at most limit bytes and closes the body. A longer body is
 // cut (truncated true) and its connection is dropped rather than drained,
 // so a hostile server cannot make the client read without end.
 //
-// The buffer grows only as bytes arrive, never from the Content-Length the
-// server promises (a 2-byte answer promising 512 MiB costs what 2 bytes
-// cost): it starts at 512 bytes, or less when the answer is known to be
-// shorter (a login's "{}"), and grows fourfold up to the cap, so reading
-// up to the cap allocates well under twice the cap.
+// The buffer trusts the Content-Length the server promises only up to
+// maxPresize (a 2-byte answer promising 512 MiB costs 16 KiB, not 512
+// MiB); past that it grows fourfold as bytes arrive, up to the cap, so
+// reading up to the cap allocates well under twice the cap. Without a
+// Content-Length it starts at 512 bytes.
 func readBody(resp *http.Response, limit int64) ([]byte, bool, error) {
 	defer resp.Body.Close()
 	size := int64(512)
-	if n := resp.ContentLength; n >= 0 && n < size {
-		size = n + 1 // +1 sees EOF, or a body longer than promised
+	if n := resp.ContentLength; n >= 0 {
+		size = min(n, maxPresize) + 1 // +1 sees EOF, or a body longer than promised
 	}
 	buf := make([]byte, 0, min(size, limit+1))
 	for {
