@@ -24,6 +24,8 @@ func TestNewClient_RejectsInputThatCanNeverWork(t *testing.T) {
 		{"no scheme", "app.example.com", testToken, "baseURL", nil},
 		{"ftp scheme", "ftp://app.example.com", testToken, "baseURL", nil},
 		{"no host", "https:///tenant", testToken, "baseURL", nil},
+		{"port 0", "https://app.example.com:0", testToken, "baseURL", nil},
+		{"port above 65535", "https://app.example.com:70000", testToken, "baseURL", nil},
 		{"credentials in URL", "https://user:pw@app.example.com", testToken, "baseURL", nil},
 		{"query in URL", "https://app.example.com/?token=x", testToken, "baseURL", nil},
 		{"plain http to remote host", "http://app.example.com", testToken, "baseURL", nil},

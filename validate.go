@@ -3,6 +3,7 @@ package loremup
 import (
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/loremup/loremup-go/internal/wire"
@@ -21,6 +22,8 @@ func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 		return nil, invalid("baseURL", "base URL must start with https:// or http://")
 	case u.Host == "" || u.Hostname() == "":
 		return nil, invalid("baseURL", "base URL has no host")
+	case !validPort(u.Port()):
+		return nil, invalid("baseURL", "base URL has a port outside 1-65535")
 	case u.User != nil:
 		return nil, invalid("baseURL", "base URL must not hold credentials; the API token is passed separately")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
@@ -31,6 +34,16 @@ func parseBaseURL(raw string, insecure bool) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
+}
+
+// validPort reports whether a URL's port (digits only, as url.Parse
+// guarantees) can be dialled: none at all, or 1 to 65535.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // isLoopback reports whether host is exactly "localhost" or a loopback IP
