@@ -58,9 +58,7 @@ func TestNewClient_RejectsInputThatCanNeverWork(t *testing.T) {
 			c, err := loremup.NewClient(tt.baseURL, tt.token, tt.opts...)
 			require.Error(t, err)
 			assert.Nil(t, c)
-			var ve *loremup.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tt.field, ve.Field)
+			requireInvalid(t, err, tt.field)
 			assert.Contains(t, err.Error(), tt.field)
 			if tt.token != "" && tt.token != testToken {
 				assert.NotContains(t, err.Error(), tt.token, "the token must not be echoed")
@@ -150,8 +148,6 @@ func TestClient_NilContextIsAnError(t *testing.T) {
 	c, mt := mockClient(t)
 	//lint:ignore SA1012 the point is a nil context
 	_, err := c.Sessions.Create(nil, createParams()) //nolint:staticcheck
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "ctx", ve.Field)
+	requireInvalid(t, err, "ctx")
 	assert.Zero(t, mt.GetTotalCallCount())
 }

@@ -307,3 +307,11 @@ func heapInUse() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
 }
+
+// requireInvalid checks that err is a *loremup.ValidationError naming field.
+func requireInvalid(t *testing.T, err error, field string) {
+	t.Helper()
+	var ve *loremup.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, field, ve.Field)
+}

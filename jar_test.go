@@ -301,9 +301,7 @@ func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
 	// with a jar (which holds whoever logged in last).
 	login(t, c, "alice@example.com")
 	login(t, c, "bob@example.com")
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}), &ve)
-	assert.Equal(t, "Session", ve.Field)
+	requireInvalid(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}), "Session")
 	assert.Len(t, *logouts, 1)
 }
 

@@ -294,9 +294,7 @@ func TestRelogin_RefusesWhatCanNeverWork(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.ReloginHTTPClient(tt.sess, tt.p)
-			var ve *loremup.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tt.field, ve.Field)
+			requireInvalid(t, err, tt.field)
 		})
 	}
 }

@@ -156,9 +156,7 @@ func TestCreate_RejectsEmptyFieldsBeforeSending(t *testing.T) {
 func TestDelete_RejectsEmptyFormNameBeforeSending(t *testing.T) {
 	c, mt := mockClient(t)
 	err := c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{})
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "FormName", ve.Field)
+	requireInvalid(t, err, "FormName")
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 
@@ -240,9 +238,7 @@ func TestDelete_NilSessionIsRefusedWhenAmbiguous(t *testing.T) {
 
 	err := c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm})
 
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "Session", ve.Field)
+	requireInvalid(t, err, "Session")
 	assert.Empty(t, *logouts, "nothing may be sent")
 	assert.False(t, alice.Ended())
 	assert.False(t, bob.Ended(), "whoever logged in last is not logged out")
@@ -423,9 +419,7 @@ func TestDelete_ASessionOfAnotherBaseURLIsRefused(t *testing.T) {
 
 			err = c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess})
 
-			var ve *loremup.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, "Session", ve.Field)
+			requireInvalid(t, err, "Session")
 			assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
 			assert.False(t, sess.Ended())
 		})
@@ -469,9 +463,7 @@ func TestDelete_NilSessionWithManyLoginsIsRefusedWhileAnyIsLive(t *testing.T) {
 	}
 	// The last login is past what the Client remembers by identity: a nil
 	// Session cannot name it, so it is refused rather than guessed.
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, c.Sessions.Delete(context.Background(), del), &ve)
-	assert.Equal(t, "Session", ve.Field)
+	requireInvalid(t, c.Sessions.Delete(context.Background(), del), "Session")
 	assert.Len(t, *logouts, 99)
 	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sessions[99]}))
 	require.NoError(t, c.Sessions.Delete(context.Background(), del), "none live: a logout without a cookie")
@@ -598,9 +590,7 @@ func TestNewSession(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := loremup.NewSession(tt.base, tt.cookies)
-			var ve *loremup.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tt.field, ve.Field)
+			requireInvalid(t, err, tt.field)
 		})
 	}
 }
