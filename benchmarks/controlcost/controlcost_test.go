@@ -101,22 +101,36 @@ func (m cpuMeter) report(b *testing.B) {
 	}
 }
 
-var modes = []struct {
+// warmClient serves the fake, its control API on or off, and returns a
+// client that has logged in and out once.
+func warmClient(ctx context.Context, b *testing.B, controlOn bool) *benchkit.Handwritten {
+	b.Helper()
+	tr := benchkit.TunedTransport()
+	b.Cleanup(tr.CloseIdleConnections)
+	h := benchkit.NewHandwritten(serveFake(b, controlOn), tr)
+	if err := loginLogout(ctx, h); err != nil {
+		b.Fatalf("warm-up call: %v", err)
+	}
+	return h
+}
+
+// modes are the two sides of each benchmark.
+func modes() []struct {
 	name string
 	on   bool
-}{{"control=off", false}, {"control=on", true}}
+} {
+	return []struct {
+		name string
+		on   bool
+	}{{"control=off", false}, {"control=on", true}}
+}
 
 // BenchmarkControlCost is one goroutine logging in and out.
 func BenchmarkControlCost(b *testing.B) {
-	for _, m := range modes {
+	for _, m := range modes() {
 		b.Run(m.name, func(b *testing.B) {
-			tr := benchkit.TunedTransport()
-			b.Cleanup(tr.CloseIdleConnections)
-			h := benchkit.NewHandwritten(serveFake(b, m.on), tr)
 			ctx := context.Background()
-			if err := loginLogout(ctx, h); err != nil {
-				b.Fatalf("warm-up call: %v", err)
-			}
+			h := warmClient(ctx, b, m.on)
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := startCPU()
@@ -133,15 +147,10 @@ func BenchmarkControlCost(b *testing.B) {
 // BenchmarkControlCostParallel is many goroutines logging in and out on
 // one client, where recording's lock would show.
 func BenchmarkControlCostParallel(b *testing.B) {
-	for _, m := range modes {
+	for _, m := range modes() {
 		b.Run(m.name, func(b *testing.B) {
-			tr := benchkit.TunedTransport()
-			b.Cleanup(tr.CloseIdleConnections)
-			h := benchkit.NewHandwritten(serveFake(b, m.on), tr)
 			ctx := context.Background()
-			if err := loginLogout(ctx, h); err != nil {
-				b.Fatalf("warm-up call: %v", err)
-			}
+			h := warmClient(ctx, b, m.on)
 			var failed atomic.Pointer[error]
 			b.ReportAllocs()
 			b.SetParallelism(4)
