@@ -3,11 +3,13 @@ package apispec_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -64,6 +66,14 @@ func TestDescriptionAgreesWithWire(t *testing.T) {
 			for code, ref := range o.Responses.Map() {
 				mts := mediaTypes(ref.Value.Content)
 				switch {
+				case code == "401" && op.method == http.MethodDelete:
+					assert.Equal(t, []string{wire.MediaTypeText}, mts,
+						"a logout's only 401 is the plain-text token refusal: it checks no credentials")
+					text := ref.Value.Content.Get(wire.MediaTypeText)
+					assert.Equal(t, wire.UnauthorizedBody, text.Example)
+					if assert.NotNil(t, ref.Value.Description) {
+						assert.Contains(t, strings.Join(strings.Fields(*ref.Value.Description), " "), wire.UnauthorizedChallenge)
+					}
 				case code == "401":
 					assert.ElementsMatch(t, []string{wire.MediaTypeJSONAPI, wire.MediaTypeText}, mts,
 						"a 401 is the plain-text token refusal or an error document")
@@ -90,17 +100,51 @@ func TestDescriptionAgreesWithWire(t *testing.T) {
 		})
 	}
 
-	token := doc.Components.Schemas["ApiToken"]
-	require.NotNil(t, token, "the description states the token rule")
-	assert.Equal(t, wire.TokenPattern, token.Value.Pattern)
-	require.NoError(t, token.Value.VisitJSON("tok_4f8a9c2e7b"))
-	require.Error(t, token.Value.VisitJSON("a;b"), "Rails splits the header at ';'")
+	scheme := doc.Components.SecuritySchemes["TokenAuth"]
+	require.NotNil(t, scheme)
+	_, stated, ok := strings.Cut(strings.Join(strings.Fields(scheme.Value.Description), " "), "matches `")
+	require.True(t, ok, "the security scheme states the token rule")
+	stated, _, _ = strings.Cut(stated, "`")
+	assert.Equal(t, wire.TokenPattern, stated)
+	rule, err := regexp.Compile(stated)
+	require.NoError(t, err)
+	assert.True(t, rule.MatchString("tok_4f8a9c2e7b"))
+	assert.False(t, rule.MatchString("a;b"), "Rails splits the header at ';'")
 
-	cookie := doc.Components.Headers["SetCookie"]
-	require.NotNil(t, cookie)
-	example, ok := cookie.Value.Example.(string)
-	require.True(t, ok, "the Set-Cookie header has an example")
-	assert.True(t, strings.HasPrefix(example, wire.CookieName+"="), "the example is the fake's cookie %s", wire.CookieName)
+	login := setCookieExample(t, doc, "SetCookie")
+	assert.Equal(t, wire.CookieName, login.Name, "the login's example is the fake's cookie")
+	assert.NotEmpty(t, login.Value)
+	assert.GreaterOrEqual(t, login.MaxAge, 0, "the login's example is a live cookie")
+	for _, code := range []string{"204", "2XX"} {
+		h := item.Delete.Responses.Value(code).Value.Headers["Set-Cookie"]
+		require.NotNil(t, h, code)
+		assert.Equal(t, "#/components/headers/ClearCookie", h.Ref, "a logout's %s clears the cookie", code)
+	}
+	logout := setCookieExample(t, doc, "ClearCookie")
+	assert.Equal(t, wire.CookieName, logout.Name)
+	assert.Empty(t, logout.Value, "a logout's example hands out no live cookie")
+	assert.Negative(t, logout.MaxAge, "a logout's example expires the cookie")
 
 	assert.Contains(t, doc.Info.Description, wire.Accept, "the description names what the SDK sends")
+}
+
+// setCookieExample returns the one cookie of the example of the Set-Cookie
+// header component name, whose schema is an array of strings, one per
+// header line, so that a generated client keeps every cookie.
+func setCookieExample(t *testing.T, doc *openapi3.T, name string) *http.Cookie {
+	t.Helper()
+	h := doc.Components.Headers[name]
+	require.NotNil(t, h, name)
+	schema := h.Value.Schema.Value
+	require.NoError(t, schema.VisitJSON([]any{"a=1; Path=/", "b=2; Expires=Thu, 01 Jan 1970 00:00:00 GMT"}), "%s keeps every cookie", name)
+	require.Error(t, schema.VisitJSON("a=1; Path=/"), "%s is an array, not one string", name)
+	require.Error(t, schema.VisitJSON([]any{1}), "%s holds strings", name)
+	lines, ok := h.Value.Example.([]any)
+	require.True(t, ok, "%s has an example of header lines", name)
+	require.Len(t, lines, 1, name)
+	line, ok := lines[0].(string)
+	require.True(t, ok, name)
+	c, err := http.ParseSetCookie(line)
+	require.NoError(t, err, name)
+	return c
 }
