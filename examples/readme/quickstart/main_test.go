@@ -54,14 +54,20 @@ func TestQuickstart_LogsOutALoginWhoseAnswerWasCut(t *testing.T) {
 	assert.Equal(t, []string{http.MethodPost, http.MethodDelete}, methods(srv), "the cut login was logged out")
 }
 
-func TestQuickstart_FailsBeforeSendingWithoutABaseURL(t *testing.T) {
-	srv := fakeApp(t)
-	t.Setenv("LOREMUP_BASE_URL", "")
+// Without a base URL or a token the Quickstart fails before any I/O,
+// naming the input.
+func TestQuickstart_FailsBeforeSendingWithoutAnInput(t *testing.T) {
+	for variable, field := range map[string]string{"LOREMUP_BASE_URL": "baseURL", "LOREMUP_API_TOKEN": "apiToken"} {
+		t.Run(variable, func(t *testing.T) {
+			srv := fakeApp(t)
+			t.Setenv(variable, "")
 
-	err := run(context.Background())
+			err := run(context.Background())
 
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "baseURL", ve.Field)
-	assert.Empty(t, srv.Requests())
+			var ve *loremup.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, field, ve.Field)
+			assert.Empty(t, srv.Requests())
+		})
+	}
 }
