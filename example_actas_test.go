@@ -14,8 +14,8 @@ import (
 
 // exampleApp is a fake LoremUp app with one user and one endpoint of its
 // own, GET /api/me, which answers the logged-in user's e-mail.
-func exampleApp() *loremuptest.Server {
-	srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "correct horse"))
+func exampleApp(opts ...loremuptest.Option) *loremuptest.Server {
+	srv := loremuptest.NewServer(append(opts, loremuptest.WithUser("ada@example.com", "correct horse"))...)
 	srv.Handle("GET /api/me", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		email, _ := loremuptest.SessionUser(r)
 		fmt.Fprint(w, email)
@@ -38,6 +38,39 @@ func printMe(hc *http.Client, baseURL string) {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	fmt.Println(resp.StatusCode, string(body))
+}
+
+// An app that re-issues its session cookie on every answer, as a Devise
+// app does: the *http.Client from [loremup.Client.HTTPClient] keeps each
+// new cookie in the Session, so the next request and the logout
+// ([loremup.SessionsService.Delete]) send the current one. It sends the
+// API token and Accept to the app too, so the caller adds no headers.
+func ExampleClient_HTTPClient_rotatedCookies() {
+	srv := exampleApp(loremuptest.WithCookieRotation())
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := loremup.NewClient(srv.URL, srv.Token)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.CloseIdleConnections()
+	sess, err := c.Sessions.Create(ctx, exampleLogin)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	hc := c.HTTPClient(sess)
+	printMe(hc, c.BaseURL()) // the answer sets a new cookie, and retires this one
+	printMe(hc, c.BaseURL()) // sent with the new cookie
+
+	err = c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: loremup.ReferenceDeleteFormName, Session: sess})
+	fmt.Println("logged out:", err == nil, "active sessions:", srv.ActiveSessions())
+	// Output:
+	// 200 ada@example.com
+	// 200 ada@example.com
+	// logged out: true active sessions: 0
 }
 
 // A long-running program's session ends on the server (it expired, an
