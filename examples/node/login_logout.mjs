@@ -7,7 +7,20 @@
 const CREATE_FORM = "reference_rest_api_create_sessions";
 const DELETE_FORM = "reference_rest_api_delete_sessions";
 
-const { LOREMUP_BASE_URL: baseURL, LOREMUP_API_TOKEN: token, LOREMUP_EMAIL: email, LOREMUP_PASSWORD: password } = process.env;
+// env returns the environment variable name, or exits naming it.
+function env(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set (see the usage at the top of this file)`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const baseURL = env("LOREMUP_BASE_URL");
+const token = env("LOREMUP_API_TOKEN");
+const email = env("LOREMUP_EMAIL");
+const password = env("LOREMUP_PASSWORD");
 
 // call sends one request to /api/sessions and returns the answer.
 async function call(method, body, cookie) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Log a user in and out of a LoremUp app (or loremup-fake) with the
+r"""Log a user in and out of a LoremUp app (or loremup-fake) with the
 Python standard library only.
 
-    LOREMUP_BASE_URL=http://127.0.0.1:8080 LOREMUP_API_TOKEN=TOKEN \\
+    LOREMUP_BASE_URL=http://127.0.0.1:8080 LOREMUP_API_TOKEN=TOKEN \
     LOREMUP_EMAIL=a@example.com LOREMUP_PASSWORD=secret python3 login_logout.py
 """
 
@@ -41,11 +41,19 @@ def call(opener, method, base_url, token, body):
         sys.exit(f"{method} /api/sessions: {err.code} {err.reason}: {detail}")
 
 
+def env(name):
+    """Returns the environment variable name, or exits naming it."""
+    value = os.environ.get(name, "")
+    if not value:
+        sys.exit(f"{name} is not set (see the usage at the top of this file)")
+    return value
+
+
 def main():
-    base_url = os.environ["LOREMUP_BASE_URL"]
-    token = os.environ["LOREMUP_API_TOKEN"]
-    email = os.environ["LOREMUP_EMAIL"]
-    password = os.environ["LOREMUP_PASSWORD"]
+    base_url = env("LOREMUP_BASE_URL")
+    token = env("LOREMUP_API_TOKEN")
+    email = env("LOREMUP_EMAIL")
+    password = env("LOREMUP_PASSWORD")
 
     # The session is the cookie the login sets; the jar sends it back on
     # logout (and on any other request to the app as this user).

@@ -11,23 +11,26 @@ import (
 	"github.com/loremup/loremup-go"
 )
 
-// actAsUser is the README's "Acting as the user" snippet: log in, call one
-// of the app's own endpoints as the user, log out.
+// actAsUser is the complete function the README's "Acting as the user"
+// links to: log in, call one of the app's own endpoints as the user, log
+// out (also a login whose answer was cut), reporting every error.
 func actAsUser(ctx context.Context, c *loremup.Client, password string) (me string, err error) {
 	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
 		FormName: loremup.ReferenceCreateFormName,
 		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
 	})
+	if sess != nil {
+		defer func() {
+			logoutErr := c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
+				FormName: loremup.ReferenceDeleteFormName,
+				Session:  sess,
+			})
+			err = errors.Join(err, logoutErr)
+		}()
+	}
 	if err != nil {
 		return "", err
 	}
-	defer func() {
-		logoutErr := c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-			FormName: loremup.ReferenceDeleteFormName,
-			Session:  sess,
-		})
-		err = errors.Join(err, logoutErr)
-	}()
 
 	hc := c.HTTPClient(sess) // the Session's cookies go to this app only
 	resp, err := hc.Get(c.BaseURL() + "/api/me")
@@ -40,6 +43,39 @@ func actAsUser(ctx context.Context, c *loremup.Client, password string) (me stri
 		return "", fmt.Errorf("GET /api/me: %s", resp.Status)
 	}
 	return string(body), err
+}
+
+// quickstartActing is the README's Quickstart with its "Acting as the
+// user" snippet in place of the last comment, as that section says.
+func quickstartActing(ctx context.Context) (err error) {
+	c, err := loremup.NewClient(os.Getenv("LOREMUP_BASE_URL"), os.Getenv("LOREMUP_API_TOKEN"))
+	if err != nil {
+		return err // a bad URL or token: nothing was sent
+	}
+	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
+		FormName: loremup.ReferenceCreateFormName,
+		Form:     loremup.SessionForm{Email: os.Getenv("LOREMUP_EMAIL"), Password: os.Getenv("LOREMUP_PASSWORD")},
+	})
+	if sess != nil { // even with an error: a 201 whose body was cut is still a login
+		defer func() {
+			err = errors.Join(err, c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
+				FormName: loremup.ReferenceDeleteFormName,
+				Session:  sess,
+			}))
+		}()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Println("logged in, session cookies:", len(sess.Cookies()))
+	hc := c.HTTPClient(sess) // the Session's cookies go to this app only
+	resp, err := hc.Get(c.BaseURL() + "/api/me")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	fmt.Println("GET /api/me:", resp.Status)
+	return nil
 }
 
 // worker is the README's re-login snippet: a long-running program whose
@@ -56,21 +92,4 @@ func worker(c *loremup.Client, sess *loremup.Session, password string) (*http.Cl
 	// goroutines share hc), swap the new cookies into sess and repeat
 	// the request; a later Delete of sess ends the current login.
 	return hc, nil
-}
-
-// keepSession is the README's snippet on keeping a Session between runs.
-func keepSession(sess *loremup.Session, path string) (*loremup.Session, error) {
-	data, err := sess.Export() // cookie values included: a credential
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return nil, err
-	}
-	// ... a later run:
-	data, err = os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return loremup.ImportSession(data)
 }

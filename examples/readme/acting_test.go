@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,18 +58,23 @@ func TestReloginSnippet(t *testing.T) {
 	assert.Zero(t, srv.ActiveSessions())
 }
 
-func TestKeepSessionSnippet(t *testing.T) {
-	srv, c := actingApp(t)
-	ctx := context.Background()
-	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: loremup.ReferenceCreateFormName,
-		Form:     loremup.SessionForm{Email: "ada@example.com", Password: "correct horse"},
-	})
-	require.NoError(t, err)
-	restored, err := keepSession(sess, filepath.Join(t.TempDir(), "ada.session"))
-	require.NoError(t, err)
-	assert.Equal(t, sess.Cookies(), restored.Cookies())
-	assert.Equal(t, srv.URL, restored.BaseURL())
-	require.NoError(t, c.Sessions.Delete(ctx, loremup.DeleteSessionParams{FormName: loremup.ReferenceDeleteFormName, Session: restored}))
+// TestQuickstartActingSnippet runs the Quickstart with the "Acting as the
+// user" snippet in place: the mounted endpoint is called as the user, who
+// is logged out at the end.
+func TestQuickstartActingSnippet(t *testing.T) {
+	srv, _ := actingApp(t)
+	t.Setenv("LOREMUP_BASE_URL", srv.URL)
+	t.Setenv("LOREMUP_API_TOKEN", srv.Token)
+	t.Setenv("LOREMUP_EMAIL", "ada@example.com")
+	t.Setenv("LOREMUP_PASSWORD", "correct horse")
+
+	require.NoError(t, quickstartActing(context.Background()))
+
+	var calls []string
+	for _, r := range srv.Requests() {
+		calls = append(calls, r.Method+" "+r.Path)
+	}
+	assert.Equal(t, []string{"POST /api/sessions", "GET /api/me", "DELETE /api/sessions"}, calls)
+	assert.NotEmpty(t, srv.Requests()[1].Header.Get("Cookie"), "GET /api/me went as the user")
 	assert.Zero(t, srv.ActiveSessions())
 }

@@ -23,27 +23,46 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// TestSnippetsMatchTheREADME keeps the README honest: each of its Go
-// snippets must stand, line for line (indentation aside), in this
-// package's files, which compile and are run below.
-func TestSnippetsMatchTheREADME(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	require.NoError(t, err)
-	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(readme, -1)
-	require.NotEmpty(t, blocks)
+// docs are the repository's Markdown files that show code, from this
+// directory.
+var docs = []string{
+	"../../README.md",
+	"../../cmd/loremup/README.md",
+	"../../cmd/loremup-fake/README.md",
+	"../../benchmarks/README.md",
+	"../../CONTRIBUTING.md",
+	"../../SECURITY.md",
+}
 
+// TestSnippetsMatchTheREADME keeps the READMEs honest: each of their Go
+// snippets must stand, line for line (indentation aside), in this
+// package's files or the Quickstart program's, which compile and are run
+// by the tests.
+func TestSnippetsMatchTheREADME(t *testing.T) {
 	var here []string
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)
-	for _, f := range files {
+	sub, err := filepath.Glob("quickstart/*.go")
+	require.NoError(t, err)
+	require.NotEmpty(t, sub)
+	for _, f := range append(files, sub...) {
 		src, err := os.ReadFile(f)
 		require.NoError(t, err)
 		here = append(here, normalize(string(src))...)
 	}
 	require.False(t, containsRun(here, []string{"a line in no file"}), "the matcher can fail")
-	for _, b := range blocks {
-		snippet := normalize(string(b[1]))
-		assert.True(t, containsRun(here, snippet), "README snippet not found in examples/readme:\n%s", b[1])
+
+	for _, doc := range docs {
+		text, err := os.ReadFile(doc)
+		require.NoError(t, err)
+		blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(text, -1)
+		if doc == docs[0] {
+			require.NotEmpty(t, blocks, "the README shows Go")
+		}
+		for _, b := range blocks {
+			snippet := normalize(string(b[1]))
+			assert.True(t, containsRun(here, snippet), "%s: snippet not found in examples/readme:\n%s", doc, b[1])
+		}
 	}
 }
 
@@ -73,16 +92,6 @@ func containsRun(lines, run []string) bool {
 	return false
 }
 
-func TestQuickstart_FailsBeforeSendingWithoutAToken(t *testing.T) {
-	// Quickstart talks to https://app.example.com: without a token it
-	// must fail before any I/O, naming the field.
-	t.Setenv("LOREMUP_API_TOKEN", "")
-	err := quickstart()
-	var ve *loremup.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "apiToken", ve.Field)
-}
-
 func TestLoggingAndTracingSnippets(t *testing.T) {
 	srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "correct horse"))
 	defer srv.Close()
@@ -108,10 +117,10 @@ func TestLoggingAndTracingSnippets(t *testing.T) {
 }
 
 // readmeBlock returns the first code block of the given language after
-// the heading.
-func readmeBlock(t *testing.T, heading, lang string) string {
+// the heading in the Markdown file doc.
+func readmeBlock(t *testing.T, doc, heading, lang string) string {
 	t.Helper()
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	readme, err := os.ReadFile(doc)
 	require.NoError(t, err)
 	text := string(readme)
 	at := strings.Index(text, "\n"+heading+"\n")
@@ -141,16 +150,63 @@ func TestLogSampleMatchesRealOutput(t *testing.T) {
 	require.NoError(t, err)
 	varying := regexp.MustCompile(`(time|elapsed)=\S+`)
 	assert.Equal(t,
-		varying.ReplaceAllString(readmeBlock(t, "## Logging", "text"), "$1=…"),
+		varying.ReplaceAllString(readmeBlock(t, docs[0], "## Logging and tracing", "text"), "$1=…"),
 		varying.ReplaceAllString(out.String(), "$1=…"))
 }
 
-// The Python and Node examples in the README are the files CI runs.
-func TestOtherLanguageExamplesMatchTheREADME(t *testing.T) {
-	for lang, file := range map[string]string{"python": "../python/login_logout.py", "js": "../node/login_logout.mjs"} {
-		src, err := os.ReadFile(file)
+// The fake's README links the Python and Node examples, and shows the
+// command that runs each, against the fake its shell blocks started;
+// .ci/release-artifacts runs the same files against the built binary.
+func TestOtherLanguageExamplesAreTheFilesCIRuns(t *testing.T) {
+	const doc = "../../cmd/loremup-fake/README.md"
+	ci, err := os.ReadFile("../../.ci/release-artifacts")
+	require.NoError(t, err)
+	shell := readmeBlock(t, doc, "## Python and Node", "sh")
+	for _, file := range []string{"examples/python/login_logout.py", "examples/node/login_logout.mjs"} {
+		_, err := os.Stat(filepath.Join("..", "..", file))
 		require.NoError(t, err)
 
-		assert.Equal(t, string(src), readmeBlock(t, "## The fake server for other languages", lang), file)
+		text, err := os.ReadFile(doc)
+		require.NoError(t, err)
+		assert.Contains(t, string(text), "](../../"+file+")", "the README links %s", file)
+		assert.Contains(t, shell, " "+file+"\n", "the README's shell block runs %s", file)
+		assert.Contains(t, string(ci), " "+file+"\"", ".ci/release-artifacts runs %s", file)
 	}
+}
+
+// TestREADME_ShellLinesAreOnesThatWork checks each line of the README's
+// shell blocks: the module it installs is this one, each package it
+// installs or runs is a command here, and go test ./... is what CI runs
+// first. A line of another kind fails until a test runs it.
+func TestREADME_ShellLinesAreOnesThatWork(t *testing.T) {
+	const module = "github.com/loremup/loremup-go"
+	isCommand := func(dir string) bool {
+		src, err := os.ReadFile(filepath.Join("..", "..", dir, "main.go"))
+		return err == nil && regexp.MustCompile(`(?m)^package main$`).Match(src)
+	}
+	install := regexp.MustCompile(`^go install ` + regexp.QuoteMeta(module) + `/(\S+)@latest$`)
+	run := regexp.MustCompile(`^go run \./(\S+)$`)
+
+	readme, err := os.ReadFile(docs[0])
+	require.NoError(t, err)
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllSubmatch(readme, -1)
+	require.NotEmpty(t, blocks)
+	var lines int
+	for _, b := range blocks {
+		for _, line := range normalize(string(b[1])) {
+			line, _, _ = strings.Cut(line, "#")
+			line = strings.TrimSpace(line)
+			lines++
+			switch {
+			case line == "go get "+module+"@latest", line == "go test ./...":
+			case install.MatchString(line):
+				assert.True(t, isCommand(install.FindStringSubmatch(line)[1]), "%q installs no command of this module", line)
+			case run.MatchString(line):
+				assert.True(t, isCommand(run.FindStringSubmatch(line)[1]), "%q runs no command of this module", line)
+			default:
+				t.Errorf("README shell line %q: no test runs it", line)
+			}
+		}
+	}
+	assert.Equal(t, 5, lines, "install (3) and the two commands")
 }

@@ -1,10 +1,10 @@
-// Package readme holds the Go snippets of the repository's README.md, so
-// that they compile; readme_test.go checks that each README snippet is
-// found here verbatim and runs them against the fake server.
+// Package readme holds the Go snippets of the repository's READMEs, so
+// that they compile; readme_test.go checks that each snippet is found
+// verbatim here or in quickstart/ (the README's Quickstart program), and
+// the tests run them against the fake server.
 package readme
 
 import (
-	"context"
 	"errors"
 	"log"
 	"log/slog"
@@ -14,29 +14,6 @@ import (
 
 	"github.com/loremup/loremup-go"
 )
-
-// quickstart is the README's Quickstart, pasted into a function that
-// returns an error, as the README says.
-func quickstart() error {
-	ctx := context.Background()
-	password := os.Getenv("LOREMUP_PASSWORD")
-	c, err := loremup.NewClient("https://app.example.com", os.Getenv("LOREMUP_API_TOKEN"))
-	if err != nil {
-		return err // bad URL or token: nothing was sent
-	}
-	sess, err := c.Sessions.Create(ctx, loremup.CreateSessionParams{
-		FormName: loremup.ReferenceCreateFormName,
-		Form:     loremup.SessionForm{Email: "ada@example.com", Password: password},
-	})
-	if err != nil {
-		return err
-	}
-	// sess.Cookies() are the user's session: use them to call the app as that user.
-	return c.Sessions.Delete(ctx, loremup.DeleteSessionParams{
-		FormName: loremup.ReferenceDeleteFormName,
-		Session:  sess, // nil only where unambiguous: see "Acting as the user"
-	})
-}
 
 // reportError is the README's Errors snippet.
 func reportError(err error) {
@@ -68,7 +45,8 @@ func (t timing) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// withTracing is the README's tracing snippet.
+// withTracing is the README's note on tracing made concrete: a transport
+// of the caller's, given with WithHTTPClient, sees every attempt.
 func withTracing(baseURL, token string) (*loremup.Client, error) {
 	hc := &http.Client{Transport: timing{http.DefaultTransport}, Timeout: 10 * time.Second}
 	c, err := loremup.NewClient(baseURL, token, loremup.WithHTTPClient(hc))

@@ -11,19 +11,23 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestREADME_RunPatternsSelectExactlyTheRealAppTests checks the -run
-// patterns the README gives for this package against the names of its
+// TestContributing_RunPatternsSelectExactlyTheRealAppTests checks the
+// -run patterns CONTRIBUTING.md gives for this package against the names of its
 // tests, as go test matches them (one regexp per level, split at '/'):
 // each selects what it says and nothing else, so a renamed test or a new
-// one with a similar name cannot make the README run the wrong thing.
-func TestREADME_RunPatternsSelectExactlyTheRealAppTests(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+// one with a similar name cannot make the guide run the wrong thing.
+func TestContributing_RunPatternsSelectExactlyTheRealAppTests(t *testing.T) {
+	guide, err := os.ReadFile(filepath.Join("..", "..", "..", "CONTRIBUTING.md"))
 	require.NoError(t, err)
+	const heading = "\n## Testing against a real app\n"
+	_, section, found := strings.Cut(string(guide), heading)
+	require.True(t, found, "CONTRIBUTING.md has %q", heading)
+	section, _, _ = strings.Cut(section, "\n## ")
 	var patterns []string
-	for _, m := range regexp.MustCompile(`go test \./internal/contracttest/ [^\n]*-run '([^']+)'`).FindAllStringSubmatch(string(readme), -1) {
+	for _, m := range regexp.MustCompile(`go test \./internal/contracttest/ [^\n]*-run '([^']+)'`).FindAllStringSubmatch(section, -1) {
 		patterns = append(patterns, m[1])
 	}
-	require.NotEmpty(t, patterns, "the README shows how to run the suite against a real app")
+	require.NotEmpty(t, patterns, "CONTRIBUTING.md shows how to run the suite against a real app")
 
 	tests := topLevelTests(t)
 	// The second level, where a test has one: TestContract's targets.
@@ -53,5 +57,5 @@ func TestREADME_RunPatternsSelectExactlyTheRealAppTests(t *testing.T) {
 		assert.True(t, realApp[got[0]], "-run %q selects %s, not a real-app test", p, got[0])
 		selected[got[0]] = true
 	}
-	assert.Equal(t, realApp, selected, "the README's patterns cover every real-app test")
+	assert.Equal(t, realApp, selected, "the guide's patterns cover every real-app test")
 }
