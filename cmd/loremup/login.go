@@ -36,7 +36,7 @@ logout. It is written to a new file of mode 0600 in the same directory and
 renamed onto PATH, so an existing file's looser permissions, or a symlink at
 PATH, are replaced and never followed. A PATH that another user owns, or in a
 directory another user owns or anyone may replace files in, is refused before
-logging in. Without --session-file the session is not kept: login then only
+logging in; a session that still cannot be saved is logged out again. Without --session-file the session is not kept: login then only
 shows that the credentials work, and warns that the session stays open on the
 server until it expires.
 
@@ -125,14 +125,26 @@ func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		err = pending.commit(data)
 	}
 	if err != nil {
-		// Rare, since prepareSessionFile checked the place: a full
-		// disk, a directory removed meanwhile. Logging out again
-		// would need the logout form's name, which login does not
-		// know, so say what is left behind.
-		return nil, otherError("logged in, but cannot write session file: %v; the session stays open on the server until it expires", err)
+		// Rare, since prepareSessionFile checked the place: a full disk,
+		// the path taken meanwhile. A session that cannot be saved is
+		// logged out again, so none is left open that nobody holds.
+		return nil, undoLogin(ctx, cx, client, sess, err)
 	}
 	res.SessionFile = &l.sessionFile
 	return res, nil
+}
+
+// undoLogin logs out the session login could not save, with the reference
+// logout form name (the one login cannot be told), and says how that went.
+func undoLogin(ctx context.Context, cx *cmdContext, client *loremup.Client, sess *loremup.Session, saveErr error) *cliError {
+	callCtx, cancel := cx.callContext(context.WithoutCancel(ctx))
+	defer cancel()
+	err := client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: loremup.ReferenceDeleteFormName, Session: sess})
+	if err != nil {
+		return otherError("logged in, but cannot write session file: %v; logging out again failed too (%s), so the session stays open on the server until it expires",
+			saveErr, strings.TrimPrefix(err.Error(), "loremup: "))
+	}
+	return otherError("cannot write session file: %v; logged the session out again", saveErr)
 }
 
 // password reads the password from stdin (--password-stdin), the

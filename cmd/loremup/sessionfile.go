@@ -163,19 +163,21 @@ func (p *pendingFile) abort() {
 }
 
 // openSessionFile reads the session file at path for logout and status:
-// no file there is exitNoSession with the message missing; a file others
-// can read is warned about; and the cookie values are added to the
-// secrets kept out of the output before anything else can print them.
+// no --session-file is a usage error in both; no file there is
+// exitNoSession with the message missing; a file login
+// would not have written there is refused (see readSessionFile); and the
+// cookie values are added to the secrets kept out of the output before
+// anything else can print them.
 func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *loremup.Session, *cliError) {
-	saved, sess, loose, err := readSessionFile(path)
+	if path == "" {
+		return nil, nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved (a new process holds no session of its own)")
+	}
+	saved, sess, err := readSessionFile(path)
 	if errors.Is(err, errNoSessionFile) {
 		return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
 	}
 	if err != nil {
 		return nil, nil, otherError("cannot read session file: %v", err)
-	}
-	if loose {
-		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", path)
 	}
 	for _, c := range sess.Cookies() {
 		cx.out.addSecrets(c.Value)
@@ -186,46 +188,57 @@ func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *lor
 // errNoSessionFile is a session file path where there is no file.
 var errNoSessionFile = errors.New("no session file")
 
-// readSessionFile reads a session saved by login. loose reports that
-// others than the owner may read the file. A missing file is
-// errNoSessionFile.
-func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, loose bool, err error) {
+// readSessionFile reads a session saved by login. A missing file is
+// errNoSessionFile. Before a byte is read, the file passes the checks
+// login makes on the place it writes (checkPlace) and checkOwnFile: a
+// file another user planted, say in a shared sticky directory, could
+// name their own base URL and so receive the API token.
+func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, err error) {
+	if err := checkPlace(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
+	} else if err != nil {
+		return nil, nil, err
+	}
 	// Opened without blocking: a FIFO put at the path (by another user,
 	// in a shared sticky directory) would otherwise block the open for
 	// good, where no signal ends it; then anything but a regular file is
 	// refused before a byte is read (a FIFO, a device, a socket).
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, false, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
+		return nil, nil, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
 	}
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, err
 	}
 	if fi.IsDir() {
-		return nil, nil, false, fmt.Errorf("%s is a directory", path)
+		return nil, nil, fmt.Errorf("%s is a directory", path)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, false, fmt.Errorf("%s is not a regular file (a FIFO, device or socket): not a session file", path)
+		return nil, nil, fmt.Errorf("%s is not a regular file (a FIFO, device or socket): not a session file", path)
+	}
+	// Checked on the open file, not the path: what was opened is what is read.
+	if err := checkOwnFile(path, fi); err != nil {
+		return nil, nil, err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSessionFile+1))
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, err
 	}
 	if len(data) > maxSessionFile {
-		return nil, nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
+		return nil, nil, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
 	}
 	// The decoders' errors name offsets, types and cookie numbers, never
 	// cookie values.
 	saved, sess, err = decodeSessionFile(data)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s is not a session file: %w", path, err)
+		return nil, nil, fmt.Errorf("%s is not a session file: %w", path, err)
 	}
-	return saved, sess, readableByOthers(fi), nil
+	return saved, sess, nil
 }
 
 // live reports whether the session still holds a cookie worth sending:

@@ -17,7 +17,9 @@ the session since (a logout elsewhere, an expiry), which only a request can
 tell.
 
 It exits 0 when the file holds a live session (a cookie that has not expired),
-and 7 when PATH does not exist or its session holds no live cookie.`,
+and 7 when PATH does not exist or its session holds no live cookie. As logout
+does, it reads PATH only if it is a file of yours, of mode 0600, in a
+directory no other user controls.`,
 	example: `  loremup status --session-file ada.session
   loremup status --session-file ada.session --json`,
 	flags: []string{"session-file"},
@@ -33,9 +35,6 @@ func (s *status) define(fs *flag.FlagSet) {
 }
 
 func (s *status) run(_ context.Context, cx *cmdContext) (result, *cliError) {
-	if s.sessionFile == "" {
-		return nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved")
-	}
 	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session: "+s.sessionFile+" does not exist")
 	if cerr != nil {
 		return nil, cerr
