@@ -47,31 +47,25 @@
 // login --session-file PATH saves the session for a later
 // logout --session-file PATH and status --session-file PATH: its cookies
 // (values included: the file holds credentials), the e-mail, the base URL
-// and the time of the login; never the password or the token. The file is
+// and the time of the login; never the password or the token. It is
 // written as a new file of mode 0600 beside PATH and renamed onto it, so
 // an existing file's looser mode is never kept and a symlink at PATH is
 // replaced, not followed. Before it logs in, login refuses a PATH that
 // another user owns, a directory another user owns, and a directory
-// anyone may write to that is not sticky, so that a session is never
-// opened that could not be saved or that another user could read. Should
-// the save still fail (the path taken meanwhile, a full disk), login logs
-// the session out again and exits 1. A session file is at most 1 MiB;
-// login keeps only what logout needs.
+// anyone may write to that is not sticky. Should the save still fail (the
+// path taken meanwhile, a full disk), login logs the session out again and
+// exits 1. Without --session-file, login only shows that the credentials
+// work, and warns that the session stays open on the server.
 //
 // logout and status read PATH only after the same checks, and only if the
-// file they open is the user's own with no permission for group or
-// others (mode 0600, as login writes it); otherwise they exit 1 and send
-// nothing. A file planted by another user, say in /tmp, is never read:
-// it could name a base URL of theirs to receive the API token. For the
-// same reason, when --base-url or LOREMUP_BASE_URL is given, logout
+// file they open is the user's own with no permission for group or others;
+// otherwise they exit 1 and send nothing, since a file another user
+// planted (say in /tmp) could name a base URL of theirs to receive the
+// API token. When --base-url or LOREMUP_BASE_URL is given, logout also
 // refuses a file saved for another base URL. Without --session-file both
 // exit 2.
 //
-// Without --session-file, login keeps no session: it only shows that the
-// credentials work, and warns on stderr that the session stays open on the
-// server until it expires.
-//
-// A session file is one JSON object:
+// A session file (at most 1 MiB) is one JSON object:
 //
 //	{
 //	  "email": "ada@example.com",
@@ -83,20 +77,16 @@
 //	  }
 //	}
 //
-// email and base_url are as given to login; logged_in_at is RFC 3339 in
-// UTC, to the second. session is the SDK's Session as loremup.Session.Export
-// writes it and loremup.ImportSession reads it: the origin its cookies
-// belong to, ended (true once logged out), and each cookie with its value
-// and the attributes the server
-// set (path, domain, expires, max_age, expires_at, secure, http_only,
-// same_site, partitioned, quoted; those left at their zero value are
-// left out). A script that needs who, where and when reads
-// 'loremup status --json' instead, which shows all but the cookie values.
-//
-// The format has no version number: fields are added, never renamed,
-// removed or given another meaning, and readers ignore fields they do not
-// know. A file holding the session object alone, as the first versions
-// wrote it, is still read.
+// email and base_url are as given to login; logged_in_at is RFC 3339 UTC.
+// session is what loremup.Session.Export writes and loremup.ImportSession
+// reads: the origin, ended (true once logged out) and each cookie with its
+// value and attributes (path, domain, expires, max_age, expires_at,
+// secure, http_only, same_site, partitioned, quoted; zero values left
+// out). To learn who, where and when, prefer 'loremup status --json',
+// which shows all but the cookie values. The format has no version
+// number: fields are added, never renamed, removed or given another
+// meaning, and readers ignore fields they do not know. A file holding the
+// session object alone, as the first versions wrote it, is still read.
 //
 // # Logging out
 //

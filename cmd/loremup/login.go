@@ -150,60 +150,57 @@ func undoLogin(ctx context.Context, cx *cmdContext, client *loremup.Client, sess
 // password reads the password from stdin (--password-stdin), the
 // environment or, at a terminal, a prompt without echo.
 func (l *login) password(ctx context.Context, cx *cmdContext, email string) (string, *cliError) {
-	tty, isTerminal := cx.stdin.(terminal)
-	switch {
+	var (
+		pw          string
+		err         error
+		from, empty string // for the messages
+	)
+	switch tty, isTerminal := cx.stdin.(terminal); {
 	case isTerminal && (l.passwordStdin || cx.getenv(envPassword) == ""):
 		fmt.Fprintf(cx.out.stderr, "Password for %s: ", email)
-		pw, err := tty.ReadPassword(ctx)
+		pw, err = tty.ReadPassword(ctx)
 		fmt.Fprintln(cx.out.stderr) // the Enter key was not echoed either
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
-		case err != nil:
-			return "", usageError("password", "cannot read the password from the terminal: %v", err)
-		case pw == "":
-			return "", usageError("password", "no password typed")
-		}
-		return pw, nil
+		from, empty = "cannot read the password from the terminal", "no password typed"
 	case l.passwordStdin:
-		pw, err := readPasswordLineContext(ctx, cx.stdin)
-		if err != nil && ctx.Err() != nil {
-			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
-		}
-		if err != nil {
-			return "", usageError("password", "--password-stdin: %v", err)
-		}
-		if pw == "" {
-			return "", usageError("password", "--password-stdin: the first line of stdin is empty")
+		pw, err = readContext(ctx, func() (string, error) { return readPasswordLine(cx.stdin) })
+		from, empty = "--password-stdin", "--password-stdin: the first line of stdin is empty"
+	default:
+		if pw = cx.getenv(envPassword); pw == "" {
+			return "", usageError("password", "missing password: set %s or pipe it with --password-stdin (at a terminal, login asks for it)", envPassword)
 		}
 		return pw, nil
 	}
-	if pw := cx.getenv(envPassword); pw != "" {
-		return pw, nil
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
+	case err != nil:
+		return "", usageError("password", "%s: %v", from, err)
+	case pw == "":
+		return "", usageError("password", "%s", empty)
 	}
-	return "", usageError("password", "missing password: set %s or pipe it with --password-stdin (at a terminal, login asks for it)", envPassword)
+	return pw, nil
 }
 
 // maxPasswordLine bounds what --password-stdin reads.
 const maxPasswordLine = 64 << 10
 
-// readPasswordLineContext is readPasswordLine that gives up when ctx
-// ends: SIGINT and SIGTERM are caught to cancel ctx, so a read that
+// readContext returns what read returns, or ctx's error when ctx ends
+// first: SIGINT and SIGTERM are caught to cancel ctx, so a read that
 // ignored it would keep the process waiting for a writer that may never
 // write or close (the read itself is left to end with the process).
-func readPasswordLineContext(ctx context.Context, r io.Reader) (string, error) {
+func readContext(ctx context.Context, read func() (string, error)) (string, error) {
 	type answer struct {
-		pw  string
+		s   string
 		err error
 	}
-	read := make(chan answer, 1)
+	done := make(chan answer, 1)
 	go func() {
-		pw, err := readPasswordLine(r)
-		read <- answer{pw, err}
+		s, err := read()
+		done <- answer{s, err}
 	}()
 	select {
-	case a := <-read:
-		return a.pw, a.err
+	case a := <-done:
+		return a.s, a.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}

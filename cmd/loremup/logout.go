@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -74,7 +73,6 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		return nil, cerr
 	}
 	if saved.BaseURL != "" && !sameApp(baseURL, saved.BaseURL) {
-		// The token goes only where the session came from.
 		return nil, otherError("%s holds a session of %s, not of %s (--base-url or %s); nothing sent", l.sessionFile, saved.BaseURL, baseURL, envBaseURL)
 	}
 	client, cerr := cx.newClient(ctx, baseURL, token)
@@ -102,14 +100,8 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	return res, nil
 }
 
-// sameApp reports whether two base URLs name the same app: scheme and host
-// compared without case, paths without a trailing slash.
+// sameApp reports whether two base URLs name the same app, whatever the
+// case and a trailing slash: the token may go where the session came from.
 func sameApp(a, b string) bool {
-	ua, errA := url.Parse(a)
-	ub, errB := url.Parse(b)
-	if errA != nil || errB != nil {
-		return a == b
-	}
-	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) &&
-		strings.TrimSuffix(ua.Path, "/") == strings.TrimSuffix(ub.Path, "/")
+	return strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(b, "/"))
 }

@@ -162,81 +162,62 @@ func (p *pendingFile) abort() {
 	_ = os.Remove(p.tmp.Name())
 }
 
-// openSessionFile reads the session file at path for logout and status:
-// no --session-file is a usage error in both; no file there is
-// exitNoSession with the message missing; a file login
-// would not have written there is refused (see readSessionFile); and the
-// cookie values are added to the secrets kept out of the output before
-// anything else can print them.
+// openSessionFile reads the session file at path for logout and status.
+// No --session-file is a usage error in both; no file there is
+// exitNoSession with the message missing. Before a byte is read, the
+// file passes the checks login makes on the place it writes (checkPlace)
+// and checkOwnFile: a file another user planted, say in a shared sticky
+// directory, could name their own base URL and so receive the API token.
+// The cookie values are added to the secrets kept out of the output
+// before anything else can print them.
 func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *loremup.Session, *cliError) {
 	if path == "" {
 		return nil, nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved (a new process holds no session of its own)")
 	}
-	saved, sess, err := readSessionFile(path)
-	if errors.Is(err, errNoSessionFile) {
-		return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
-	}
-	if err != nil {
+	fail := func(err error) (*savedSession, *loremup.Session, *cliError) {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
+		}
 		return nil, nil, otherError("cannot read session file: %v", err)
 	}
-	for _, c := range sess.Cookies() {
-		cx.out.addSecrets(c.Value)
-	}
-	return saved, sess, nil
-}
-
-// errNoSessionFile is a session file path where there is no file.
-var errNoSessionFile = errors.New("no session file")
-
-// readSessionFile reads a session saved by login. A missing file is
-// errNoSessionFile. Before a byte is read, the file passes the checks
-// login makes on the place it writes (checkPlace) and checkOwnFile: a
-// file another user planted, say in a shared sticky directory, could
-// name their own base URL and so receive the API token.
-func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, err error) {
-	if err := checkPlace(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
-	} else if err != nil {
-		return nil, nil, err
+	if err := checkPlace(path); err != nil {
+		return fail(err)
 	}
 	// Opened without blocking: a FIFO put at the path (by another user,
 	// in a shared sticky directory) would otherwise block the open for
 	// good, where no signal ends it; then anything but a regular file is
-	// refused before a byte is read (a FIFO, a device, a socket).
+	// refused before a byte is read.
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
-	}
 	if err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
-	}
-	if fi.IsDir() {
-		return nil, nil, fmt.Errorf("%s is a directory", path)
+		return fail(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s is not a regular file (a FIFO, device or socket): not a session file", path)
+		return fail(fmt.Errorf("%s is not a regular file (a directory, FIFO, device or socket): not a session file", path))
 	}
 	// Checked on the open file, not the path: what was opened is what is read.
 	if err := checkOwnFile(path, fi); err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSessionFile+1))
 	if err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
 	if len(data) > maxSessionFile {
-		return nil, nil, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
+		return fail(fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile))
 	}
 	// The decoders' errors name offsets, types and cookie numbers, never
 	// cookie values.
-	saved, sess, err = decodeSessionFile(data)
+	saved, sess, err := decodeSessionFile(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s is not a session file: %w", path, err)
+		return fail(fmt.Errorf("%s is not a session file: %w", path, err))
+	}
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
 	}
 	return saved, sess, nil
 }
