@@ -36,8 +36,9 @@ logout. It is written to a new file of mode 0600 in the same directory and
 renamed onto PATH, so an existing file's looser permissions, or a symlink at
 PATH, are replaced and never followed. A PATH that another user owns, or in a
 directory another user owns or anyone may replace files in, is refused before
-logging in; a session that still cannot be saved is logged out again. Without --session-file the session is not kept: login then only
-shows that the credentials work, and warns that the session stays open on the
+logging in; a session that still cannot be saved is logged out again. Without
+--session-file the session is not kept: login only shows that the credentials
+work, and warns that the session it leaves behind stays open on the
 server until it expires.
 
 --form-name defaults to ` + loremup.ReferenceCreateFormName + `, the name on the

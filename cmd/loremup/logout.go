@@ -72,14 +72,14 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 	if cerr != nil {
 		return nil, cerr
 	}
-	if saved.BaseURL != "" && !sameApp(baseURL, saved.BaseURL) {
-		return nil, otherError("%s holds a session of %s, not of %s (--base-url or %s); nothing sent", l.sessionFile, saved.BaseURL, baseURL, envBaseURL)
-	}
 	client, cerr := cx.newClient(ctx, baseURL, token)
 	if cerr != nil {
 		return nil, cerr
 	}
 	defer client.CloseIdleConnections()
+	if saved.BaseURL != "" && !sameApp(client.BaseURL(), saved.BaseURL) {
+		return nil, otherError("%s holds a session of %s, not of %s (--base-url or %s); nothing sent", l.sessionFile, saved.BaseURL, client.BaseURL(), envBaseURL)
+	}
 
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
