@@ -14,7 +14,7 @@
 // password; logout sends DELETE {base}/api/sessions with the cookies of
 // the session login saved; status reads a saved session and sends
 // nothing. Every command takes --help, which shows its flags and an
-// example. Flags are written --name or --name=value.
+// example on stdout. Flags are written --name or --name=value.
 //
 // # Inputs
 //

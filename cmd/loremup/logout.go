@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"strings"
-	"time"
 
 	loremup "github.com/loremup/loremup-go"
 )
@@ -60,13 +59,9 @@ func (l *logout) define(fs *flag.FlagSet) {
 }
 
 func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
-	saved, sess, cerr := cx.openSessionFile(l.sessionFile, "nothing to log out: "+l.sessionFile+" does not exist (already logged out?)")
+	saved, sess, cerr := cx.openSessionFile(l.sessionFile, "nothing to log out")
 	if cerr != nil {
 		return nil, cerr
-	}
-	if !live(sess, time.Now()) {
-		return nil, &cliError{code: exitNoSession,
-			msg: "nothing to log out: the session in " + l.sessionFile + " holds no live cookie (it has expired or ended); the file is kept"}
 	}
 	baseURL, token, cerr := cx.connection(saved.BaseURL)
 	if cerr != nil {

@@ -163,20 +163,21 @@ func (p *pendingFile) abort() {
 }
 
 // openSessionFile reads the session file at path for logout and status.
-// No --session-file is a usage error in both; no file there is
-// exitNoSession with the message missing. Before a byte is read, the
+// No --session-file is a usage error in both; no file there, or no live
+// session in it, is exitNoSession with a message that starts with what.
+// Before a byte is read, the
 // file passes the checks login makes on the place it writes (checkPlace)
 // and checkOwnFile: a file another user planted, say in a shared sticky
 // directory, could name their own base URL and so receive the API token.
 // The cookie values are added to the secrets kept out of the output
 // before anything else can print them.
-func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *loremup.Session, *cliError) {
+func (cx *cmdContext) openSessionFile(path, what string) (*savedSession, *loremup.Session, *cliError) {
 	if path == "" {
 		return nil, nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved (a new process holds no session of its own)")
 	}
 	fail := func(err error) (*savedSession, *loremup.Session, *cliError) {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
+			return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: what + ": " + path + " does not exist (already logged out?)"}
 		}
 		return nil, nil, otherError("cannot read session file: %v", err)
 	}
@@ -218,6 +219,10 @@ func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *lor
 	}
 	for _, c := range sess.Cookies() {
 		cx.out.addSecrets(c.Value)
+	}
+	if !live(sess, time.Now()) {
+		return nil, nil, &cliError{code: exitNoSession, field: "--session-file",
+			msg: what + ": the session in " + path + " holds no live cookie (it has expired or ended)"}
 	}
 	return saved, sess, nil
 }

@@ -35,19 +35,13 @@ func (s *status) define(fs *flag.FlagSet) {
 }
 
 func (s *status) run(_ context.Context, cx *cmdContext) (result, *cliError) {
-	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session: "+s.sessionFile+" does not exist")
+	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session")
 	if cerr != nil {
 		return nil, cerr
 	}
-	now := time.Now()
-	res := statusResult{
+	return statusResult{
 		header:      header{OK: true, Command: "status"},
 		SessionFile: s.sessionFile, Email: saved.Email, BaseURL: saved.BaseURL, LoggedInAt: saved.LoggedInAt,
-		Cookies: cookieNames(sess), Live: live(sess, now), now: now,
-	}
-	if !res.Live {
-		return nil, &cliError{code: exitNoSession, field: "--session-file",
-			msg: "no live session in " + s.sessionFile + ": its cookies have expired or ended"}
-	}
-	return res, nil
+		Cookies: cookieNames(sess), Live: true, now: time.Now(),
+	}, nil
 }
