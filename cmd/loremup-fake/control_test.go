@@ -109,6 +109,6 @@ func TestRun_HelpShowsTheControlAPI(t *testing.T) {
 	stdout, stderr := newOutput(), newOutput()
 	require.Equal(t, exitOK, run(context.Background(), []string{"-h"}, stdout, stderr))
 	for _, want := range []string{"--control ", "--control-addr HOST:PORT", "--control-token TOKEN", "second line of stdout", "POST /reset"} {
-		assert.Contains(t, stderr.String(), want)
+		assert.Contains(t, stdout.String(), want)
 	}
 }

@@ -34,8 +34,7 @@ Flags:
 func writeUsage(w io.Writer, fs *flag.FlagSet) {
 	var b strings.Builder
 	b.WriteString(usageIntro)
-	fs.VisitAll(func(f *flag.Flag) { cliflag.WriteFlag(&b, f, flagColumn) })
-	cliflag.WriteRow(&b, "-h, --help", "show this help", flagColumn)
+	cliflag.WriteFlags(&b, fs, nil, flagColumn)
 	_, _ = io.WriteString(w, b.String())
 }
 

@@ -61,7 +61,7 @@ type options struct {
 // run is the whole command: it serves until ctx ends and returns the exit
 // code. stdout gets the base URL and nothing else; stderr gets the rest.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	opts, err := parseArgs(args, stderr)
+	opts, err := parseArgs(args, stdout) // help asked for is the output
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -175,7 +175,7 @@ func baseURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
 
-func parseArgs(args []string, stderr io.Writer) (options, error) {
+func parseArgs(args []string, help io.Writer) (options, error) {
 	var (
 		o          options
 		users      userFlags
@@ -207,7 +207,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			writeUsage(stderr, fs)
+			writeUsage(help, fs)
 			return o, err
 		}
 		return o, flagError(err, fs, args)

@@ -127,14 +127,14 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 }
 
 // The help lists every flag as loremup does, "--name VALUE" with its
-// default, for -h and --help alike.
+// default, for -h and --help alike, on stdout.
 func TestRun_HelpPrintsFlagsWithTwoDashesAndExitsZero(t *testing.T) {
 	for _, arg := range []string{"-h", "--help", "-help"} {
 		t.Run(arg, func(t *testing.T) {
 			stdout, stderr := newOutput(), newOutput()
 			require.Equal(t, exitOK, run(context.Background(), []string{arg}, stdout, stderr))
-			assert.Empty(t, stdout.String())
-			help := stderr.String()
+			assert.Empty(t, stderr.String())
+			help := stdout.String()
 			assert.Contains(t, help, "Usage:\n  loremup-fake [flags]\n")
 			assert.Contains(t, help, "GET {prefix}/api/me")
 			for _, want := range []string{

@@ -14,7 +14,7 @@
 // password; logout sends DELETE {base}/api/sessions with the cookies of
 // the session login saved; status reads a saved session and sends
 // nothing. Every command takes --help, which shows its flags and an
-// example. Flags are written --name or --name=value.
+// example on stdout. Flags are written --name or --name=value.
 //
 // # Inputs
 //
@@ -47,19 +47,46 @@
 // login --session-file PATH saves the session for a later
 // logout --session-file PATH and status --session-file PATH: its cookies
 // (values included: the file holds credentials), the e-mail, the base URL
-// and the time of the login; never the password or the token. The file is
+// and the time of the login; never the password or the token. It is
 // written as a new file of mode 0600 beside PATH and renamed onto it, so
 // an existing file's looser mode is never kept and a symlink at PATH is
 // replaced, not followed. Before it logs in, login refuses a PATH that
 // another user owns, a directory another user owns, and a directory
-// anyone may write to that is not sticky, so that a session is never
-// opened that could not be saved or that another user could read. logout
-// and status warn when the file can be read by others. A session file is
-// at most 1 MiB; login keeps only what logout needs.
+// anyone may write to that is not sticky. Should the save still fail (the
+// path taken meanwhile, a full disk), login logs the session out again and
+// exits 1. Without --session-file, login only shows that the credentials
+// work, and warns that the session stays open on the server.
 //
-// Without --session-file, login keeps no session: it only shows that the
-// credentials work, and warns on stderr that the session stays open on the
-// server until it expires.
+// logout and status read PATH only after the same checks, and only if the
+// file they open is the user's own with no permission for group or others;
+// otherwise they exit 1 and send nothing, since a file another user
+// planted (say in /tmp) could name a base URL of theirs to receive the
+// API token. When --base-url or LOREMUP_BASE_URL is given, logout also
+// refuses a file saved for another base URL. Without --session-file both
+// exit 2.
+//
+// A session file (at most 1 MiB) is one JSON object:
+//
+//	{
+//	  "email": "ada@example.com",
+//	  "base_url": "https://app.example.com",
+//	  "logged_in_at": "2026-11-28T09:30:00Z",
+//	  "session": {
+//	    "origin": "https://app.example.com",
+//	    "cookies": [{"name": "_loremup_session", "value": "...", "path": "/", "http_only": true, "same_site": "lax"}]
+//	  }
+//	}
+//
+// email and base_url are as given to login; logged_in_at is RFC 3339 UTC.
+// session is what loremup.Session.Export writes and loremup.ImportSession
+// reads: the origin, ended (true once logged out) and each cookie with its
+// value and attributes (path, domain, expires, max_age, expires_at,
+// secure, http_only, same_site, partitioned, quoted; zero values left
+// out). To learn who, where and when, prefer 'loremup status --json',
+// which shows all but the cookie values. The format has no version
+// number: fields are added, never renamed, removed or given another
+// meaning, and readers ignore fields they do not know. A file holding the
+// session object alone, as the first versions wrote it, is still read.
 //
 // # Logging out
 //
@@ -71,8 +98,7 @@
 // logout.
 //
 // When there is nothing to log out, logout sends nothing and exits with
-// code 7: without --session-file (a new process holds no session of its
-// own), when PATH does not exist, or when its session holds no live
+// code 7: when PATH does not exist, or when its session holds no live
 // cookie. A script that logs out "if logged in" treats 7 as done.
 //
 // # Output
@@ -112,20 +138,20 @@
 // # Exit codes
 //
 //	0    success
-//	1    other error: session file not readable, not writable or refused; an
-//	     answer that is not the API's (a redirect, another 4xx, a 2xx that is
-//	     not a login)
-//	2    usage: bad flag or argument; missing base URL, token, e-mail or
-//	     password; input refused before sending (e.g. plain http:// to a remote
-//	     host)
+//	1    other error: session file not readable, not writable or refused (not
+//	     yours, open to others, or of another base URL); an answer that is not
+//	     the API's (a redirect, another 4xx, a 2xx that is not a login)
+//	2    usage: bad flag or argument; missing base URL, token, e-mail, password
+//	     or --session-file; input refused before sending (e.g. plain http:// to
+//	     a remote host)
 //	3    unauthorized (401): unknown API token, or unknown e-mail/password
 //	4    not acceptable (406): wrong parameters, e.g. an unknown --form-name
 //	5    validation failed (422): the server refused a value, e.g. an e-mail
 //	     that is not an address
 //	6    network: no connection, --timeout reached, retries exhausted, 429, 5xx,
 //	     retry budget spent
-//	7    no session: logout ended nothing (no --session-file, no such file, or
-//	     its session had already ended); status found no live session
+//	7    no session: logout ended nothing (no such file, or its session had
+//	     already ended); status found no live session
 //	130  interrupted by SIGINT or SIGTERM
 //
 // Code 2 includes the SDK's *loremup.ValidationError (input it refuses

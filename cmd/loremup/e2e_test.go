@@ -128,3 +128,28 @@ func TestEndToEnd_SIGINTCancelsTheCallWithExit130(t *testing.T) {
 	assert.InDelta(t, exitInterrupted, obj["exit_code"], 0)
 	assert.Contains(t, errorOf(t, obj)["message"], "interrupted")
 }
+
+// Help that was asked for is the output: both binaries print it on stdout,
+// nothing on stderr, and exit 0, so 'loremup --help | less' works.
+func TestEndToEnd_HelpGoesToStdoutForBothBinaries(t *testing.T) {
+	cliBin, fakeBin := buildBinaries(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, tt := range []struct {
+		bin   string
+		args  []string
+		usage string
+	}{
+		{cliBin, []string{"--help"}, "Usage:\n  loremup <command>"},
+		{cliBin, []string{"-h"}, "Usage:\n  loremup <command>"},
+		{cliBin, []string{"logout", "--help"}, "Usage:\n  loremup logout"},
+		{fakeBin, []string{"--help"}, "Usage:\n  loremup-fake [flags]"},
+		{fakeBin, []string{"-h"}, "Usage:\n  loremup-fake [flags]"},
+	} {
+		got := shell(ctx, t, tt.bin, nil, "", tt.args...)
+
+		assert.Equal(t, exitOK, got.code, "%s %q: %s", filepath.Base(tt.bin), tt.args, got.stderr)
+		assert.Contains(t, got.stdout, tt.usage, "%s %q", filepath.Base(tt.bin), tt.args)
+		assert.Empty(t, got.stderr, "%s %q", filepath.Base(tt.bin), tt.args)
+	}
+}

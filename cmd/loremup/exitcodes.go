@@ -32,13 +32,13 @@ var exitCodeTable = []struct {
 	text string
 }{
 	{exitOK, "success"},
-	{exitOther, "other error: session file not readable, not writable or refused; an answer that is not the API's (a redirect, another 4xx, a 2xx that is not a login)"},
-	{exitUsage, "usage: bad flag or argument; missing base URL, token, e-mail or password; input refused before sending (e.g. plain http:// to a remote host)"},
+	{exitOther, "other error: session file not readable, not writable or refused (not yours, open to others, or of another base URL); an answer that is not the API's (a redirect, another 4xx, a 2xx that is not a login)"},
+	{exitUsage, "usage: bad flag or argument; missing base URL, token, e-mail, password or --session-file; input refused before sending (e.g. plain http:// to a remote host)"},
 	{exitUnauthorized, "unauthorized (401): unknown API token, or unknown e-mail/password"},
 	{exitNotAccepted, "not acceptable (406): wrong parameters, e.g. an unknown --form-name"},
 	{exitInvalid, "validation failed (422): the server refused a value, e.g. an e-mail that is not an address"},
 	{exitNetwork, "network: no connection, --timeout reached, retries exhausted, 429, 5xx, retry budget spent"},
-	{exitNoSession, "no session: logout ended nothing (no --session-file, no such file, or its session had already ended); status found no live session"},
+	{exitNoSession, "no session: logout ended nothing (no such file, or its session had already ended); status found no live session"},
 	{exitInterrupted, "interrupted by SIGINT or SIGTERM"},
 }
 

@@ -44,6 +44,7 @@ func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 		{name: "usage: SDK refuses negative --max-retries", args: []string{"login", "--max-retries", "-1"}, want: exitUsage, sendsNothing: true},
 		{name: "usage: SDK refuses empty --form-name", args: []string{"logout", "--session-file", "{saved}", "--form-name", ""}, want: exitUsage, sendsNothing: true},
 		{name: "usage: status without --session-file", args: []string{"status"}, want: exitUsage, sendsNothing: true},
+		{name: "usage: logout without --session-file", args: []string{"logout"}, want: exitUsage, sendsNothing: true},
 		{name: "usage: help for unknown command", args: []string{"help", "frobnicate"}, want: exitUsage, sendsNothing: true},
 
 		{name: "unauthorized: unknown token", args: []string{"login", "--token", "wrong-token"}, want: exitUnauthorized},
@@ -66,7 +67,6 @@ func TestRun_ExitCodeOfEachFailureClass(t *testing.T) {
 		{name: "other: session file in a missing directory", args: []string{"login", "--session-file", "/nonexistent-dir/s.json"}, want: exitOther, sendsNothing: true},
 		{name: "other: logout of a file that is not a session", args: []string{"logout", "--session-file", "{garbage}"}, want: exitOther, sendsNothing: true},
 
-		{name: "no session: logout without --session-file", args: []string{"logout"}, want: exitNoSession, sendsNothing: true},
 		{name: "no session: logout of a missing session file", args: []string{"logout", "--session-file", "/nonexistent-dir/s.json"}, want: exitNoSession, sendsNothing: true},
 		{name: "no session: logout of an expired session", args: []string{"logout", "--session-file", "{expired}"}, want: exitNoSession, sendsNothing: true},
 		{name: "no session: status of a missing session file", args: []string{"status", "--session-file", "/nonexistent-dir/s.json"}, want: exitNoSession, sendsNothing: true},

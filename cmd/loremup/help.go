@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -82,13 +81,13 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 	fs, _, _ := cmd.flagSet()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage:\n  %s\n\n%s\n\nFlags:\n", cmd.synopsis, cmd.about)
-	writeFlags(&b, fs, cmd.flags)
-	writeFlags(&b, fs, []string{"help"})
+	cliflag.WriteFlags(&b, fs, cmd.flags, flagColumn)
+	cliflag.WriteFlags(&b, fs, []string{"help"}, flagColumn)
 	if cmd.connects {
 		b.WriteString("\nConnection and output flags:\n")
-		writeFlags(&b, fs, connectionFlags)
+		cliflag.WriteFlags(&b, fs, connectionFlags, flagColumn)
 	} else {
-		writeFlags(&b, fs, []string{"json"})
+		cliflag.WriteFlags(&b, fs, []string{"json"}, flagColumn)
 	}
 	fmt.Fprintf(&b, "\nExample:\n%s\n", cmd.example)
 	// The exit codes are the same for every command: one table, in
@@ -97,17 +96,5 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 	_, _ = io.WriteString(w, b.String())
 }
 
-// writeFlags prints the named flags as "--name VALUE  usage (default x)",
-// in the order given, so that the help can group them.
-func writeFlags(w io.Writer, fs *flag.FlagSet, names []string) {
-	const width = 26
-	for _, name := range names {
-		if name == "help" {
-			cliflag.WriteRow(w, "-h, --help", "show this help", width)
-			continue
-		}
-		if f := fs.Lookup(name); f != nil {
-			cliflag.WriteFlag(w, f, width)
-		}
-	}
-}
+// flagColumn is the width of the "--name VALUE" column of the help.
+const flagColumn = 26

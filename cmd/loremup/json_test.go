@@ -57,12 +57,12 @@ func TestJSON_LogoutWithoutSessionFileShape(t *testing.T) {
 
 	got := runCLI(t, envFor(srv.URL), "", "logout", "--json")
 
-	require.Equal(t, exitNoSession, got.code, got.stderr)
+	require.Equal(t, exitUsage, got.code, got.stderr)
 	obj := decodeOne(t, got.stdout)
 	assert.Equal(t, false, obj["ok"])
-	assert.InDelta(t, exitNoSession, obj["exit_code"], 0)
+	assert.InDelta(t, exitUsage, obj["exit_code"], 0)
 	assert.Equal(t, "--session-file", errorOf(t, obj)["field"])
-	assert.Contains(t, errorOf(t, obj)["message"], "nothing to log out")
+	assert.Contains(t, errorOf(t, obj)["message"], "missing --session-file")
 }
 
 func TestJSON_StatusShape(t *testing.T) {

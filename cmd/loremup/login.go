@@ -36,8 +36,9 @@ logout. It is written to a new file of mode 0600 in the same directory and
 renamed onto PATH, so an existing file's looser permissions, or a symlink at
 PATH, are replaced and never followed. A PATH that another user owns, or in a
 directory another user owns or anyone may replace files in, is refused before
-logging in. Without --session-file the session is not kept: login then only
-shows that the credentials work, and warns that the session stays open on the
+logging in; a session that still cannot be saved is logged out again. Without
+--session-file the session is not kept: login only shows that the credentials
+work, and warns that the session it leaves behind stays open on the
 server until it expires.
 
 --form-name defaults to ` + loremup.ReferenceCreateFormName + `, the name on the
@@ -125,73 +126,82 @@ func (l *login) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		err = pending.commit(data)
 	}
 	if err != nil {
-		// Rare, since prepareSessionFile checked the place: a full
-		// disk, a directory removed meanwhile. Logging out again
-		// would need the logout form's name, which login does not
-		// know, so say what is left behind.
-		return nil, otherError("logged in, but cannot write session file: %v; the session stays open on the server until it expires", err)
+		// Rare, since prepareSessionFile checked the place: a full disk,
+		// the path taken meanwhile. A session that cannot be saved is
+		// logged out again, so none is left open that nobody holds.
+		return nil, undoLogin(ctx, cx, client, sess, err)
 	}
 	res.SessionFile = &l.sessionFile
 	return res, nil
 }
 
+// undoLogin logs out the session login could not save, with the reference
+// logout form name (the one login cannot be told), and says how that went.
+func undoLogin(ctx context.Context, cx *cmdContext, client *loremup.Client, sess *loremup.Session, saveErr error) *cliError {
+	callCtx, cancel := cx.callContext(context.WithoutCancel(ctx))
+	defer cancel()
+	err := client.Sessions.Delete(callCtx, loremup.DeleteSessionParams{FormName: loremup.ReferenceDeleteFormName, Session: sess})
+	if err != nil {
+		return otherError("logged in, but cannot write session file: %v; logging out again failed too (%s), so the session stays open on the server until it expires",
+			saveErr, strings.TrimPrefix(err.Error(), "loremup: "))
+	}
+	return otherError("cannot write session file: %v; logged the session out again", saveErr)
+}
+
 // password reads the password from stdin (--password-stdin), the
 // environment or, at a terminal, a prompt without echo.
 func (l *login) password(ctx context.Context, cx *cmdContext, email string) (string, *cliError) {
-	tty, isTerminal := cx.stdin.(terminal)
-	switch {
+	var (
+		pw          string
+		err         error
+		from, empty string // for the messages
+	)
+	switch tty, isTerminal := cx.stdin.(terminal); {
 	case isTerminal && (l.passwordStdin || cx.getenv(envPassword) == ""):
 		fmt.Fprintf(cx.out.stderr, "Password for %s: ", email)
-		pw, err := tty.ReadPassword(ctx)
+		pw, err = tty.ReadPassword(ctx)
 		fmt.Fprintln(cx.out.stderr) // the Enter key was not echoed either
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
-		case err != nil:
-			return "", usageError("password", "cannot read the password from the terminal: %v", err)
-		case pw == "":
-			return "", usageError("password", "no password typed")
-		}
-		return pw, nil
+		from, empty = "cannot read the password from the terminal", "no password typed"
 	case l.passwordStdin:
-		pw, err := readPasswordLineContext(ctx, cx.stdin)
-		if err != nil && ctx.Err() != nil {
-			return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
-		}
-		if err != nil {
-			return "", usageError("password", "--password-stdin: %v", err)
-		}
-		if pw == "" {
-			return "", usageError("password", "--password-stdin: the first line of stdin is empty")
+		pw, err = readContext(ctx, func() (string, error) { return readPasswordLine(cx.stdin) })
+		from, empty = "--password-stdin", "--password-stdin: the first line of stdin is empty"
+	default:
+		if pw = cx.getenv(envPassword); pw == "" {
+			return "", usageError("password", "missing password: set %s or pipe it with --password-stdin (at a terminal, login asks for it)", envPassword)
 		}
 		return pw, nil
 	}
-	if pw := cx.getenv(envPassword); pw != "" {
-		return pw, nil
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", &cliError{code: exitInterrupted, msg: "interrupted while reading the password", err: err}
+	case err != nil:
+		return "", usageError("password", "%s: %v", from, err)
+	case pw == "":
+		return "", usageError("password", "%s", empty)
 	}
-	return "", usageError("password", "missing password: set %s or pipe it with --password-stdin (at a terminal, login asks for it)", envPassword)
+	return pw, nil
 }
 
 // maxPasswordLine bounds what --password-stdin reads.
 const maxPasswordLine = 64 << 10
 
-// readPasswordLineContext is readPasswordLine that gives up when ctx
-// ends: SIGINT and SIGTERM are caught to cancel ctx, so a read that
+// readContext returns what read returns, or ctx's error when ctx ends
+// first: SIGINT and SIGTERM are caught to cancel ctx, so a read that
 // ignored it would keep the process waiting for a writer that may never
 // write or close (the read itself is left to end with the process).
-func readPasswordLineContext(ctx context.Context, r io.Reader) (string, error) {
+func readContext(ctx context.Context, read func() (string, error)) (string, error) {
 	type answer struct {
-		pw  string
+		s   string
 		err error
 	}
-	read := make(chan answer, 1)
+	done := make(chan answer, 1)
 	go func() {
-		pw, err := readPasswordLine(r)
-		read <- answer{pw, err}
+		s, err := read()
+		done <- answer{s, err}
 	}()
 	select {
-	case a := <-read:
-		return a.pw, a.err
+	case a := <-done:
+		return a.s, a.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"flag"
 	"os"
-	"time"
+	"strings"
 
 	loremup "github.com/loremup/loremup-go"
 )
@@ -26,9 +26,14 @@ of that cookie: a copy taken before the logout may stay valid until it expires.
 Do not copy session files, and delete any copy of their cookies after logout.
 
 When there is nothing to log out, logout sends nothing and exits with code 7:
-without --session-file (a new process holds no session of its own), when PATH
-does not exist (already logged out?), or when the session in PATH holds no
-live cookie (it has expired or ended).
+when PATH does not exist (already logged out?), or when the session in PATH
+holds no live cookie (it has expired or ended). Without --session-file it
+exits 2, as status does: a new process holds no session of its own.
+
+PATH is read only if login could have written it: a file of yours, of mode
+0600, in a directory no other user controls. With --base-url or
+` + envBaseURL + ` given, a PATH saved for another base URL is refused and
+nothing is sent.
 
 --form-name defaults to ` + loremup.ReferenceDeleteFormName + `, the name on the
 API's reference page ("REST API - Login and Logout User"); your app may
@@ -54,17 +59,9 @@ func (l *logout) define(fs *flag.FlagSet) {
 }
 
 func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
-	if l.sessionFile == "" {
-		return nil, &cliError{code: exitNoSession, field: "--session-file",
-			msg: "nothing to log out: name the session with --session-file PATH (the file 'loremup login --session-file PATH' saved); a new process holds no session of its own"}
-	}
-	saved, sess, cerr := cx.openSessionFile(l.sessionFile, "nothing to log out: "+l.sessionFile+" does not exist (already logged out?)")
+	saved, sess, cerr := cx.openSessionFile(l.sessionFile, "nothing to log out")
 	if cerr != nil {
 		return nil, cerr
-	}
-	if !live(sess, time.Now()) {
-		return nil, &cliError{code: exitNoSession,
-			msg: "nothing to log out: the session in " + l.sessionFile + " holds no live cookie (it has expired or ended); the file is kept"}
 	}
 	baseURL, token, cerr := cx.connection(saved.BaseURL)
 	if cerr != nil {
@@ -75,6 +72,9 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		return nil, cerr
 	}
 	defer client.CloseIdleConnections()
+	if saved.BaseURL != "" && !sameApp(client.BaseURL(), saved.BaseURL) {
+		return nil, otherError("%s holds a session of %s, not of %s (--base-url or %s); nothing sent", l.sessionFile, saved.BaseURL, client.BaseURL(), envBaseURL)
+	}
 
 	callCtx, cancel := cx.callContext(ctx)
 	defer cancel()
@@ -93,4 +93,10 @@ func (l *logout) run(ctx context.Context, cx *cmdContext) (result, *cliError) {
 		res.SessionFileRemoved = false
 	}
 	return res, nil
+}
+
+// sameApp reports whether two base URLs name the same app, whatever the
+// case and a trailing slash: the token may go where the session came from.
+func sameApp(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "/"), strings.TrimSuffix(b, "/"))
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	loremup "github.com/loremup/loremup-go"
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // This file is what the command prints: a line for people on stdout (or
@@ -184,16 +185,16 @@ func newErrorJSON(e *cliError) errorJSON {
 	return out
 }
 
-// redacted returns e with redact applied to every string the server or
-// the SDK supplied.
-func (e errorJSON) redacted(redact func(string) string) errorJSON {
+// redacted returns e with hide applied to every string the server or the
+// SDK supplied.
+func (e errorJSON) redacted(hide func(string) string) errorJSON {
 	for _, s := range []*string{&e.Message, &e.Code, &e.Title, &e.Detail, &e.Pointer, &e.Parameter, &e.Header, &e.RequestID, &e.Location} {
-		*s = redact(*s)
+		*s = hide(*s)
 	}
 	objs := make([]errorObjectJSON, len(e.Errors))
 	for i, o := range e.Errors {
 		for _, s := range []*string{&o.Status, &o.Code, &o.Title, &o.Detail, &o.Pointer, &o.Parameter, &o.Header} {
-			*s = redact(*s)
+			*s = hide(*s)
 		}
 		objs[i] = o
 	}
@@ -217,31 +218,19 @@ type printer struct {
 	command        string
 	json           bool
 	stdout, stderr io.Writer
-	// secrets are replaced in every message printed. The SDK already
-	// hides the token and password from its errors; this also covers a
-	// server that echoes a cookie value back in an error detail.
-	secrets []string
+	// secrets are hidden in every message printed. The SDK already hides
+	// the token and password from its errors; this also covers a server
+	// that echoes a cookie value back in an error detail, in any spelling.
+	secrets redact.Set
 }
-
-// redacted stands in for a secret, as in the SDK's own messages.
-const redacted = "[REDACTED]"
-
-// minSecretLen is the shortest secret replaced: hiding every "a" of a
-// message for a one-letter password would garble it and hide nothing.
-const minSecretLen = 3
 
 func (p *printer) addSecrets(secrets ...string) {
-	p.secrets = append(p.secrets, secrets...)
+	for _, s := range secrets {
+		p.secrets.Add(s)
+	}
 }
 
-func (p *printer) redact(s string) string {
-	for _, sec := range p.secrets {
-		if len(sec) >= minSecretLen {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-	}
-	return s
-}
+func (p *printer) redact(s string) string { return p.secrets.String(s) }
 
 func (p *printer) success(r result) int {
 	if p.json {

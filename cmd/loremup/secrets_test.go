@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/loremuptest"
 )
 
@@ -110,4 +113,54 @@ func TestVerbose_IsSilentWithoutTheFlag(t *testing.T) {
 
 	require.Equal(t, exitOK, got.code)
 	assert.Empty(t, got.stderr)
+}
+
+// A cookie value a server echoes encoded (URL encoding, an HTML character
+// reference) is hidden as well as one echoed as sent: the output goes
+// through the one redaction engine, which knows those spellings.
+func TestLogout_HidesAnEchoedCookieInAnySpelling(t *testing.T) {
+	for _, mode := range []string{"--json=false", "--json"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := newFake(t)
+			file := filepath.Join(t.TempDir(), "s")
+			require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+			id := savedCookie(t, file)
+			urlEncoded := fmt.Sprintf("%%%02X", id[0]) + id[1:]
+			htmlRef := fmt.Sprintf("&#%d;", id[0]) + id[1:]
+			srv.Inject(1, loremuptest.Fault{Status: http.StatusUnauthorized, Body: `{"errors":[{"status":"401","code":"echo",` +
+				`"detail":"cookie ` + urlEncoded + ` is not ` + htmlRef + `"}]}`})
+
+			got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file, mode)
+
+			require.Equal(t, exitUnauthorized, got.code, got.stderr)
+			printed := got.stdout + got.stderr
+			for _, s := range []string{id, urlEncoded, htmlRef} {
+				assert.NotContains(t, printed, s)
+			}
+			assert.Contains(t, printed, "cookie "+redact.Marker+" is not "+redact.Marker)
+		})
+	}
+}
+
+// The printer hides the secrets it was given in every message, warning
+// and --json field, in any spelling the redaction engine knows, even
+// where the SDK's own redaction did not run (a message the command made).
+func TestPrinter_HidesItsSecretsInEverySpelling(t *testing.T) {
+	const secret = "cookie-value-Rq7z"
+	spellings := []string{secret, "%63ookie-value-Rq7z", "&#99;ookie-value-Rq7z", "cookie&#x2D;value-Rq7z"}
+	for _, asJSON := range []bool{false, true} {
+		for _, spelled := range spellings {
+			var stdout, stderr strings.Builder
+			p := &printer{command: "logout", json: asJSON, stdout: &stdout, stderr: &stderr}
+			p.addSecrets(secret)
+
+			p.warn("saw %s", spelled)
+			p.fail(&cliError{code: exitOther, field: "--session-file", msg: "got " + spelled})
+
+			printed := stdout.String() + stderr.String()
+			assert.NotContains(t, printed, spelled, "json %v", asJSON)
+			assert.Contains(t, printed, "got "+redact.Marker, "json %v", asJSON)
+			assert.Contains(t, stderr.String(), "saw "+redact.Marker, "json %v", asJSON)
+		}
+	}
 }

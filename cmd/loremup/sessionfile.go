@@ -162,70 +162,69 @@ func (p *pendingFile) abort() {
 	_ = os.Remove(p.tmp.Name())
 }
 
-// openSessionFile reads the session file at path for logout and status:
-// no file there is exitNoSession with the message missing; a file others
-// can read is warned about; and the cookie values are added to the
-// secrets kept out of the output before anything else can print them.
-func (cx *cmdContext) openSessionFile(path, missing string) (*savedSession, *loremup.Session, *cliError) {
-	saved, sess, loose, err := readSessionFile(path)
-	if errors.Is(err, errNoSessionFile) {
-		return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: missing}
+// openSessionFile reads the session file at path for logout and status.
+// No --session-file is a usage error in both; no file there, or no live
+// session in it, is exitNoSession with a message that starts with what.
+// Before a byte is read, the
+// file passes the checks login makes on the place it writes (checkPlace)
+// and checkOwnFile: a file another user planted, say in a shared sticky
+// directory, could name their own base URL and so receive the API token.
+// The cookie values are added to the secrets kept out of the output
+// before anything else can print them.
+func (cx *cmdContext) openSessionFile(path, what string) (*savedSession, *loremup.Session, *cliError) {
+	if path == "" {
+		return nil, nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved (a new process holds no session of its own)")
 	}
-	if err != nil {
+	fail := func(err error) (*savedSession, *loremup.Session, *cliError) {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, &cliError{code: exitNoSession, field: "--session-file", msg: what + ": " + path + " does not exist (already logged out?)"}
+		}
 		return nil, nil, otherError("cannot read session file: %v", err)
 	}
-	if loose {
-		cx.out.warn("%s can be read by other users; a session file holds credentials (chmod 600 it)", path)
+	if err := checkPlace(path); err != nil {
+		return fail(err)
 	}
-	for _, c := range sess.Cookies() {
-		cx.out.addSecrets(c.Value)
-	}
-	return saved, sess, nil
-}
-
-// errNoSessionFile is a session file path where there is no file.
-var errNoSessionFile = errors.New("no session file")
-
-// readSessionFile reads a session saved by login. loose reports that
-// others than the owner may read the file. A missing file is
-// errNoSessionFile.
-func readSessionFile(path string) (saved *savedSession, sess *loremup.Session, loose bool, err error) {
 	// Opened without blocking: a FIFO put at the path (by another user,
 	// in a shared sticky directory) would otherwise block the open for
 	// good, where no signal ends it; then anything but a regular file is
-	// refused before a byte is read (a FIFO, a device, a socket).
+	// refused before a byte is read.
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, false, fmt.Errorf("%w: %s does not exist", errNoSessionFile, path)
-	}
 	if err != nil {
-		return nil, nil, false, err
+		return fail(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, false, err
-	}
-	if fi.IsDir() {
-		return nil, nil, false, fmt.Errorf("%s is a directory", path)
+		return fail(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, false, fmt.Errorf("%s is not a regular file (a FIFO, device or socket): not a session file", path)
+		return fail(fmt.Errorf("%s is not a regular file (a directory, FIFO, device or socket): not a session file", path))
+	}
+	// Checked on the open file, not the path: what was opened is what is read.
+	if err := checkOwnFile(path, fi); err != nil {
+		return fail(err)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSessionFile+1))
 	if err != nil {
-		return nil, nil, false, err
+		return fail(err)
 	}
 	if len(data) > maxSessionFile {
-		return nil, nil, false, fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile)
+		return fail(fmt.Errorf("%s is larger than %d bytes: not a session file", path, maxSessionFile))
 	}
 	// The decoders' errors name offsets, types and cookie numbers, never
 	// cookie values.
-	saved, sess, err = decodeSessionFile(data)
+	saved, sess, err := decodeSessionFile(data)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("%s is not a session file: %w", path, err)
+		return fail(fmt.Errorf("%s is not a session file: %w", path, err))
 	}
-	return saved, sess, readableByOthers(fi), nil
+	for _, c := range sess.Cookies() {
+		cx.out.addSecrets(c.Value)
+	}
+	if !live(sess, time.Now()) {
+		return nil, nil, &cliError{code: exitNoSession, field: "--session-file",
+			msg: what + ": the session in " + path + " holds no live cookie (it has expired or ended)"}
+	}
+	return saved, sess, nil
 }
 
 // live reports whether the session still holds a cookie worth sending:

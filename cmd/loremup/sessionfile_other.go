@@ -11,6 +11,6 @@ const openNonblock = 0
 // mode: the session file is still written as a new file and renamed.
 func checkPlace(string) error { return nil }
 
-// readableByOthers cannot tell from the mode bits there (Windows reports
-// 0666 for any writable file); the file's ACL decides, so no warning.
-func readableByOthers(fs.FileInfo) bool { return false }
+// checkOwnFile cannot tell from the mode bits there (Windows reports 0666
+// for any writable file); the file's ACL decides.
+func checkOwnFile(string, fs.FileInfo) error { return nil }

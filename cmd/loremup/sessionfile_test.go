@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -206,7 +208,6 @@ func TestLogout_ThatEndsNothingExits7AndSendsNothing(t *testing.T) {
 		args    []string
 		message string
 	}{
-		{"no --session-file", []string{"logout"}, "nothing to log out: name the session with --session-file PATH"},
 		{"no such file", []string{"logout", "--session-file", filepath.Join(dir, "gone")}, "does not exist (already logged out?)"},
 		{"expired session", []string{"logout", "--session-file", expired}, "holds no live cookie"},
 	}
@@ -221,21 +222,6 @@ func TestLogout_ThatEndsNothingExits7AndSendsNothing(t *testing.T) {
 		})
 	}
 	assert.FileExists(t, expired, "a file logout did not use is left alone")
-}
-
-func TestLogout_WarnsAboutAReadableSessionFile(t *testing.T) {
-	if !unixModes() {
-		t.Skip("no Unix file modes on " + runtime.GOOS)
-	}
-	srv := newFake(t)
-	file := filepath.Join(t.TempDir(), "s")
-	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
-	require.NoError(t, os.Chmod(file, 0o644))
-
-	got := runCLI(t, envFor(srv.URL), "", "logout", "--session-file", file)
-
-	require.Equal(t, exitOK, got.code)
-	assert.Contains(t, got.stderr, "can be read by other users")
 }
 
 func TestLogout_RefusesAFileThatIsNotASession(t *testing.T) {
@@ -269,4 +255,112 @@ func TestStatus_ShowsWhoWhereAndWhenWithoutSecrets(t *testing.T) {
 	assert.Contains(t, got.stdout, "  cookies:      session cookie: "+cookieName+"\n")
 	assert.NotContains(t, got.stdout+got.stderr, savedCookie(t, file))
 	assert.Equal(t, sent, srv.RequestCount(), "status sends nothing")
+}
+
+// Every command that reads a session file fails the same way without
+// --session-file: a usage error, naming the flag, with nothing sent.
+func TestSessionFile_MissingFlagIsAUsageErrorInEveryCommand(t *testing.T) {
+	for _, cmd := range []string{"logout", "status"} {
+		t.Run(cmd, func(t *testing.T) {
+			srv := newFake(t)
+
+			human := runCLI(t, envFor(srv.URL), "", cmd)
+			asJSON := runCLI(t, envFor(srv.URL), "", cmd, "--json")
+
+			assert.Equal(t, exitUsage, human.code, human.stderr)
+			assert.Contains(t, human.stderr, "missing --session-file")
+			require.Equal(t, exitUsage, asJSON.code, asJSON.stderr)
+			assert.Equal(t, "--session-file", errorOf(t, decodeOne(t, asJSON.stdout))["field"])
+			assert.Zero(t, srv.RequestCount())
+		})
+	}
+}
+
+// With a base URL given, a session file saved for another app is refused
+// before anything is sent: the API token must only go where the session
+// came from. The same app spelled another way is accepted.
+func TestLogout_RefusesASessionFileOfAnotherBaseURL(t *testing.T) {
+	srv := newFake(t)
+	other := newFake(t)
+	file := filepath.Join(t.TempDir(), "s")
+	require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+
+	for _, args := range [][]string{
+		{"logout", "--session-file", file},                          // LOREMUP_BASE_URL
+		{"logout", "--session-file", file, "--base-url", other.URL}, // the flag
+	} {
+		got := runCLI(t, envFor(other.URL), "", args...)
+
+		assert.Equal(t, exitOther, got.code, got.stderr)
+		assert.Contains(t, got.stderr, "holds a session of "+srv.URL+", not of "+other.URL)
+	}
+	assert.Zero(t, other.RequestCount(), "nothing sent to the other base URL")
+	assert.Equal(t, 1, srv.ActiveSessions())
+	assert.FileExists(t, file)
+
+	got := runCLI(t, envFor(strings.Replace(srv.URL, "http://", "HTTP://", 1)+"/"), "", "logout", "--session-file", file)
+
+	require.Equal(t, exitOK, got.code, got.stderr)
+	assert.Zero(t, srv.ActiveSessions())
+}
+
+// stdinHook is a standard input that runs before once, at the first read:
+// login reads the password after it checked the session file's place
+// and before it logs in.
+type stdinHook struct {
+	r      io.Reader
+	before func()
+}
+
+func (h *stdinHook) Read(p []byte) (int, error) {
+	if h.before != nil {
+		h.before()
+		h.before = nil
+	}
+	return h.r.Read(p)
+}
+
+// A session login could not save (the path taken meanwhile) is logged
+// out again, and login fails: no session is left open on the server that
+// nobody holds. When that logout fails too, login says so.
+func TestLogin_ASessionItCannotSaveIsLoggedOutAgain(t *testing.T) {
+	tests := []struct {
+		name       string
+		logoutFail bool
+		says       string
+		live       int
+	}{
+		{"logged out again", false, "; logged the session out again", 0},
+		{"logging out fails too", true, "logging out again failed too", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFake(t)
+			if tt.logoutFail {
+				srv.InjectEvery(1, loremuptest.Fault{Method: http.MethodDelete, Status: http.StatusForbidden})
+			}
+			dir := t.TempDir()
+			file := filepath.Join(dir, "ada.session")
+			stdin := &stdinHook{r: strings.NewReader(testPassword + "\n"), before: func() {
+				assert.NoError(t, os.Mkdir(file, 0o700)) // the rename onto it fails
+			}}
+
+			got := runCLIWith(context.Background(), t, with(envFor(srv.URL), envPassword, ""), stdin,
+				"login", "--password-stdin", "--session-file", file)
+
+			assert.Equal(t, exitOther, got.code, got.stderr)
+			assert.Contains(t, got.stderr, "cannot write session file: ")
+			assert.Contains(t, got.stderr, tt.says)
+			assert.Empty(t, got.stdout)
+			var methods []string
+			for _, r := range sentRequests(t, srv) {
+				methods = append(methods, r.Method)
+			}
+			assert.Equal(t, []string{http.MethodPost, http.MethodDelete}, methods)
+			assert.Equal(t, tt.live, srv.ActiveSessions())
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			assert.Len(t, entries, 1, "no temporary file left behind")
+		})
+	}
 }

@@ -15,11 +15,12 @@ import (
 const openNonblock = syscall.O_NONBLOCK
 
 // checkPlace refuses a session file path that another user owns or
-// controls, before anything is sent:
+// controls, before anything is sent, both where login writes and where
+// logout and status read:
 //   - a file (or symlink) at path owned by another user: in a sticky
 //     directory such as /tmp the rename onto it would fail after the
 //     login, leaving the session open on the server; elsewhere it is
-//     theirs;
+//     theirs, and may name a base URL of their own to receive the token;
 //   - a directory owned by another user (root aside): its owner may
 //     rename, replace or read what is put there, sticky bit or not;
 //   - a directory every user may write that is not sticky: anyone may
@@ -45,14 +46,23 @@ func checkPlace(path string) error {
 		return err
 	}
 	if owner, ok := ownerOf(fi); ok && owner != uid {
-		return fmt.Errorf("%s belongs to another user (uid %d); refusing to replace it", path, owner)
+		return fmt.Errorf("%s belongs to another user (uid %d); refusing to use it", path, owner)
 	}
 	return nil
 }
 
-// readableByOthers reports whether users other than the owner may read
-// or write the file.
-func readableByOthers(fi fs.FileInfo) bool { return fi.Mode().Perm()&0o077 != 0 }
+// checkOwnFile refuses an opened session file that login would not have
+// written: one another user owns (a symlink's target included), or one
+// that users other than its owner may read or write.
+func checkOwnFile(path string, fi fs.FileInfo) error {
+	if owner, ok := ownerOf(fi); ok && owner != os.Getuid() {
+		return fmt.Errorf("%s belongs to another user (uid %d); refusing to use it", path, owner)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("other users may read or write %s (mode %04o), and a session file holds credentials; chmod 600 it if it is yours", path, perm)
+	}
+	return nil
+}
 
 func ownerOf(fi fs.FileInfo) (int, bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)

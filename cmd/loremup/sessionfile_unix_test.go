@@ -35,7 +35,7 @@ func TestLogin_RefusesAPlaceAnotherUserControlsBeforeLoggingIn(t *testing.T) {
 			require.NoError(t, os.WriteFile(file, nil, 0o644))
 			require.NoError(t, os.Chown(file, otherUID, otherUID))
 			return file
-		}, "belongs to another user (uid 65534); refusing to replace it"},
+		}, "belongs to another user (uid 65534); refusing to use it"},
 		{"a shared sticky directory another user pre-created", func(t *testing.T, dir string) string {
 			t.Helper()
 			shared := filepath.Join(dir, "shared")
@@ -132,4 +132,71 @@ func TestLogin_RefusesToReplaceASpecialFile(t *testing.T) {
 	fi, err := os.Lstat(fifo)
 	require.NoError(t, err)
 	assert.Equal(t, os.ModeNamedPipe, fi.Mode().Type(), "left as it was")
+}
+
+// logout and status read a session file only where login could have
+// written it, so that a file another user planted (which may name their
+// own base URL) is never used: the same checks as login's on its place,
+// then the file opened must be the user's and of mode 0600.
+func TestSessionFile_ReadOnlyAfterTheChecksLoginMakes(t *testing.T) {
+	root := os.Getuid() == 0
+	tests := []struct {
+		name      string
+		needsRoot bool
+		tamper    func(t *testing.T, file string) string // returns the path to read
+		says      string
+	}{
+		{"a file others may read", false, func(t *testing.T, file string) string {
+			t.Helper()
+			require.NoError(t, os.Chmod(file, 0o644))
+			return file
+		}, "other users may read or write"},
+		{"a directory anyone may write to that is not sticky", false, func(t *testing.T, file string) string {
+			t.Helper()
+			require.NoError(t, os.Chmod(filepath.Dir(file), 0o777))
+			return file
+		}, "every user may write to the directory"},
+		{"another user's file in a shared sticky directory", true, func(t *testing.T, file string) string {
+			t.Helper()
+			require.NoError(t, os.Chmod(filepath.Dir(file), os.ModeSticky|0o777))
+			require.NoError(t, os.Chown(file, otherUID, otherUID))
+			return file
+		}, "belongs to another user (uid 65534); refusing to use it"},
+		{"a directory another user owns", true, func(t *testing.T, file string) string {
+			t.Helper()
+			require.NoError(t, os.Chown(filepath.Dir(file), otherUID, otherUID))
+			return file
+		}, "belongs to another user (uid 65534), who could read or replace"},
+		{"a link of yours to another user's file", true, func(t *testing.T, file string) string {
+			t.Helper()
+			require.NoError(t, os.Chown(file, otherUID, otherUID))
+			link := filepath.Join(t.TempDir(), "link.session")
+			require.NoError(t, os.Symlink(file, link))
+			return link
+		}, "belongs to another user (uid 65534); refusing to use it"},
+	}
+	for _, cmd := range []string{"logout", "status"} {
+		for _, tt := range tests {
+			t.Run(cmd+"/"+tt.name, func(t *testing.T) {
+				if tt.needsRoot && !root {
+					t.Skip("making files that another user owns needs root (CI runs as root)")
+				}
+				srv := newFake(t)
+				file := filepath.Join(t.TempDir(), "ada.session")
+				require.Equal(t, exitOK, runCLI(t, envFor(srv.URL), "", "login", "--session-file", file).code)
+				path := tt.tamper(t, file)
+				sent := srv.RequestCount()
+
+				got := runCLI(t, with(envFor(srv.URL), envBaseURL, ""), "", cmd, "--session-file", path)
+
+				assert.Equal(t, exitOther, got.code, got.stderr)
+				assert.Contains(t, got.stderr, "cannot read session file: ")
+				assert.Contains(t, got.stderr, tt.says)
+				assert.Empty(t, got.stdout)
+				assert.Equal(t, sent, srv.RequestCount(), "nothing sent")
+				assert.Equal(t, 1, srv.ActiveSessions())
+				assert.FileExists(t, file)
+			})
+		}
+	}
 }

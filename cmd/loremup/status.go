@@ -17,7 +17,9 @@ the session since (a logout elsewhere, an expiry), which only a request can
 tell.
 
 It exits 0 when the file holds a live session (a cookie that has not expired),
-and 7 when PATH does not exist or its session holds no live cookie.`,
+and 7 when PATH does not exist or its session holds no live cookie. As logout
+does, it reads PATH only if it is a file of yours, of mode 0600, in a
+directory no other user controls.`,
 	example: `  loremup status --session-file ada.session
   loremup status --session-file ada.session --json`,
 	flags: []string{"session-file"},
@@ -33,22 +35,13 @@ func (s *status) define(fs *flag.FlagSet) {
 }
 
 func (s *status) run(_ context.Context, cx *cmdContext) (result, *cliError) {
-	if s.sessionFile == "" {
-		return nil, usageError("--session-file", "missing --session-file: name the file 'loremup login --session-file PATH' saved")
-	}
-	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session: "+s.sessionFile+" does not exist")
+	saved, sess, cerr := cx.openSessionFile(s.sessionFile, "no session")
 	if cerr != nil {
 		return nil, cerr
 	}
-	now := time.Now()
-	res := statusResult{
+	return statusResult{
 		header:      header{OK: true, Command: "status"},
 		SessionFile: s.sessionFile, Email: saved.Email, BaseURL: saved.BaseURL, LoggedInAt: saved.LoggedInAt,
-		Cookies: cookieNames(sess), Live: live(sess, now), now: now,
-	}
-	if !res.Live {
-		return nil, &cliError{code: exitNoSession, field: "--session-file",
-			msg: "no live session in " + s.sessionFile + ": its cookies have expired or ended"}
-	}
-	return res, nil
+		Cookies: cookieNames(sess), Live: true, now: time.Now(),
+	}, nil
 }

@@ -32,20 +32,12 @@ func (t ttyStdin) ReadPassword(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	type answer struct {
-		pw  []byte
-		err error
-	}
-	read := make(chan answer, 1)
-	go func() {
+	pw, err := readContext(ctx, func() (string, error) {
 		pw, err := term.ReadPassword(fd)
-		read <- answer{pw, err}
-	}()
-	select {
-	case a := <-read:
-		return string(a.pw), a.err
-	case <-ctx.Done():
+		return string(pw), err
+	})
+	if ctx.Err() != nil {
 		_ = term.Restore(fd, state)
-		return "", ctx.Err()
 	}
+	return pw, err
 }

@@ -31,6 +31,26 @@ func WriteFlag(w io.Writer, f *flag.Flag, width int) {
 	WriteRow(w, left, usage, width)
 }
 
+// WriteFlags prints the flags of fs named in names, in that order, so
+// that a help can group them; with names nil, every flag of fs in
+// lexical order, then the help row. The name "help" is the "-h, --help"
+// row every command takes, which the flag package defines itself. Help
+// that was asked for is a command's output: both binaries print it on
+// stdout and exit 0.
+func WriteFlags(w io.Writer, fs *flag.FlagSet, names []string, width int) {
+	if names == nil {
+		fs.VisitAll(func(f *flag.Flag) { WriteFlag(w, f, width) })
+		names = []string{"help"}
+	}
+	for _, name := range names {
+		if name == "help" {
+			WriteRow(w, "-h, --help", "show this help", width)
+		} else if f := fs.Lookup(name); f != nil {
+			WriteFlag(w, f, width)
+		}
+	}
+}
+
 // WriteRow prints one row of a flag list: left in a column of the given
 // width, text after it, wrapped to 78 columns. It is also how rows that
 // are not flags of a FlagSet ("-h, --help") line up with the others.

@@ -134,3 +134,23 @@ func TestExplainFuncFlagAndUnknownError(t *testing.T) {
 	assert.Equal(t, Unparsed, got.Kind)
 	assert.Equal(t, "cannot parse the flags (the values are not repeated here)", got.Error())
 }
+
+// WriteFlags prints the flags named, in that order, "help" as the -h,
+// --help row; with no names, every flag in lexical order, then that row.
+func TestWriteFlags(t *testing.T) {
+	fs := newFlagSet()
+	var named, all strings.Builder
+
+	WriteFlags(&named, fs, []string{"n", "help", "json", "not-a-flag"}, 12)
+	WriteFlags(&all, fs, nil, 20)
+
+	assert.Equal(t, ""+
+		"  --n int     how many (default 3)\n"+
+		"  -h, --help  show this help\n"+
+		"  --json      print JSON\n", named.String())
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(all.String()), "\n") {
+		lines = append(lines, strings.Fields(l)[0])
+	}
+	assert.Equal(t, []string{"--json", "--lifetime", "--mode", "--n", "--token", "-h,"}, lines)
+}
