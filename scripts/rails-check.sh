@@ -6,7 +6,8 @@
 #                                   (conformance/internal/contracttest/testdata/railsapp)
 #   scripts/rails-check.sh devise   the Devise app: Devise and Warden over the
 #                                   cookie store, sqlite3, timeoutable (2s here),
-#                                   lockable, a Rack::Attack login throttle
+#                                   lockable (5 failures), a Rack::Attack login
+#                                   throttle (5 a minute)
 #                                   (conformance/internal/contracttest/testdata/deviseapp)
 #
 # Against either it runs the conformance suite (real-app mode), the
@@ -67,7 +68,10 @@ if [ "$variant" = devise ]; then
   export LOREMUP_DATABASE="$work/devise.sqlite3"
   # A short session timeout, so the re-login test waits seconds, not minutes.
   export LOREMUP_TIMEOUT_IN=2 LOREMUP_IDLE_TIMEOUT=2s
-  export LOREMUP_LOCK_AFTER=5
+  # Lockable and the throttle, at sizes a test reaches in a few requests;
+  # the spare account is the one the lockout test locks.
+  export LOREMUP_LOCK_AFTER=5 LOREMUP_LOGIN_THROTTLE=5/60
+  export LOREMUP_SPARE_USER="spare@example.com:pw-$(random_hex 12)"
 fi
 
 # Port 0: Puma binds a free port and says which.
@@ -126,6 +130,8 @@ check "probes: the app and loremup-fake side by side" gotest '^TestProbes_RealAp
 check "HTTPClient acts as the user with no header from the caller" gotest '^TestRealApp_HTTPClientActsAsTheUserWithoutHeadersFromTheCaller$'
 if [ "$variant" = devise ]; then
   check "ReloginHTTPClient after the idle timeout: 16 goroutines, one login" gotest '^TestRealApp_ReloginAfterTheIdleTimeoutLogsInOnceForManyGoroutines$'
+  check "lockable: a locked account is refused, and re-login stops there" gotest '^TestRealApp_LockedAccountIsRefusedAndReloginStopsThere$'
+  check "Rack::Attack: 429 with Retry-After past the login throttle" gotest '^TestRealApp_LoginThrottleAnswers429WithRetryAfter$'
 fi
 check "after Delete the Session's cookies are logged out" gotest '^TestRealApp_AfterDeleteTheSessionsCookiesAreLoggedOut$'
 check "examples/login" go run ./examples/login

@@ -2,9 +2,11 @@ package contracttest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,12 +56,20 @@ func (lc *loginCounter) CloseIdleConnections() {
 	}
 }
 
-func newActAs(t *testing.T) *actAs {
+// newActAs acts as the suite's user, or with spare as the second account,
+// LOREMUP_SPARE_USER (EMAIL:PASSWORD; skipped when unset).
+func newActAs(t *testing.T, spare bool) *actAs {
 	t.Helper()
 	tg := realTarget(t)
 	path := os.Getenv("LOREMUP_ME_PATH")
 	if path == "" {
 		t.Skip("set LOREMUP_ME_PATH to an endpoint of the app for the logged-in user (as /api/me)")
+	}
+	if spare {
+		var ok bool
+		if tg.email, tg.password, ok = strings.Cut(os.Getenv("LOREMUP_SPARE_USER"), ":"); !ok {
+			t.Skip("set LOREMUP_SPARE_USER to EMAIL:PASSWORD of a second account, which the test may lock")
+		}
 	}
 	guard := secrettest.New(t, tg.token, tg.password)
 	lc := &loginCounter{rt: http.DefaultTransport.(*http.Transport).Clone()}
@@ -147,7 +157,7 @@ func (a *actAs) rawGet(t *testing.T, cookies []*http.Cookie) answer {
 }
 
 func TestRealApp_HTTPClientActsAsTheUserWithoutHeadersFromTheCaller(t *testing.T) {
-	a := newActAs(t)
+	a := newActAs(t, false)
 	sess := a.login(t)
 
 	got := get(t, a.client.HTTPClient(sess), a.meURL, nil)
@@ -157,7 +167,7 @@ func TestRealApp_HTTPClientActsAsTheUserWithoutHeadersFromTheCaller(t *testing.T
 }
 
 func TestRealApp_ReloginAfterTheIdleTimeoutLogsInOnceForManyGoroutines(t *testing.T) {
-	a := newActAs(t)
+	a := newActAs(t, false)
 	idle, err := time.ParseDuration(os.Getenv("LOREMUP_IDLE_TIMEOUT"))
 	if err != nil || idle <= 0 {
 		t.Skip("set LOREMUP_IDLE_TIMEOUT to the app's session timeout (as 2s)")
@@ -215,7 +225,7 @@ func TestRealApp_ReloginAfterTheIdleTimeoutLogsInOnceForManyGoroutines(t *testin
 }
 
 func TestRealApp_AfterDeleteTheSessionsCookiesAreLoggedOut(t *testing.T) {
-	a := newActAs(t)
+	a := newActAs(t, false)
 	sess := a.login(t)
 	hc := a.client.HTTPClient(sess)
 	got := get(t, hc, a.meURL, a.apiHeader())
@@ -232,3 +242,90 @@ func TestRealApp_AfterDeleteTheSessionsCookiesAreLoggedOut(t *testing.T) {
 	// logout cannot be revoked. Reported, not asserted.
 	t.Logf("a copy of the cookies taken before the logout answers %d", a.rawGet(t, copied).status)
 }
+
+// TestRealApp_LockedAccountIsRefusedAndReloginStopsThere locks a second
+// account (LOREMUP_SPARE_USER, EMAIL:PASSWORD) with LOREMUP_LOCK_AFTER
+// wrong passwords, as Devise's lockable does: its live session is then
+// refused, the re-login is refused, and no further login is ever sent.
+func TestRealApp_LockedAccountIsRefusedAndReloginStopsThere(t *testing.T) {
+	a := newActAs(t, true)
+	lockAfter, err := strconv.Atoi(os.Getenv("LOREMUP_LOCK_AFTER"))
+	if err != nil || lockAfter <= 0 {
+		t.Skip("set LOREMUP_LOCK_AFTER to the failed logins that lock an account")
+	}
+	sess := a.login(t)
+	hc, err := a.client.ReloginHTTPClient(sess, a.params())
+	require.NoError(t, err)
+	got := get(t, hc, a.meURL, nil)
+	require.Equal(t, http.StatusOK, got.status, "before the lock: %q (token refused: %v)", got.line, got.tokenRefusal)
+
+	other, err := loremup.NewClient(a.baseURL, a.token)
+	require.NoError(t, err)
+	t.Cleanup(other.CloseIdleConnections)
+	wrong := a.params()
+	wrong.Form.Password += "-wrong"
+	for i := range lockAfter {
+		_, err := other.Sessions.Create(context.Background(), wrong)
+		require.ErrorIs(t, err, loremup.ErrUnauthorized, "wrong password %d", i+1)
+	}
+	_, err = other.Sessions.Create(context.Background(), a.params())
+	require.ErrorIs(t, err, loremup.ErrUnauthorized, "the right password, once the account is locked")
+
+	before := a.logins.n.Load()
+	_, err = fetch(hc, a.meURL, nil)
+	require.ErrorIs(t, err, loremup.ErrUnauthorized, "the locked user's session, then its re-login, are refused")
+	assert.Equal(t, int64(1), a.logins.n.Load()-before, "one re-login")
+	_, err = fetch(hc, a.meURL, nil)
+	require.ErrorIs(t, err, loremup.ErrUnauthorized, "the refusal is final")
+	assert.Equal(t, int64(1), a.logins.n.Load()-before, "no login after the refusal")
+}
+
+// TestRealApp_LoginThrottleAnswers429WithRetryAfter sends logins as one
+// client address (X-Forwarded-For, which Rack reads from a proxy on
+// loopback) past the app's throttle, LOREMUP_LOGIN_THROTTLE
+// (LIMIT/SECONDS, as Rack::Attack counts): a 429 *APIError carrying
+// Retry-After within the window; logouts are not throttled.
+func TestRealApp_LoginThrottleAnswers429WithRetryAfter(t *testing.T) {
+	tg := realTarget(t)
+	limitText, periodText, ok := strings.Cut(os.Getenv("LOREMUP_LOGIN_THROTTLE"), "/")
+	limit, err1 := strconv.Atoi(limitText)
+	period, err2 := strconv.Atoi(periodText)
+	if !ok || err1 != nil || err2 != nil || limit <= 0 || period <= 0 {
+		t.Skip("set LOREMUP_LOGIN_THROTTLE to the app's login throttle (LIMIT/SECONDS)")
+	}
+	client := fmt.Sprintf("192.0.2.%d", 1+time.Now().UnixNano()%254)
+	c, err := loremup.NewClient(tg.baseURL, tg.token, loremup.WithMaxRetries(0),
+		loremup.WithHTTPClient(&http.Client{Transport: forwardedFor{client, http.DefaultTransport.(*http.Transport).Clone()}}))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	// An invalid e-mail: counted by the throttle, answered 422 without a
+	// password check. A window may end mid-way, so up to two windows' worth.
+	invalid := loremup.CreateSessionParams{FormName: tg.createForm, Form: loremup.SessionForm{Email: "not-an-address", Password: "x"}}
+	var apiErr *loremup.APIError
+	for i := 0; i <= 2*limit; i++ {
+		_, err = c.Sessions.Create(context.Background(), invalid)
+		require.ErrorAs(t, err, &apiErr)
+		if apiErr.StatusCode != http.StatusUnprocessableEntity {
+			break
+		}
+	}
+	require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode, "past %d logins from one address", limit)
+	retryAfter, err := strconv.Atoi(apiErr.Header.Get("Retry-After"))
+	require.NoError(t, err, "Retry-After in whole seconds")
+	assert.True(t, retryAfter >= 1 && retryAfter <= period, "Retry-After %d within the %ds window", retryAfter, period)
+	assert.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: tg.deleteForm}), "logouts are not throttled")
+}
+
+// forwardedFor sends every request as if a proxy forwarded it for client.
+type forwardedFor struct {
+	client string
+	rt     *http.Transport
+}
+
+func (f forwardedFor) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("X-Forwarded-For", f.client)
+	return f.rt.RoundTrip(req)
+}
+
+func (f forwardedFor) CloseIdleConnections() { f.rt.CloseIdleConnections() }

@@ -18,7 +18,9 @@
 // The TestRealApp_* tests act as the logged-in user on an endpoint of the
 // app named by LOREMUP_ME_PATH (as /api/me), and with LOREMUP_IDLE_TIMEOUT
 // (the app's session timeout) drive a re-login after the app ends an idle
-// session; they skip without those variables.
+// session, with LOREMUP_LOCK_AFTER and LOREMUP_SPARE_USER lock a second
+// account, and with LOREMUP_LOGIN_THROTTLE (LIMIT/SECONDS) meet the login
+// throttle; each skips without its variables.
 //
 // scripts/rails-check.sh runs all of these against the stock Rails app in
 // testdata/railsapp; scripts/rails-check.sh devise against the Devise app

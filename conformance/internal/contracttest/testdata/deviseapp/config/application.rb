@@ -10,6 +10,7 @@
 #
 #   LOREMUP_API_TOKEN      the API token clients must send (required)
 #   LOREMUP_USER           EMAIL:PASSWORD of the account (required)
+#   LOREMUP_SPARE_USER     EMAIL:PASSWORD of a second account, for tests that lock it
 #   LOREMUP_DATABASE       path of the sqlite3 file, created on boot (required)
 #   LOREMUP_TIMEOUT_IN     seconds a session may sit unused (default 1800)
 #   LOREMUP_LOCK_AFTER     failed logins in a row that lock an account (default 5)
@@ -38,7 +39,6 @@ module DeviseApp
     config.middleware.insert_before Warden::Manager, config.session_store, config.session_options
 
     config.x.loremup.api_token = ENV.fetch("LOREMUP_API_TOKEN")
-    config.x.loremup.user = ENV.fetch("LOREMUP_USER")
     config.x.loremup.create_form = ENV.fetch("LOREMUP_CREATE_FORM", "reference_rest_api_create_sessions")
     config.x.loremup.delete_form = ENV.fetch("LOREMUP_DELETE_FORM", "reference_rest_api_delete_sessions")
   end

@@ -1,5 +1,5 @@
-# A fresh database on each boot: the users table and the one account
-# from LOREMUP_USER (EMAIL:PASSWORD, split at the first ':').
+# A fresh database on each boot: the users table and the accounts from
+# LOREMUP_USER and LOREMUP_SPARE_USER (EMAIL:PASSWORD, split at the first ':').
 Rails.application.config.after_initialize do
   ActiveRecord::Migration.suppress_messages do
     ActiveRecord::Schema.define do
@@ -12,6 +12,8 @@ Rails.application.config.after_initialize do
       end
     end
   end
-  email, password = Rails.application.config.x.loremup.user.split(":", 2)
-  User.create!(email: email, password: password.to_s)
+  [ENV.fetch("LOREMUP_USER"), ENV["LOREMUP_SPARE_USER"]].compact.each do |user|
+    email, password = user.split(":", 2)
+    User.create!(email: email, password: password.to_s)
+  end
 end
