@@ -213,9 +213,7 @@ func TestRealApp_ReloginAfterTheIdleTimeoutLogsInOnceForManyGoroutines(t *testin
 	wg.Wait()
 
 	for i, got := range answers {
-		if !assert.NoError(t, errs[i], "goroutine %d", i) {
-			continue
-		}
+		require.NoError(t, errs[i], "goroutine %d", i)
 		assert.Equal(t, http.StatusOK, got.status, "goroutine %d: %q (token refused: %v)", i, got.line, got.tokenRefusal)
 	}
 	assert.Equal(t, int64(1), a.logins.n.Load()-before, "logins the burst caused")
