@@ -15,8 +15,17 @@
 //
 // With the same variables, TestProbes_RealAppVsFake sends raw requests to
 // the app and to cmd/loremup-fake side by side and compares the statuses.
-// scripts/rails-check.sh runs both against the stock Rails app in
-// testdata/railsapp.
+// The TestRealApp_* tests act as the logged-in user on an endpoint of the
+// app named by LOREMUP_ME_PATH (as /api/me), and with LOREMUP_IDLE_TIMEOUT
+// (the app's session timeout) drive a re-login after the app ends an idle
+// session, with LOREMUP_LOCK_AFTER and LOREMUP_SPARE_USER lock a second
+// account, and with LOREMUP_LOGIN_THROTTLE (LIMIT/SECONDS) meet the login
+// throttle; each skips without its variables.
+//
+// scripts/rails-check.sh runs all of these against the stock Rails app in
+// testdata/railsapp; scripts/rails-check.sh devise against the Devise app
+// in testdata/deviseapp (Devise and Warden over the cookie store, sqlite3,
+// timeoutable, lockable, a Rack::Attack login throttle).
 //
 // The package has no code; its tests are the suite.
 package contracttest

@@ -1,6 +1,8 @@
 # A small Rails app serving the LoremUp Sessions API the way a Rails
 # developer writes it: API-only, no database, stock token authentication,
-# respond_to, the cookie session store and ActiveModel validations.
+# respond_to, the cookie session store and ActiveModel validations, and
+# GET /api/me for the logged-in user. The API token and Accept are checked
+# in ApplicationController, so on every endpoint.
 #
 # It runs from Debian's ruby-rails, puma and ruby-bcrypt packages, without
 # Bundler. Configuration comes from the environment:

@@ -1,0 +1,2 @@
+# Keep passwords and tokens out of the request log.
+Rails.application.config.filter_parameters += %i[password token secret]
