@@ -34,12 +34,9 @@ type Client struct {
 	transport http.RoundTripper
 	// origin is where the Client's Sessions belong.
 	origin *origin
-	// live counts the Client's live logins, for Delete with a nil Session;
-	// userJar, when the caller's http.Client had a Jar, gets every login's
-	// cookies too. (A pointer, so that a Client value stays copyable for
-	// printing.)
+	// live counts the Client's live logins, for Delete with a nil Session.
+	// (A pointer, so that a Client value stays copyable for printing.)
 	live             *liveSet
-	userJar          http.CookieJar
 	logger           *slog.Logger
 	maxRetries       int
 	maxResponseBytes int64
@@ -91,9 +88,8 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	c.urlString = su.String()
 	c.path = c.sessionsURL.EscapedPath()
 
-	hc, jar := httpClientFor(cfg.httpClient, isLoopback(u.Hostname()))
+	hc := httpClientFor(cfg.httpClient, isLoopback(u.Hostname()))
 	c.transport = hc.Transport
-	c.userJar = jar
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // silent: we log through slog ourselves

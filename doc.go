@@ -47,9 +47,7 @@
 //
 // Delete with a nil Session is for the one-user program: it ends the
 // Client's one live login (created and not yet ended), or, when there is
-// none, the session in the cookie jar of an *http.Client given with
-// WithHTTPClient (every login's cookies go into that jar too), or else it
-// sends a logout without a session cookie. While the Client has more than
+// none, it sends a logout without a session cookie. While the Client has more than
 // one live login a nil Session is a *ValidationError naming Session. The
 // Client counts live logins without keeping them, so its memory does not
 // grow with logins that are never logged out.

@@ -284,21 +284,32 @@ func TestJar_KeepsABoundedNumberOfCookies(t *testing.T) {
 	}
 }
 
-func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	logouts := cookieEcho(mt)
+func TestNewClient_RefusesAnHTTPClientWithAJar(t *testing.T) {
 	jar := newMemJar()
-	// A login made another way (a browser flow) left its cookie in the jar.
-	jar.SetCookies(mustURL(t, baseURL+"/"), []*http.Cookie{{Name: "_app_session", Value: "from-the-jar", Path: "/"}})
-	c, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
+	_, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Jar: jar}))
+
+	requireInvalid(t, err, "HTTPClient.Jar")
+	assert.Contains(t, err.Error(), "Sessions hold the cookies")
+	assert.Contains(t, err.Error(), "Client.HTTPClient(sess)")
+	assert.Contains(t, err.Error(), "sess.Jar()")
+	assert.Zero(t, jar.sets)
+}
+
+// A login made another way (a browser flow) is logged out through a
+// Session made of its cookies: the caller's jar is no longer a second
+// home for them.
+func TestDelete_SessionOfALoginMadeAnotherWayEndsIt(t *testing.T) {
+	c, mt := mockClient(t)
+	logouts := cookieEcho(mt)
+	sess, err := loremup.NewSession(baseURL, []*http.Cookie{{Name: "_app_session", Value: "from-the-browser", Path: "/"}})
 	require.NoError(t, err)
 
-	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
-	assert.Equal(t, []string{"_app_session=from-the-jar"}, *logouts)
-	assert.Empty(t, jar.Cookies(mustURL(t, baseURL+"/")), "the ended session left the jar")
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+	assert.Equal(t, []string{"_app_session=from-the-browser"}, *logouts)
+	assert.True(t, sess.Ended())
+	assert.Empty(t, sess.Cookies(), "the ended session left the Session")
 
-	// With two live logins of its own, a nil Session is ambiguous even
-	// with a jar (which holds whoever logged in last).
+	// With two live logins of its own, a nil Session is ambiguous.
 	login(t, c, "alice@example.com")
 	login(t, c, "bob@example.com")
 	requireInvalid(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}), "Session")

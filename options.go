@@ -58,12 +58,19 @@ func defaultConfig() config {
 // WithHTTPClient makes the Client send its requests through hc, e.g. one
 // with a custom TLS configuration, a proxy, or tracing instrumentation.
 // hc is not modified: the Client uses a shallow copy that never follows
-// redirects and leaves cookies to the Client (hc.Jar, if set, becomes the
-// Client's own cookie jar). hc.Timeout bounds each attempt.
+// redirects. hc.Timeout bounds each attempt.
+//
+// hc must have no Jar: a [Session] holds its user's cookies, and a second
+// cookie store would fall out of step with it (a logout would leave the
+// jar logged in). To act as the user, use [Client.HTTPClient] or
+// [Session.Jar].
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
-		if hc == nil {
+		switch {
+		case hc == nil:
 			return invalid("WithHTTPClient", "http client must not be nil")
+		case hc.Jar != nil:
+			return invalid("HTTPClient.Jar", "must be nil: Sessions hold the cookies; to act as the user use Client.HTTPClient(sess) or sess.Jar()")
 		}
 		c.httpClient = hc
 		return nil

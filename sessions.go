@@ -51,9 +51,8 @@ type DeleteSessionParams struct {
 	// Session is the login to end; it must belong to the Client's base
 	// URL. A nil Session is for the one-user program: it ends the
 	// Client's one live login (created by it and not yet ended), or, when
-	// there is none, whatever session the cookie jar of the *http.Client
-	// given with WithHTTPClient holds, or else sends a logout without a
-	// session cookie. While the Client has more than one live login a nil
+	// there is none, sends a logout without a session cookie. While the
+	// Client has more than one live login a nil
 	// Session is refused: on a Client shared by many users it must never
 	// log out whoever happened to log in last.
 	Session *Session
@@ -135,15 +134,11 @@ func hasSessionCookie(cookies []*http.Cookie) bool {
 	return false
 }
 
-// keep makes the Session of a login answer and counts it as live (and
-// puts its cookies in the caller's cookie jar, if any).
+// keep makes the Session of a login answer and counts it as live.
 func (c *Client) keep(resp *response) *Session {
 	cookies := withoutEchoedSecrets(resp.cookies, c.token, resp.call.password)
 	sess := newSession(c.origin, cookies, resp.body)
 	c.live.add(sess.st)
-	if c.userJar != nil && len(cookies) > 0 {
-		c.userJar.SetCookies(c.sessionsURL, cookies)
-	}
 	return sess
 }
 
@@ -216,11 +211,8 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 		return fmt.Errorf("loremup: encode logout: %w", err)
 	}
 	var cookies []*http.Cookie
-	switch {
-	case st != nil:
+	if st != nil {
 		cookies = st.logoutCookies(c.sessionsURL)
-	case p.Session == nil && c.userJar != nil:
-		cookies = c.userJar.Cookies(c.sessionsURL)
 	}
 	resp, err := c.do(ctx, http.MethodDelete, body, cookies, "")
 	if err != nil {
@@ -229,40 +221,7 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	if st != nil {
 		st.end(c.sessionsURL, cookies, resp.cookies)
 	}
-	if c.userJar != nil {
-		c.forget(cookies, resp.cookies)
-	}
 	return nil
-}
-
-// forget drops a logged-out session from the caller's cookie jar, if the
-// jar holds it: the server's own expiring Set-Cookie headers first, then
-// an explicit expiry of each cookie that was sent.
-func (c *Client) forget(sent, answered []*http.Cookie) {
-	if len(sent) == 0 || !jarHolds(c.userJar.Cookies(c.sessionsURL), sent) {
-		return
-	}
-	if len(answered) > 0 {
-		c.userJar.SetCookies(c.sessionsURL, answered)
-	}
-	var expire []*http.Cookie
-	for _, ck := range sent {
-		for _, path := range []string{ck.Path, "", "/"} {
-			expire = append(expire, &http.Cookie{Name: ck.Name, Path: path, Domain: ck.Domain, MaxAge: -1})
-		}
-	}
-	c.userJar.SetCookies(c.sessionsURL, expire)
-}
-
-func jarHolds(jar, sent []*http.Cookie) bool {
-	for _, j := range jar {
-		for _, s := range sent {
-			if j.Name == s.Name && j.Value == s.Value {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // validate refuses parameters no login can succeed with, before anything

@@ -256,19 +256,6 @@ func TestDelete_ExplicitSessionLeavesTheJarsOtherSession(t *testing.T) {
 	assert.Equal(t, []string{"_app_session=sess-alice@example.com", "_app_session=sess-bob@example.com"}, *logouts)
 }
 
-func TestDelete_UsesCallersJarFromHTTPClient(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	logouts := cookieEcho(mt)
-	jar := newMemJar()
-	c, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
-	require.NoError(t, err)
-
-	login(t, c, "carol@example.com")
-	assert.Equal(t, 1, jar.sets, "the caller's jar receives the login's cookies")
-	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
-	assert.Equal(t, []string{"_app_session=sess-carol@example.com"}, *logouts)
-}
-
 func TestSession_RoundTripsThroughJSON(t *testing.T) {
 	c, mt := mockClient(t)
 	expires := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
