@@ -69,7 +69,7 @@ func TestAttack_SecretInAnswerHeaderNameIsRedacted(t *testing.T) {
 			for _, k := range tt.wantKeys {
 				assert.Contains(t, apiErr.Header, k)
 			}
-			assert.Equal(t, "application/json", apiErr.ContentType)
+			assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -205,12 +206,12 @@ func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
 // Format prints the Client without its API token, for every verb
 // (%v, %+v, %#v, %s).
 func (c Client) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redacted)
+	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redact.Marker)
 }
 
 // LogValue keeps the API token out of structured logs.
 func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redacted))
+	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redact.Marker))
 }
 
 // MarshalJSON encodes the Client as LogValue shows it, without its API
@@ -219,5 +220,5 @@ func (c Client) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		BaseURL  string `json:"base_url"`
 		APIToken string `json:"api_token"`
-	}{c.baseURL, redacted})
+	}{c.baseURL, redact.Marker})
 }

@@ -68,7 +68,7 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	asJSON, jerr := json.Marshal(apiErr)
 	require.NoError(t, jerr)
 	for _, out := range []string{err.Error(), fmt.Sprintf("%+v", apiErr), fmt.Sprintf("%#v", apiErr), headers, string(asJSON),
-		apiErr.RequestID, apiErr.Location, apiErr.ContentType} {
+		apiErr.RequestID, apiErr.Location, apiErr.Header.Get("Content-Type")} {
 		assert.NotContains(t, out, testPassword)
 		assert.NotContains(t, out, testToken)
 		assert.NotContains(t, out, "cookievalue123", "a cookie the answer sets is a credential too")
@@ -77,8 +77,7 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	assert.Equal(t, "req-[REDACTED]", apiErr.RequestID)
 	assert.Equal(t, apiErr.Header.Get("X-Request-Id"), apiErr.RequestID, "the convenience fields agree with Header")
 	assert.Equal(t, apiErr.Header.Get("Location"), apiErr.Location)
-	assert.Equal(t, apiErr.Header.Get("Content-Type"), apiErr.ContentType)
-	assert.Equal(t, "_app_session=[REDACTED]; Path=/; HttpOnly", apiErr.Header.Get("Set-Cookie"))
+	assert.Equal(t, "[REDACTED]", apiErr.Header.Get("Set-Cookie"), "a cookie the answer sets is hidden whole")
 }
 
 func TestSecrets_TransportErrorQuotingTheServerIsRedacted(t *testing.T) {

@@ -63,15 +63,3 @@ func (t redactingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	}
 	return resp, nil
 }
-
-// appSecrets lists what must not reach the error of a request to the
-// app: the API token and the values of the cookies the request carries.
-func (c *Client) appSecrets(req *http.Request) *redactor {
-	cookies := req.Cookies()
-	r := &redactor{rules: make([]secretRule, 0, 1+len(cookies))}
-	r.add(c.token)
-	for _, ck := range cookies {
-		r.add(ck.Value)
-	}
-	return r
-}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // ReloginTransport is an http.RoundTripper for long-running programs that
@@ -251,7 +253,7 @@ func (t ReloginTransport) MarshalJSON() ([]byte, error) {
 		Password string   `json:"password,omitempty"`
 	}{}
 	if t.r != nil {
-		out.Session, out.FormName, out.Email, out.Password = t.r.sess, t.r.params.FormName, t.r.params.Form.Email, redacted
+		out.Session, out.FormName, out.Email, out.Password = t.r.sess, t.r.params.FormName, t.r.params.Form.Email, redact.Marker
 	}
 	return json.Marshal(out)
 }

@@ -287,7 +287,7 @@ func (c *Client) attemptAttrs(st *callState, resp *http.Response, err error) []s
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", c.secrets(st).Error(err).Error()))
+		attrs = append(attrs, slog.String("error", c.callSecrets(st).Error(err).Error()))
 	}
 	return attrs
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // Session is what one login returned: the cookies the server set and the
@@ -590,7 +592,7 @@ func (s Session) MarshalJSON() ([]byte, error) {
 		s.st.mu.Lock()
 		out.Origin, out.Ended = s.st.origin.String(), s.st.ended
 		for i := range s.st.store.cookies {
-			out.Cookies = append(out.Cookies, redactedCookie{s.st.store.cookies[i].c.Name, redacted})
+			out.Cookies = append(out.Cookies, redactedCookie{s.st.store.cookies[i].c.Name, redact.Marker})
 		}
 		s.st.mu.Unlock()
 	}
@@ -618,7 +620,7 @@ func (s Session) cookieNames() string {
 	defer s.st.mu.Unlock()
 	parts := make([]string, len(s.st.store.cookies))
 	for i := range s.st.store.cookies {
-		parts[i] = s.st.store.cookies[i].c.Name + "=" + redacted
+		parts[i] = s.st.store.cookies[i].c.Name + "=" + redact.Marker
 	}
 	return "[" + strings.Join(parts, " ") + "]"
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -142,35 +143,6 @@ func (c *Client) keep(resp *response) *Session {
 	return sess
 }
 
-// withoutEchoedSecrets drops the cookies whose name holds the API token
-// or the password: a Session shows its cookie names when printed, logged
-// or encoded, and a server that echoes a credential into a cookie name
-// is hostile or broken (no session cookie is named so). A secret shorter
-// than minSecretLen is matched as the whole name only.
-func withoutEchoedSecrets(cookies []*http.Cookie, secrets ...string) []*http.Cookie {
-	echoes := func(name string) bool {
-		for _, s := range secrets {
-			if s != "" && (name == s || len(s) >= minSecretLen && strings.Contains(name, s)) {
-				return true
-			}
-		}
-		return false
-	}
-	for i, ck := range cookies {
-		if !echoes(ck.Name) {
-			continue
-		}
-		kept := append(make([]*http.Cookie, 0, len(cookies)-1), cookies[:i]...)
-		for _, rest := range cookies[i+1:] {
-			if !echoes(rest.Name) {
-				kept = append(kept, rest)
-			}
-		}
-		return kept
-	}
-	return cookies
-}
-
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
 // sending the cookies of p.Session (see DeleteSessionParams for a nil
 // Session). Any 2xx answer is success, and so logging out a session that
@@ -261,12 +233,12 @@ func isJSON(contentType string) bool {
 
 // Format prints the form with the password hidden, for every verb.
 func (f SessionForm) Format(s fmt.State, _ rune) {
-	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redacted)
+	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redact.Marker)
 }
 
 // LogValue keeps the password out of structured logs.
 func (f SessionForm) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redacted))
+	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redact.Marker))
 }
 
 // MarshalJSON encodes the form with the password hidden, so a form nested
@@ -276,7 +248,7 @@ func (f SessionForm) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
-	}{f.Email, redacted})
+	}{f.Email, redact.Marker})
 }
 
 // Format prints the parameters with the password hidden, for every verb.
