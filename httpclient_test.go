@@ -94,23 +94,51 @@ func TestHTTPClient_UnderThePathPrefix(t *testing.T) {
 	assert.Equal(t, testEmail, body)
 }
 
-func TestHTTPClient_SendsNoAPITokenAndUsesTheClientsTransport(t *testing.T) {
+// A Rails app checks the API token and Accept on every endpoint: the
+// client sends both to the Client's origin, and to no other, even when
+// a caller lets it follow a redirect there.
+func TestHTTPClient_SendsTheAPITokenAndAcceptToItsOriginOnly(t *testing.T) {
 	c, mt := mockClient(t)
 	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("v1"))
-	var got *http.Request
-	mt.RegisterResponder(http.MethodGet, baseURL+"/users/me", func(r *http.Request) (*http.Response, error) {
-		got = r
+	var got []*http.Request
+	record := func(r *http.Request) (*http.Response, error) {
+		got = append(got, r)
 		return httpmock.NewStringResponse(http.StatusOK, "ok"), nil
+	}
+	mt.RegisterResponder(http.MethodGet, baseURL+"/users/me", record)
+	mt.RegisterResponder(http.MethodGet, "https://evil.example.net/steal", record)
+	mt.RegisterResponder(http.MethodGet, baseURL+"/away", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusFound, "")
+		resp.Header.Set("Location", "https://evil.example.net/steal")
+		return resp, nil
 	})
 	sess, err := c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
+	hc := c.HTTPClient(sess)
 
-	status, _ := get(t, c.HTTPClient(sess), baseURL+"/users/me")
+	status, _ := get(t, hc, baseURL+"/users/me")
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/users/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "text/csv")
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	hc.CheckRedirect = nil // the caller's choice: follow every redirect
+	get(t, hc, baseURL+"/away")
+	get(t, hc, "https://evil.example.net/steal")
 
 	assert.Equal(t, http.StatusOK, status)
-	require.NotNil(t, got, "the request went through the Client's transport")
-	assert.Empty(t, got.Header.Get("Authorization"))
-	assert.Equal(t, "_app_session=v1", got.Header.Get("Cookie"))
+	require.Len(t, got, 4, "the requests went through the Client's transport")
+	assert.Equal(t, "Token token="+testToken, got[0].Header.Get("Authorization"))
+	assert.Equal(t, "application/vnd.api+json, application/json", got[0].Header.Get("Accept"))
+	assert.Equal(t, "_app_session=v1", got[0].Header.Get("Cookie"))
+	assert.Equal(t, "text/csv", got[1].Header.Get("Accept"), "the request's own Accept is kept")
+	assert.Equal(t, "Token token="+testToken, got[1].Header.Get("Authorization"))
+	for _, r := range got[2:] {
+		assert.Empty(t, r.Header.Get("Authorization"), "no token to %s", r.URL)
+		assert.Empty(t, r.Header.Get("Accept"), "no Accept added for %s", r.URL)
+		assert.Empty(t, r.Header.Get("Cookie"), "no cookie to %s", r.URL)
+	}
 }
 
 func TestHTTPClient_FollowsRedirectsOnlyWithinTheOrigin(t *testing.T) {

@@ -369,9 +369,12 @@ func defaultPath(p string) string {
 	return p[:i]
 }
 
-// sessionJar is a Session's cookie jar (see Session.Jar).
+// sessionJar is a Session's cookie jar (see Session.Jar). fallback is
+// the origin a Session restored without one is used with (see
+// Client.HTTPClient); nil for Session.Jar.
 type sessionJar struct {
-	s *sessionState
+	s        *sessionState
+	fallback *origin
 }
 
 // SetCookies keeps the cookies an answer from the Session's origin set;
@@ -380,7 +383,7 @@ func (j sessionJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if j.s == nil || len(cookies) == 0 {
 		return
 	}
-	j.s.setCookies(u, cookies)
+	j.s.setCookies(j.fallback, u, cookies, anyGen)
 }
 
 // Cookies returns the cookies to send with a request for u: none unless u
@@ -389,5 +392,5 @@ func (j sessionJar) Cookies(u *url.URL) []*http.Cookie {
 	if j.s == nil {
 		return nil
 	}
-	return j.s.cookiesFor(u)
+	return j.s.cookiesFor(j.fallback, u)
 }

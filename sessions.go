@@ -168,7 +168,7 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	var st *sessionState
 	if p.Session != nil {
 		st = p.Session.st
-		if st != nil && !st.bind(c.origin) {
+		if st != nil && !st.belongsTo(c.origin) {
 			return invalid("Session", "the session belongs to another base URL than this client's; log it out with a client for "+p.Session.BaseURL())
 		}
 	} else {
@@ -184,20 +184,20 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	}
 	var cookies []*http.Cookie
 	if st != nil {
-		cookies = st.logoutCookies(c.sessionsURL)
+		cookies = st.logoutCookies(c.origin, c.sessionsURL)
 	}
 	resp, err := c.do(ctx, http.MethodDelete, body, cookies, "")
 	if err != nil {
 		return err
 	}
 	if st != nil {
-		st.end(c.sessionsURL, cookies, resp.cookies)
+		st.end(c.origin, c.sessionsURL, cookies, resp.cookies)
 	}
 	return nil
 }
 
 // validate refuses parameters no login can succeed with, before anything
-// is sent: Create and NewReloginTransport (whose later logins would all
+// is sent: Create and ReloginHTTPClient (whose later logins would all
 // fail) check the same.
 func (p CreateSessionParams) validate() error {
 	switch {
