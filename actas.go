@@ -149,6 +149,13 @@ func (t appTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// Format prints the transport without the Client's API token, for every
+// verb: fmt prints the fields of a struct it reaches through a pointer
+// with %s or %q, unexported ones included, and without their Format.
+func (t appTransport) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, "loremup.appTransport{}")
+}
+
 // reloginTransport is the transport of ReloginHTTPClient.
 type reloginTransport struct {
 	c      *Client
@@ -283,8 +290,7 @@ func (t *reloginTransport) loginOnce(ctx context.Context) error {
 }
 
 // Format prints the transport with the password and cookie values
-// hidden, for every verb: fmt prints the fields of a struct it reaches
-// through a pointer with %s or %q, unexported ones included.
+// hidden, for every verb (see appTransport.Format).
 func (t *reloginTransport) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremup.reloginTransport{Session: %v, Params: %v}", Session{st: t.st}, t.params)
 }

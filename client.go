@@ -2,7 +2,6 @@ package loremup
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -49,7 +48,7 @@ type Client struct {
 // its input and does no I/O: a wrong URL or token shows at the first call.
 //
 // Plain http:// is refused for hosts other than loopback unless
-// WithInsecureHTTP is given.
+// [WithInsecureHTTP] is given.
 func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -100,7 +99,7 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		CheckRetry:   c.checkRetry,
 		Backoff:      backoff,
 		// Hand back the last answer instead of "giving up after N
-		// attempts", so the caller gets an *APIError with what the server said.
+		// attempts", so the caller gets an [*APIError] with what the server said.
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
 			return resp, err
 		},
@@ -139,7 +138,7 @@ type response struct {
 }
 
 // do sends one call (with its retries) and reads the answer. Every
-// non-2xx answer becomes an *APIError, with the token, password and the
+// non-2xx answer becomes an [*APIError], with the token, password and the
 // values of the cookies sent redacted from anything the server says back.
 // When a 2xx answer's body cannot be read to the end, do returns its head
 // (status, headers, cookies) together with the error.
@@ -207,18 +206,4 @@ func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
 // (%v, %+v, %#v, %s).
 func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redact.Marker)
-}
-
-// LogValue keeps the API token out of structured logs.
-func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redact.Marker))
-}
-
-// MarshalJSON encodes the Client as LogValue shows it, without its API
-// token, for JSON log handlers that print nested values.
-func (c Client) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		BaseURL  string `json:"base_url"`
-		APIToken string `json:"api_token"`
-	}{c.baseURL, redact.Marker})
 }

@@ -12,8 +12,8 @@ import (
 )
 
 // Sentinel errors, matched with errors.Is against any error a call returns.
-// Each is matched by the answer's status code through (*APIError).Is, so
-// they hold however the *APIError is wrapped.
+// Each is matched by the answer's status code through ([*APIError]).Is, so
+// they hold however the [*APIError] is wrapped.
 var (
 	// ErrUnauthorized: the server answered 401 (unknown API token, or an
 	// e-mail/password pair it does not know). Not retried.
@@ -25,13 +25,13 @@ var (
 	// server's validations, e.g. an e-mail that is not an address). Not retried.
 	ErrUnprocessableEntity = errors.New("loremup: unprocessable entity")
 	// ErrRetryBudgetExhausted: a retryable failure was not retried because
-	// the client-wide retry budget is spent (see RetryBudget). The error
-	// also carries the last answer as *APIError when there was one.
+	// the client-wide retry budget is spent (see [RetryBudget]). The error
+	// also carries the last answer as [*APIError] when there was one.
 	ErrRetryBudgetExhausted = errors.New("loremup: retry budget exhausted")
 	// ErrUnexpectedResponse: a 2xx answer that is not what the call
 	// promises, such as a 200 HTML page where a login (201) was expected:
 	// usually a wrong base URL or a proxy's login page. The error is an
-	// *APIError with the answer.
+	// [*APIError] with the answer.
 	ErrUnexpectedResponse = errors.New("loremup: unexpected response")
 )
 
@@ -39,7 +39,7 @@ var (
 // documented 401, 406 and 422, and every other non-2xx status, 3xx, 429
 // and 5xx included. When retries ran out it describes the last answer.
 // It also describes a 2xx answer that is not a login (see
-// ErrUnexpectedResponse).
+// [ErrUnexpectedResponse]).
 //
 // Server-supplied text (Errors, Body, Header and the fields taken from
 // it) has the call's API token, password and session cookie values
@@ -155,7 +155,7 @@ func (e *APIError) firstMessage() string {
 	return msg
 }
 
-// Is makes errors.Is(err, ErrUnauthorized) and the like hold for answers
+// Is makes errors.Is(err, [ErrUnauthorized]) and the like hold for answers
 // with the matching status.
 func (e *APIError) Is(target error) bool {
 	switch target {

@@ -11,10 +11,10 @@ import (
 	"github.com/loremup/loremup-go/internal/redact"
 )
 
-// This file keeps a Session between runs: Export and ImportSession, and
+// This file keeps a Session between runs: Export and [ImportSession], and
 // the JSON encoding of a Session, which shows cookie names only.
 
-// sessionFile is a Session's persisted form (Export, ImportSession).
+// sessionFile is a Session's persisted form (Export, [ImportSession]).
 // Origin is absent from JSON written before it was kept.
 type sessionFile struct {
 	Origin   string          `json:"origin,omitempty"`
@@ -69,7 +69,7 @@ func sameSiteMode(name string) http.SameSite {
 }
 
 // Export writes the Session, cookie values included, as JSON for keeping
-// it between runs; ImportSession (or json.Unmarshal into a Session) reads
+// it between runs; [ImportSession] (or json.Unmarshal into a Session) reads
 // it back. The result is a credential: store it as a secret (a file of
 // mode 0600), and delete it after logging out.
 //
@@ -210,7 +210,7 @@ func (s Session) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a Session written by Export, or by json.Marshal in
-// versions before Export; see ImportSession. It refuses the redacted form
+// versions before Export; see [ImportSession]. It refuses the redacted form
 // MarshalJSON writes.
 func (s *Session) UnmarshalJSON(data []byte) error {
 	restored, err := ImportSession(data)

@@ -369,9 +369,9 @@ func defaultPath(p string) string {
 	return p[:i]
 }
 
-// sessionJar is a Session's cookie jar (see Session.Jar). fallback is
+// sessionJar is a Session's cookie jar (see [Session.Jar]). fallback is
 // the origin a Session restored without one is used with (see
-// Client.HTTPClient); nil for Session.Jar.
+// [Client.HTTPClient]); nil for [Session.Jar].
 type sessionJar struct {
 	s        *sessionState
 	fallback *origin

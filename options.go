@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// Defaults used by NewClient when no Option says otherwise.
+// Defaults used by [NewClient] when no Option says otherwise.
 const (
 	// DefaultMaxRetries is how many times a retryable failure is retried.
 	DefaultMaxRetries = 3
-	// DefaultRetryWaitMin and DefaultRetryWaitMax bound the backoff
+	// DefaultRetryWaitMin and [DefaultRetryWaitMax] bound the backoff
 	// between attempts; a Retry-After header is capped at the maximum.
 	DefaultRetryWaitMin = 100 * time.Millisecond
 	DefaultRetryWaitMax = 5 * time.Second
@@ -22,14 +22,14 @@ const (
 	DefaultMaxResponseBytes = 1 << 20
 )
 
-// maxResponseBytesCap is the largest cap WithMaxResponseBytes keeps: the
+// maxResponseBytesCap is the largest cap [WithMaxResponseBytes] keeps: the
 // reader asks for one byte more than the cap to tell a long body from an
 // exact one, which must not overflow.
 const maxResponseBytesCap = math.MaxInt64 - 1
 
-// Option configures a Client; pass any number to NewClient. An Option
-// given a value that can never work makes NewClient fail with a
-// *ValidationError naming it.
+// Option configures a Client; pass any number to [NewClient]. An Option
+// given a value that can never work makes [NewClient] fail with a
+// [*ValidationError] naming it.
 type Option func(*config) error
 
 type config struct {
@@ -78,7 +78,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithMaxRetries sets how many times a retryable failure is retried
-// (0 turns retries off). The default is DefaultMaxRetries.
+// (0 turns retries off). The default is [DefaultMaxRetries].
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -135,7 +135,7 @@ func WithInsecureHTTP() Option {
 }
 
 // WithMaxResponseBytes sets the cap on how much of a response body is read
-// (DefaultMaxResponseBytes by default). Longer bodies are cut there. The
+// ([DefaultMaxResponseBytes] by default). Longer bodies are cut there. The
 // cap is a limit, not a buffer size: memory grows only with the bytes the
 // server actually sends, so a large cap (even math.MaxInt64) is safe.
 func WithMaxResponseBytes(n int64) Option {

@@ -3,20 +3,16 @@ package loremup
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // Session is what one login returned: the cookies the server set and the
-// body it answered with. Pass it to Sessions.Delete to log that user out;
-// call the app's other endpoints as that user through Client.HTTPClient
-// or Session.Jar.
+// body it answered with. Pass it to [SessionsService.Delete] to log that user out;
+// call the app's other endpoints as that user through [Client.HTTPClient]
+// or [Session.Jar].
 //
 // A Session belongs to the origin (scheme, host, port) and base path of
 // the Client that created it. Its cookies are only ever sent there, and
@@ -28,7 +24,7 @@ import (
 // A Session's cookies are credentials: printing a Session with fmt,
 // logging it with slog and encoding it with encoding/json show cookie
 // names only. Cookies shows the values, and Export writes them for
-// keeping a session between runs (see ImportSession).
+// keeping a session between runs (see [ImportSession]).
 type Session struct {
 	st *sessionState
 }
@@ -86,7 +82,7 @@ func newSession(o *origin, cookies []*http.Cookie, body []byte) *Session {
 // NewSession makes a Session for the app at baseURL (the base URL a
 // Client is made with) holding cookies, for a login made another way:
 // by a browser, or by a test helper. The cookies are checked as restored
-// ones are (see ImportSession) and copied; one without a Path is taken as
+// ones are (see [ImportSession]) and copied; one without a Path is taken as
 // set by the login answer.
 func NewSession(baseURL string, cookies []*http.Cookie) (*Session, error) {
 	u, err := parseBaseURL(baseURL, true)
@@ -187,7 +183,7 @@ func (s *Session) BaseURL() string {
 	return s.st.origin.String()
 }
 
-// Ended reports whether the Session was logged out by Sessions.Delete. An
+// Ended reports whether the Session was logged out by [SessionsService.Delete]. An
 // ended Session holds no session cookie: only what the logout answer set.
 func (s *Session) Ended() bool {
 	if s == nil || s.st == nil {
@@ -355,28 +351,4 @@ func (st *sessionState) swap(fresh *sessionState) {
 	if owner != nil {
 		owner.replace(fresh, st, tracked)
 	}
-}
-
-// cookieNames lists the cookie names with their values hidden.
-func (s Session) cookieNames() string {
-	if s.st == nil {
-		return "[]"
-	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	parts := make([]string, len(s.st.store.cookies))
-	for i := range s.st.store.cookies {
-		parts[i] = s.st.store.cookies[i].c.Name + "=" + redact.Marker
-	}
-	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// Format prints the Session with cookie values hidden, for every verb.
-func (s Session) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremup.Session{Cookies: %s}", s.cookieNames())
-}
-
-// LogValue keeps cookie values out of structured logs.
-func (s Session) LogValue() slog.Value {
-	return slog.StringValue(s.cookieNames())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -35,7 +34,7 @@ type SessionForm struct {
 	Password string
 }
 
-// CreateSessionParams are the parameters of Sessions.Create.
+// CreateSessionParams are the parameters of [SessionsService.Create].
 type CreateSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_create_sessions". Required.
@@ -44,7 +43,7 @@ type CreateSessionParams struct {
 	Form SessionForm
 }
 
-// DeleteSessionParams are the parameters of Sessions.Delete.
+// DeleteSessionParams are the parameters of [SessionsService.Delete].
 type DeleteSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_delete_sessions". Required.
@@ -61,11 +60,11 @@ type DeleteSessionParams struct {
 
 // Create logs a user in: POST {base}/api/sessions with the form name,
 // e-mail and password. On 201 Created it returns the Session, which the
-// Client counts as live until it is deleted (see DeleteSessionParams).
+// Client counts as live until it is deleted (see [DeleteSessionParams]).
 // Another 2xx is a login only when it is JSON and sets a session cookie;
 // otherwise (a 200 HTML page, a 200 JSON answer such as
 // {"success":false} without a cookie) the error matches
-// ErrUnexpectedResponse.
+// [ErrUnexpectedResponse].
 //
 // When the answer's head arrived with the session cookie but its body
 // was cut (the connection broke), the server did log the user in: Create
@@ -82,12 +81,12 @@ type DeleteSessionParams struct {
 //
 // In every other case exactly one of the results is non-nil.
 //
-// Errors: a *ValidationError for empty FormName, Form.Email or
+// Errors: a [*ValidationError] for empty FormName, Form.Email or
 // Form.Password, or an e-mail or password that is not UTF-8 (nothing is
-// sent); an *APIError matching ErrUnauthorized
-// (unknown token or credentials), ErrNotAcceptable (unknown form name) or
-// ErrUnprocessableEntity (e.g. an e-mail that is not an address); an
-// *APIError for any other answer; or a transport or context error.
+// sent); an [*APIError] matching [ErrUnauthorized]
+// (unknown token or credentials), [ErrNotAcceptable] (unknown form name) or
+// [ErrUnprocessableEntity] (e.g. an e-mail that is not an address); an
+// [*APIError] for any other answer; or a transport or context error.
 func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*Session, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -144,21 +143,21 @@ func (c *Client) keep(resp *response) *Session {
 }
 
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
-// sending the cookies of p.Session (see DeleteSessionParams for a nil
+// sending the cookies of p.Session (see [DeleteSessionParams] for a nil
 // Session). Any 2xx answer is success, and so logging out a session that
 // already ended succeeds too.
 //
-// After a successful Delete the Session is ended (Session.Ended): the
+// After a successful Delete the Session is ended ([Session.Ended]): the
 // answer's Set-Cookie headers are applied to it and the cookies it sent
 // are dropped, so deleting it again sends no session cookie. A server
 // that keeps the session in the cookie itself (Rails' default cookie
 // store) cannot revoke a copy of it: discard copies of a Session's
 // cookies (Cookies, Export) after logging out.
 //
-// Errors: a *ValidationError for an empty FormName, or naming Session for
+// Errors: a [*ValidationError] for an empty FormName, or naming Session for
 // a Session of another base URL or a nil Session that would be ambiguous
-// (nothing is sent); an *APIError matching ErrUnauthorized or
-// ErrNotAcceptable, or for any other answer; or a transport or context
+// (nothing is sent); an [*APIError] matching [ErrUnauthorized] or
+// [ErrNotAcceptable], or for any other answer; or a transport or context
 // error.
 func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) error {
 	if p.FormName == "" {
@@ -236,11 +235,6 @@ func (f SessionForm) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redact.Marker)
 }
 
-// LogValue keeps the password out of structured logs.
-func (f SessionForm) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redact.Marker))
-}
-
 // MarshalJSON encodes the form with the password hidden, so a form nested
 // in a value that a JSON log handler prints (where LogValue is not
 // consulted) does not show it. The request body is encoded separately.
@@ -251,51 +245,15 @@ func (f SessionForm) MarshalJSON() ([]byte, error) {
 	}{f.Email, redact.Marker})
 }
 
-// Format prints the parameters with the password hidden, for every verb.
+// Format prints the service without the Client's secrets, for every verb:
+// fmt prints the Client it points to, token included, through %s or %q.
+func (s SessionsService) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, "loremup.SessionsService{}")
+}
+
+// Format prints the parameters with the password hidden, for every verb:
+// fmt prints a [*CreateSessionParams] met inside another value with %s or
+// %q field by field, without calling [SessionForm]'s Format.
 func (p CreateSessionParams) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
-}
-
-// LogValue keeps the password out of structured logs.
-func (p CreateSessionParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Any("form", p.Form))
-}
-
-// MarshalJSON encodes the parameters with the password hidden (see
-// SessionForm.MarshalJSON).
-func (p CreateSessionParams) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		FormName string      `json:"form_name"`
-		Form     SessionForm `json:"form"`
-	}{p.FormName, p.Form})
-}
-
-// Format prints the service without the Client's secrets, for every verb.
-func (s SessionsService) Format(f fmt.State, _ rune) {
-	if s.c == nil {
-		fmt.Fprint(f, "loremup.SessionsService{}")
-		return
-	}
-	fmt.Fprintf(f, "loremup.SessionsService{Client: %v}", *s.c)
-}
-
-// Format prints the parameters with the Session's cookie values hidden,
-// for every verb.
-func (p DeleteSessionParams) Format(s fmt.State, _ rune) {
-	if p.Session == nil {
-		fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: nil}", p.FormName)
-		return
-	}
-	fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: %v}", p.FormName, *p.Session)
-}
-
-// LogValue keeps the Session's cookie values out of structured logs.
-// (Through encoding/json, as slog's JSONHandler writes nested values, a
-// Session is redacted by its MarshalJSON.)
-func (p DeleteSessionParams) LogValue() slog.Value {
-	session := slog.Value(slog.StringValue("nil"))
-	if p.Session != nil {
-		session = p.Session.LogValue()
-	}
-	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Attr{Key: "session", Value: session})
 }

@@ -299,27 +299,6 @@ func TestSession_UnmarshalRejectsGarbage(t *testing.T) {
 	}
 }
 
-func TestSecrets_NeverInPrintsOfSDKValues(t *testing.T) {
-	c, mt := mockClient(t)
-	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("cookie-secret-value"))
-	sess, err := c.Sessions.Create(context.Background(), createParams())
-	require.NoError(t, err)
-	p := createParams()
-	values := []any{c, *c, p, &p, p.Form, &p.Form, sess, *sess,
-		loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}, []*loremup.Session{sess},
-		map[string]any{"params": p, "session": sess}}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		for _, v := range values {
-			out := fmt.Sprintf(verb, v)
-			for _, secret := range []string{testToken, testPassword, "cookie-secret-value"} {
-				assert.NotContains(t, out, secret, "%s of %T", verb, v)
-			}
-		}
-	}
-	assert.Contains(t, fmt.Sprintf("%v", p), testEmail, "the e-mail is not a secret and helps debugging")
-	assert.Contains(t, fmt.Sprintf("%v", sess), "_app_session", "cookie names help debugging")
-}
-
 func TestCreate_Other2xxIsALoginOnlyWithJSON(t *testing.T) {
 	tests := []struct {
 		name, contentType, body string

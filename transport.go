@@ -10,7 +10,7 @@ import (
 )
 
 // httpClientFor returns the *http.Client the Client sends through. A
-// user's client (without a Jar: see WithHTTPClient) is copied, not
+// user's client (without a Jar: see [WithHTTPClient]) is copied, not
 // changed. When the base URL is loopback, requests to it never go through
 // a proxy (see noLoopbackProxy).
 func httpClientFor(user *http.Client, loopback bool) *http.Client {
