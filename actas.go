@@ -20,10 +20,13 @@ import (
 const maxRedirects = 10
 
 // HTTPClient returns an *http.Client that calls the app as sess's user:
-// its Jar is backed by sess (see [Session.Jar]), so the Session's cookies
-// go with every request to the Client's base URL (and nowhere else), and
-// cookies the app sets or rotates are kept in the Session. An answer that
-// arrives after the Session ended never puts cookies back into it.
+// the Session's cookies go with every request to the Client's base URL
+// (and nowhere else), as a browser would send them, and cookies the app
+// sets or rotates are kept in the Session (as through [Session.Jar]). An
+// answer that arrives after the Session ended never puts cookies back
+// into it, nor does one to a request sent under a login that a re-login
+// (see [Client.ReloginHTTPClient]) has since replaced. Do not give it a
+// Jar: it sends and keeps the Session's cookies itself.
 //
 // A Rails app checks the API token and Accept on every endpoint, so
 // requests to the Client's origin (scheme, host, port) carry
@@ -43,11 +46,10 @@ const maxRedirects = 10
 // itself: they are not sent to this Client's app. A nil sess gives a
 // client without cookies.
 func (c *Client) HTTPClient(sess *Session) *http.Client {
-	hc := &http.Client{Transport: appTransport{c: c}, CheckRedirect: c.checkRedirect}
-	if sess != nil && sess.st != nil {
-		hc.Jar = sessionJar{s: sess.st, fallback: c.origin}
+	if sess == nil || sess.st == nil {
+		return &http.Client{Transport: appTransport{c: c}, CheckRedirect: c.checkRedirect}
 	}
-	return hc
+	return &http.Client{Transport: &userTransport{c: c, st: sess.st}, CheckRedirect: c.checkRedirect}
 }
 
 // ReloginHTTPClient returns an *http.Client for long-running programs that
@@ -99,7 +101,7 @@ func (c *Client) ReloginHTTPClient(sess *Session, p CreateSessionParams) (*http.
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	t := &reloginTransport{c: c, st: sess.st, params: p}
+	t := &userTransport{c: c, st: sess.st, params: p, relogs: true}
 	return &http.Client{Transport: t, CheckRedirect: c.checkRedirect}, nil
 }
 
@@ -156,11 +158,13 @@ func (t appTransport) Format(f fmt.State, _ rune) {
 	fmt.Fprint(f, "loremup.appTransport{}")
 }
 
-// reloginTransport is the transport of ReloginHTTPClient.
-type reloginTransport struct {
+// userTransport is the transport of HTTPClient and of ReloginHTTPClient,
+// which sets relogs and the parameters to log in again with.
+type userTransport struct {
 	c      *Client
 	st     *sessionState
 	params CreateSessionParams
+	relogs bool
 
 	mu       sync.Mutex
 	inflight *reloginCall
@@ -173,7 +177,7 @@ type reloginCall struct {
 	err  error
 }
 
-func (t *reloginTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *userTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	refused := t.refused
 	t.mu.Unlock()
@@ -185,7 +189,7 @@ func (t *reloginTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != http.StatusUnauthorized || !t.st.belongsTo(t.c.origin) || !t.c.origin.contains(req.URL) {
+	if !t.relogs || resp.StatusCode != http.StatusUnauthorized || !t.st.belongsTo(t.c.origin) || !t.c.origin.contains(req.URL) {
 		return resp, nil
 	}
 	if err := t.relogin(req.Context(), gen); err != nil {
@@ -212,7 +216,7 @@ func (t *reloginTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // send sends a copy of req with body and the Session's cookies (after
 // any the request carries), and keeps the cookies the answer sets unless
 // a newer login replaced the ones it was sent with. gen is that login.
-func (t *reloginTransport) send(req *http.Request, body io.ReadCloser) (*http.Response, uint64, error) {
+func (t *userTransport) send(req *http.Request, body io.ReadCloser) (*http.Response, uint64, error) {
 	cookies, gen := t.st.requestCookies(t.c.origin, req.URL)
 	out := req.Clone(req.Context())
 	out.Body = body
@@ -237,7 +241,7 @@ func (t *reloginTransport) send(req *http.Request, body io.ReadCloser) (*http.Re
 // was sent (the Session has seen a newer login than sentWith), joining one
 // that is running. The login runs apart from ctx's cancellation, so that
 // the request that started it cannot fail the others waiting on it.
-func (t *reloginTransport) relogin(ctx context.Context, sentWith uint64) error {
+func (t *userTransport) relogin(ctx context.Context, sentWith uint64) error {
 	t.mu.Lock()
 	if t.refused != nil {
 		t.mu.Unlock()
@@ -262,7 +266,7 @@ func (t *reloginTransport) relogin(ctx context.Context, sentWith uint64) error {
 	}
 }
 
-func (t *reloginTransport) login(ctx context.Context, call *reloginCall) {
+func (t *userTransport) login(ctx context.Context, call *reloginCall) {
 	err := t.loginOnce(ctx)
 	t.mu.Lock()
 	t.inflight = nil
@@ -274,7 +278,7 @@ func (t *reloginTransport) login(ctx context.Context, call *reloginCall) {
 	close(call.done)
 }
 
-func (t *reloginTransport) loginOnce(ctx context.Context) error {
+func (t *userTransport) loginOnce(ctx context.Context) error {
 	if !t.c.budget.spend() {
 		return fmt.Errorf("loremup: log in again after 401: %w", ErrRetryBudgetExhausted)
 	}
@@ -291,8 +295,8 @@ func (t *reloginTransport) loginOnce(ctx context.Context) error {
 
 // Format prints the transport with the password and cookie values
 // hidden, for every verb (see appTransport.Format).
-func (t *reloginTransport) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremup.reloginTransport{Session: %v, Params: %v}", Session{st: t.st}, t.params)
+func (t *userTransport) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "loremup.userTransport{Session: %v, Params: %v}", Session{st: t.st}, t.params)
 }
 
 func closeBody(req *http.Request) {

@@ -188,21 +188,17 @@ func importSession(in *sessionFile) (*Session, error) {
 // Session nested in a logged or encoded struct does not leak them. Use
 // Export to keep a Session between runs.
 func (s Session) MarshalJSON() ([]byte, error) {
-	type redactedCookie struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	}
 	out := struct {
-		Origin   string           `json:"origin,omitempty"`
-		Cookies  []redactedCookie `json:"cookies"`
-		Ended    bool             `json:"ended,omitempty"`
-		Redacted bool             `json:"redacted"`
-	}{Cookies: []redactedCookie{}, Redacted: true}
+		Origin   string       `json:"origin,omitempty"`
+		Cookies  []cookieJSON `json:"cookies"`
+		Ended    bool         `json:"ended,omitempty"`
+		Redacted bool         `json:"redacted"`
+	}{Cookies: []cookieJSON{}, Redacted: true}
 	if s.st != nil {
 		s.st.mu.Lock()
 		out.Origin, out.Ended = s.st.origin.String(), s.st.ended
 		for i := range s.st.store.cookies {
-			out.Cookies = append(out.Cookies, redactedCookie{s.st.store.cookies[i].c.Name, redact.Marker})
+			out.Cookies = append(out.Cookies, cookieJSON{Name: s.st.store.cookies[i].c.Name, Value: redact.Marker})
 		}
 		s.st.mu.Unlock()
 	}

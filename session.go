@@ -208,9 +208,9 @@ func (s *Session) Ended() bool {
 // its Jar; [Client.HTTPClient] uses it with the Client's base URL.
 func (s *Session) Jar() http.CookieJar {
 	if s == nil {
-		return sessionJar{}
+		return (*sessionState)(nil)
 	}
-	return sessionJar{s: s.st}
+	return s.st
 }
 
 // at returns the origin the Session is used with: its own, or for a
@@ -250,21 +250,9 @@ func (st *sessionState) setCookies(fallback *origin, u *url.URL, cookies []*http
 	}
 }
 
-// anyGen stands for a request whose login is not known (one sent through
-// a Jar, which net/http calls before and after the request apart).
+// anyGen stands for a request whose login is not known: one sent through
+// a Jar, which net/http asks for cookies and gives the answer's apart.
 const anyGen = ^uint64(0)
-
-// cookiesFor returns copies of the cookies to send with a request for u.
-func (st *sessionState) cookiesFor(fallback *origin, u *url.URL) []*http.Cookie {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	matched := st.store.matching(st.at(fallback), u, time.Now())
-	out := make([]*http.Cookie, len(matched))
-	for i, c := range matched {
-		out[i] = &http.Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}
-	}
-	return out
-}
 
 // requestCookies returns the cookies to send with a request for u and the
 // login (the number of re-logins the Session has seen) they belong to,
