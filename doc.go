@@ -129,8 +129,10 @@
 // invalid"]} (one object per message, Source.Pointer "/form/email");
 // {"errors": ["Email is invalid"]}; {"error": "message"} and {"message":
 // "message"}; Rails' exception answer {"status": 400, "error": "Bad
-// Request"}; and a text/plain body, whose first line (at most 200 bytes)
-// becomes the one object's Detail. Any other body leaves Errors empty and
+// Request"}; and a text/plain body, or a short body that is neither JSON
+// nor HTML whatever its Content-Type says (Devise answers "Invalid Email
+// or password." labelled application/vnd.api+json), whose first line (at
+// most 200 bytes) becomes the one object's Detail. Any other body leaves Errors empty and
 // is kept raw in Body.
 //
 // Input that can never succeed fails before anything is sent, with a

@@ -2,6 +2,7 @@ package loremup
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -98,7 +99,13 @@ func newStoredCookie(o *origin, reqPath string, c *http.Cookie, now time.Time) (
 	case c.MaxAge < 0:
 		remove = true
 	case c.MaxAge > 0:
-		e.expires = now.Add(time.Duration(c.MaxAge) * time.Second)
+		// Saturate: a Max-Age past about 292 years overflows a Duration,
+		// which would make the cookie count as expired.
+		d := time.Duration(math.MaxInt64)
+		if int64(c.MaxAge) < int64(d/time.Second) {
+			d = time.Duration(c.MaxAge) * time.Second
+		}
+		e.expires = now.Add(d)
 	case !c.Expires.IsZero():
 		e.expires = c.Expires
 		remove = !c.Expires.After(now)
@@ -188,7 +195,7 @@ func (s *cookieStore) matching(o *origin, u *url.URL, now time.Time) []*http.Coo
 		return nil
 	}
 	host := strings.ToLower(u.Hostname())
-	path := u.Path
+	path := cleanPath(u.Path)
 	if path == "" {
 		path = "/"
 	}
@@ -273,6 +280,38 @@ func pathMatch(reqPath, cookiePath string) bool {
 		return false
 	}
 	return strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/'
+}
+
+// cleanPath removes the dot segments of a request path (RFC 3986,
+// section 5.2.4), as the server resolves them: cookies are matched on the
+// path the request reaches, so "/tenant/../admin" (or "%2e%2e", which the
+// URL's Path holds decoded) never carries a "/tenant" cookie to /admin.
+func cleanPath(p string) string {
+	if !strings.Contains(p, ".") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	out := make([]string, 0, len(segs))
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch seg {
+		case ".":
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+			continue
+		}
+		if last {
+			out = append(out, "")
+		}
+	}
+	if len(out) == 1 && out[0] == "" {
+		return "/"
+	}
+	return strings.Join(out, "/")
 }
 
 // defaultPath is RFC 6265's default-path of a request path: up to, not

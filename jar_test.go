@@ -359,3 +359,42 @@ func TestJar_RestoredCookiesAreSentOnlyAsABrowserWould(t *testing.T) {
 		})
 	}
 }
+
+// The server resolves dot segments (RFC 3986, section 5.2.4), also
+// percent-encoded ones: cookies are matched on the path a request
+// reaches, so none leaves the base path or its own Path that way.
+func TestJar_MatchesCookiesOnTheNormalisedPath(t *testing.T) {
+	sess, err := loremup.NewSession("https://app.example.com/tenant", []*http.Cookie{
+		{Name: "base", Value: "1", Path: "/tenant"},
+		{Name: "admin", Value: "2", Path: "/tenant/admin"},
+	})
+	require.NoError(t, err)
+	jar := sess.Jar()
+	tests := []struct {
+		url  string
+		want []string
+	}{
+		{"https://app.example.com/tenant/x", []string{"base=1"}},
+		{"https://app.example.com/tenant/../other", nil},
+		{"https://app.example.com/tenant/%2e%2e/other", nil},
+		{"https://app.example.com/tenant/%2E%2E/%2e%2e/other", nil},
+		{"https://app.example.com/tenant/admin/../x", []string{"base=1"}},
+		{"https://app.example.com/tenant/admin/%2e%2e/x", []string{"base=1"}},
+		{"https://app.example.com/tenant/./admin/x", []string{"admin=2", "base=1"}},
+		{"https://app.example.com/other/../tenant/admin", []string{"admin=2", "base=1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			assert.Equal(t, tt.want, sent(t, jar, tt.url))
+		})
+	}
+}
+
+func TestJar_MaxAgeBeyondADurationSaturates(t *testing.T) {
+	sess, err := loremup.NewSession(baseURL, nil)
+	require.NoError(t, err)
+	setCookie(t, sess.Jar(), baseURL+"/", "c=1; Path=/; Max-Age=99999999999")
+
+	assert.Equal(t, []string{"c=1"}, sent(t, sess.Jar(), baseURL+"/"), "a Max-Age of 3,000 years is not expired")
+	assert.Len(t, sess.Cookies(), 1)
+}

@@ -72,7 +72,8 @@ func (o *origin) contains(u *url.URL) bool {
 	if !o.bound() || u == nil || !o.sameOrigin(u) {
 		return false
 	}
-	return o.path == "" || u.Path == o.path || strings.HasPrefix(u.Path, o.path+"/")
+	p := cleanPath(u.Path)
+	return o.path == "" || p == o.path || strings.HasPrefix(p, o.path+"/")
 }
 
 // sameOrigin compares scheme, host and port only.

@@ -246,7 +246,7 @@ func (st *sessionState) setCookies(fallback *origin, u *url.URL, cookies []*http
 		if c == nil || c.Name == "" {
 			continue
 		}
-		st.store.set(o, u.Path, c, now)
+		st.store.set(o, cleanPath(u.Path), c, now)
 	}
 }
 
