@@ -284,3 +284,66 @@ func TestRelogin_KeepsUpWithCookieRotation(t *testing.T) {
 	require.Len(t, srv.Sessions(), 1)
 	assert.Equal(t, srv.Sessions()[0].ID, sess.Cookies()[0].Value)
 }
+
+// An answer that arrives after Delete (a rotated, live cookie) must not
+// put a session back into the ended Session: nothing would log it out.
+func TestHTTPClient_AnAnswerAfterLogoutNeverRevivesTheSession(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("v1"))
+	mt.RegisterResponder(http.MethodDelete, sessionsURL, httpmock.NewStringResponder(http.StatusNoContent, ""))
+	arrived, release := make(chan struct{}), make(chan struct{})
+	mt.RegisterResponder(http.MethodGet, baseURL+"/slow", func(*http.Request) (*http.Response, error) {
+		close(arrived)
+		<-release
+		resp := httpmock.NewStringResponse(http.StatusOK, "")
+		resp.Header.Set("Set-Cookie", "_app_session=rotated-live; Path=/")
+		return resp, nil
+	})
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := c.HTTPClient(sess).Get(baseURL + "/slow")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-arrived
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+
+	close(release)
+	require.NoError(t, <-done)
+
+	assert.True(t, sess.Ended())
+	assert.Empty(t, sess.Cookies(), "the late answer's cookie was not kept")
+}
+
+// net/http quotes an unparsable Location in the error it makes above the
+// transport; an app echoing the session cookie there must not get it
+// into an error string, through either client.
+func TestHTTPClient_ErrorsOfEveryLayerAreRedacted(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("cookie-secret-value"))
+	mt.RegisterResponder(http.MethodGet, baseURL+"/echo", func(r *http.Request) (*http.Response, error) {
+		ck, _ := r.Cookie("_app_session")
+		resp := httpmock.NewStringResponse(http.StatusFound, "")
+		resp.Header.Set("Location", "/%zz/"+ck.Value+"/"+r.Header.Get("Authorization"))
+		return resp, nil
+	})
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	relogin, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+
+	for name, hc := range map[string]*http.Client{"HTTPClient": c.HTTPClient(sess), "ReloginHTTPClient": relogin} {
+		resp, err := hc.Get(baseURL + "/echo")
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "Location", "%s: the error still says what went wrong", name)
+		assert.NotContains(t, err.Error(), "cookie-secret-value", name)
+		assert.NotContains(t, err.Error(), testToken, name)
+	}
+}
