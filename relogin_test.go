@@ -428,7 +428,7 @@ func TestRelogin_CancellingTheRequestThatStartedItFailsNoOtherWaiter(t *testing.
 	app.block = nil
 	app.mu.Unlock()
 
-	assert.NoError(t, <-waiter, "the re-login went on for the other waiter")
+	require.NoError(t, <-waiter, "the re-login went on for the other waiter")
 	assert.Equal(t, 2, app.loginCount())
 }
 
