@@ -80,10 +80,13 @@ func newSession(o *origin, cookies []*http.Cookie, body []byte) *Session {
 }
 
 // NewSession makes a Session for the app at baseURL (the base URL a
-// Client is made with) holding cookies, for a login made another way:
-// by a browser, or by a test helper. The cookies are checked as restored
-// ones are (see [ImportSession]) and copied; one without a Path is taken as
-// set by the login answer.
+// Client is made with) holding cookies, for a login made another way: by
+// a browser or single sign-on flow, or by a test helper. It is how a
+// program that already holds a user's cookies acts as that user
+// ([Client.HTTPClient]) and logs them out ([SessionsService.Delete]),
+// since a Client keeps no cookie jar besides its Sessions. The cookies are
+// checked as restored ones are (see [ImportSession]) and copied; one
+// without a Path is taken as set by the login answer.
 func NewSession(baseURL string, cookies []*http.Cookie) (*Session, error) {
 	u, err := parseBaseURL(baseURL, true)
 	if err != nil {
