@@ -43,7 +43,8 @@ func FuzzRedactObjectKeepsPointersIntoTheRequest(f *testing.F) {
 		}
 		o := ErrorObject{Detail: "x " + secret, Source: &ErrorSource{Pointer: "/form/" + secret}}
 		redactObject(r, &o)
-		if strings.Contains(o.Source.Pointer, secret) || strings.Contains(o.Detail, secret) {
+		last := o.Source.Pointer[strings.LastIndexByte(o.Source.Pointer, '/')+1:]
+		if strings.Contains(last, secret) || strings.Contains(o.Detail, secret) {
 			t.Fatalf("secret %q survives in %+v", secret, o)
 		}
 	})
