@@ -354,6 +354,7 @@ func TestJar_RestoredCookiesAreSentOnlyAsABrowserWould(t *testing.T) {
 
 			get(t, c.HTTPClient(sess), tt.base+"/app")
 			assert.Equal(t, []string{"plain=p"}, appCookies, "acting as the user sends the plain cookie only")
+			assert.Empty(t, sess.BaseURL(), "acting as the user binds nothing")
 			require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
 			assert.Equal(t, []string{"plain=p"}, logouts, "the logout sends the plain cookie only")
 		})
