@@ -115,7 +115,7 @@ func (s *Session) Export() ([]byte, error) {
 
 // ImportSession reads a Session written by Export, or by json.Marshal in
 // versions before Export (which had no base URL: such a Session is
-// accepted by any Client, and the first to use it binds it). Every
+// accepted by any Client, which uses it with its own base URL). Every
 // cookie is checked (http.Cookie.Valid: no quote in a value, no "x=1; y"
 // as a name) and the Session's bounds apply: at most 64 cookies, 4096
 // bytes each and 64 KiB together. Errors never quote cookie values.

@@ -9,8 +9,8 @@ import (
 // origin is where a Session belongs: the scheme, host and port of the
 // Client that created it, and its base path. Sessions share their
 // Client's (never changed). A nil *origin is a Session restored from JSON
-// written before origins were kept; any Client accepts it, and the first
-// to use it binds it.
+// written before origins were kept; any Client accepts it and uses it
+// with its own origin, without keeping that in the Session.
 type origin struct {
 	scheme string // "http" or "https"
 	host   string // lower case, without brackets or port
