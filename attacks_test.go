@@ -69,7 +69,7 @@ func TestAttack_SecretInAnswerHeaderNameIsRedacted(t *testing.T) {
 			for _, k := range tt.wantKeys {
 				assert.Contains(t, apiErr.Header, k)
 			}
-			assert.Equal(t, "application/json", apiErr.ContentType)
+			assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
 		})
 	}
 }
@@ -93,7 +93,7 @@ func TestAttack_NonUTF8CredentialsAreRefusedBeforeSending(t *testing.T) {
 
 		sess, err := loremup.NewSession(baseURL, []*http.Cookie{{Name: "_app_session", Value: "v"}})
 		require.NoError(t, err)
-		_, err = c.NewReloginTransport(sess, p)
+		_, err = c.ReloginHTTPClient(sess, p)
 		requireInvalid(t, err, tt.field)
 	}
 	assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent")

@@ -2,7 +2,6 @@ package loremup
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -34,12 +34,9 @@ type Client struct {
 	transport http.RoundTripper
 	// origin is where the Client's Sessions belong.
 	origin *origin
-	// live counts the Client's live logins, for Delete with a nil Session;
-	// userJar, when the caller's http.Client had a Jar, gets every login's
-	// cookies too. (A pointer, so that a Client value stays copyable for
-	// printing.)
+	// live counts the Client's live logins, for Delete with a nil Session.
+	// (A pointer, so that a Client value stays copyable for printing.)
 	live             *liveSet
-	userJar          http.CookieJar
 	logger           *slog.Logger
 	maxRetries       int
 	maxResponseBytes int64
@@ -51,7 +48,7 @@ type Client struct {
 // its input and does no I/O: a wrong URL or token shows at the first call.
 //
 // Plain http:// is refused for hosts other than loopback unless
-// WithInsecureHTTP is given.
+// [WithInsecureHTTP] is given.
 func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -91,9 +88,8 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 	c.urlString = su.String()
 	c.path = c.sessionsURL.EscapedPath()
 
-	hc, jar := httpClientFor(cfg.httpClient, isLoopback(u.Hostname()))
+	hc := httpClientFor(cfg.httpClient, isLoopback(u.Hostname()))
 	c.transport = hc.Transport
-	c.userJar = jar
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // silent: we log through slog ourselves
@@ -103,7 +99,7 @@ func NewClient(baseURL, apiToken string, opts ...Option) (*Client, error) {
 		CheckRetry:   c.checkRetry,
 		Backoff:      backoff,
 		// Hand back the last answer instead of "giving up after N
-		// attempts", so the caller gets an *APIError with what the server said.
+		// attempts", so the caller gets an [*APIError] with what the server said.
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
 			return resp, err
 		},
@@ -142,7 +138,7 @@ type response struct {
 }
 
 // do sends one call (with its retries) and reads the answer. Every
-// non-2xx answer becomes an *APIError, with the token, password and the
+// non-2xx answer becomes an [*APIError], with the token, password and the
 // values of the cookies sent redacted from anything the server says back.
 // When a 2xx answer's body cannot be read to the end, do returns its head
 // (status, headers, cookies) together with the error.
@@ -209,19 +205,5 @@ func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
 // Format prints the Client without its API token, for every verb
 // (%v, %+v, %#v, %s).
 func (c Client) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redacted)
-}
-
-// LogValue keeps the API token out of structured logs.
-func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_token", redacted))
-}
-
-// MarshalJSON encodes the Client as LogValue shows it, without its API
-// token, for JSON log handlers that print nested values.
-func (c Client) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		BaseURL  string `json:"base_url"`
-		APIToken string `json:"api_token"`
-	}{c.baseURL, redacted})
+	fmt.Fprintf(f, "loremup.Client{BaseURL: %q, APIToken: %s}", c.baseURL, redact.Marker)
 }

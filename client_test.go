@@ -2,7 +2,6 @@ package loremup_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"testing"
 
@@ -130,18 +129,6 @@ func TestClient_PathPrefixAndTrailingSlash(t *testing.T) {
 			assert.Equal(t, 1, mt.GetCallCountInfo()["DELETE "+tt.want])
 		})
 	}
-}
-
-func TestClient_PrintsWithoutToken(t *testing.T) {
-	c, err := loremup.NewClient(baseURL, testToken)
-	require.NoError(t, err)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		for _, v := range []any{c, *c, c.Sessions} {
-			out := fmt.Sprintf(verb, v)
-			assert.NotContains(t, out, testToken, "verb %s of %T", verb, v)
-		}
-	}
-	assert.Contains(t, fmt.Sprintf("%v", c), baseURL)
 }
 
 func TestClient_NilContextIsAnError(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package loremup is the Go client for the LoremUp REST API's Sessions
-// endpoints: log a user in (Sessions.Create) and out (Sessions.Delete).
+// endpoints: log a user in ([SessionsService.Create]) and out ([SessionsService.Delete]).
 //
 // # Quickstart
 //
@@ -20,7 +20,7 @@
 //		Session:  sess,
 //	})
 //
-// NewClient does no I/O. A Client is safe for concurrent use; make one per
+// [NewClient] does no I/O. A Client is safe for concurrent use; make one per
 // app and token and share it, so its connections are reused.
 //
 // # The wire protocol
@@ -41,16 +41,14 @@
 // as a browser would send them (not expired, Domain and Path matching,
 // Secure only over https or to loopback). One Client can hold many users'
 // Sessions at once; Delete of a Session sends back exactly its cookies and
-// ends it (Session.Ended), applying the logout's Set-Cookie headers.
-// Delete of a Session of another base URL is a *ValidationError naming
+// ends it ([Session.Ended]), applying the logout's Set-Cookie headers.
+// Delete of a Session of another base URL is a [*ValidationError] naming
 // Session, and nothing is sent.
 //
 // Delete with a nil Session is for the one-user program: it ends the
 // Client's one live login (created and not yet ended), or, when there is
-// none, the session in the cookie jar of an *http.Client given with
-// WithHTTPClient (every login's cookies go into that jar too), or else it
-// sends a logout without a session cookie. While the Client has more than
-// one live login a nil Session is a *ValidationError naming Session. The
+// none, it sends a logout without a session cookie. While the Client has more than
+// one live login a nil Session is a [*ValidationError] naming Session. The
 // Client counts live logins without keeping them, so its memory does not
 // grow with logins that are never logged out.
 //
@@ -60,24 +58,45 @@
 //
 // # Acting as the user
 //
-// Client.HTTPClient returns an *http.Client that calls the app's other
+// [Client.HTTPClient] returns an *http.Client that calls the app's other
 // endpoints as a Session's user, on the Client's connection pool and
-// timeouts; Session.Jar is its http.CookieJar, backed by the Session, so
+// timeouts; [Session.Jar] is a cookie jar backed by the Session, so
 // cookies the app rotates are kept in the Session and a later Delete
-// sends the current ones. For long-running programs,
-// Client.ReloginHTTPClient (or NewReloginTransport) logs the user in again
-// when the app answers 401, once for all goroutines that meet it, and
-// repeats requests whose body can be replayed, in the manner of
-// golang.org/x/oauth2's Transport over a ReuseTokenSource. NewSession
-// makes a Session from a login made another way.
+// sends the current ones. A Rails app checks the API token and Accept in
+// ApplicationController, so on every endpoint: this client sends
+// "Authorization: Token token=<api token>", and the API's Accept where the
+// request sets none, to the Client's origin (scheme, host, port) and to no
+// other, also after a redirect. Redirects are followed within the origin
+// only.
+//
+//	hc := c.HTTPClient(sess)
+//	resp, err := hc.Get(c.BaseURL() + "/api/me")
+//
+// For long-running programs, [Client.ReloginHTTPClient] logs the user in
+// again when the app answers 401, once for all goroutines that meet it,
+// and repeats requests whose body can be replayed, in the manner of
+// golang.org/x/oauth2's Transport over a ReuseTokenSource. The login
+// belongs to no single request: cancelling the request that started it
+// fails no other waiter. A late answer to a request sent under an older
+// login never replaces the newer login's cookies, and an answer that
+// arrives after the Session ended never revives it. A re-login the app
+// refuses with 401 or 422 (a changed password, a locked account) is final
+// for that client: later requests get that error at once, matching
+// [ErrUnauthorized] or [ErrUnprocessableEntity], and no login is sent
+// again, so the SDK never locks an account.
+//
+// [NewSession] makes a Session from a login made another way (a browser
+// or single sign-on flow, a test helper), to act as that user or to log
+// them out: it is where cookies a caller already holds go, since the
+// Client keeps no cookie jar of its own (see [WithHTTPClient]).
 //
 // # Keeping a session between runs
 //
-// Session.Export writes a Session as JSON, cookie values and base URL
-// included; ImportSession (or json.Unmarshal into a Session) reads it
+// [Session.Export] writes a Session as JSON, cookie values and base URL
+// included; [ImportSession] (or json.Unmarshal into a Session) reads it
 // back, also the JSON that json.Marshal wrote in versions before Export
-// (such a Session has no base URL; any Client accepts it, and the first to
-// use it binds it). Restored cookies are checked with http.Cookie.Valid
+// (such a Session has no base URL; any Client accepts it and uses it with
+// its own). Restored cookies are checked with http.Cookie.Valid
 // and bounded: a Session keeps at most 64 cookies, 4096 bytes each and 64
 // KiB together (extra cookies a server sets at login are dropped). Store
 // exported Sessions as secrets. json.Marshal of a Session writes cookie
@@ -86,7 +105,7 @@
 //
 // # Errors
 //
-// Every answer that is not a 2xx is an *APIError (3xx, 429 and 5xx
+// Every answer that is not a 2xx is an [*APIError] (3xx, 429 and 5xx
 // included), carrying the status, the server's error objects, the
 // answer's headers (Header), the number of attempts and the raw body
 // (bounded), all redacted (see Logging). Three sentinels match the
@@ -110,21 +129,23 @@
 // invalid"]} (one object per message, Source.Pointer "/form/email");
 // {"errors": ["Email is invalid"]}; {"error": "message"} and {"message":
 // "message"}; Rails' exception answer {"status": 400, "error": "Bad
-// Request"}; and a text/plain body, whose first line (at most 200 bytes)
-// becomes the one object's Detail. Any other body leaves Errors empty and
+// Request"}; and a text/plain body, or a short body that is neither JSON
+// nor HTML whatever its Content-Type says (Devise answers "Invalid Email
+// or password." labelled application/vnd.api+json), whose first line (at
+// most 200 bytes) becomes the one object's Detail. Any other body leaves Errors empty and
 // is kept raw in Body.
 //
 // Input that can never succeed fails before anything is sent, with a
-// *ValidationError naming the field: an empty or malformed base URL, an
+// [*ValidationError] naming the field: an empty or malformed base URL, an
 // empty token or one with whitespace, quotes, commas or control characters,
 // an empty FormName, Form.Email or Form.Password.
 //
 // Success: Create expects 201 Created, and takes another 2xx for a login
 // only when it is JSON and sets a session cookie; a 200 HTML page (a proxy
 // or a login page at a wrong base URL) or a 200 JSON answer without a
-// cookie ({"success": false, ...}) is an *APIError matching
-// ErrUnexpectedResponse. A 201 whose body is empty or not JSON is still a
-// login: the cookies are the session, and Session.Body is then nil. A 201
+// cookie ({"success": false, ...}) is an [*APIError] matching
+// [ErrUnexpectedResponse]. A 201 whose body is empty or not JSON is still a
+// login: the cookies are the session, and [Session.Body] is then nil. A 201
 // whose head arrived with the session cookie but whose body was cut is a
 // login too: Create returns its Session together with the transport
 // error, so that it can be logged out. Delete takes any 2xx (the vendor's
@@ -134,25 +155,25 @@
 // # Retries and timeouts
 //
 // go-retryablehttp runs the retries. Connection errors and the answers 429,
-// 502, 503 and 504 are retried, DefaultMaxRetries times by default, with
-// exponential backoff and jitter between WithRetryWait's bounds. A
+// 502, 503 and 504 are retried, [DefaultMaxRetries] times by default, with
+// exponential backoff and jitter between [WithRetryWait]'s bounds. A
 // Retry-After header (seconds or HTTP date) is honoured but never beyond the
 // maximum wait; a negative or unreadable one is ignored. 401, 406, 422, the
 // other 4xx and 500 are never retried, nor are certificate errors. Each
 // attempt sends the whole request body again. When retries run out the
-// caller gets the last answer as an *APIError (or the last transport error,
+// caller gets the last answer as an [*APIError] (or the last transport error,
 // wrapped).
 //
-// Retries draw on a client-wide budget (RetryBudget, on by default): a
+// Retries draw on a client-wide budget ([RetryBudget], on by default): a
 // retry spends tokens, an answer from a working server refunds them. Against
 // a server that fails every call, a Client stops retrying after a few
-// retries and fails fast, with an error matching ErrRetryBudgetExhausted, so
+// retries and fails fast, with an error matching [ErrRetryBudgetExhausted], so
 // many clients cannot multiply an outage.
 //
 // The context bounds the whole call, backoff waits included; its error
 // stays matchable (errors.Is(err, context.DeadlineExceeded)). Without a
 // deadline, the default HTTP client still ends each attempt after
-// DefaultTimeout.
+// [DefaultTimeout].
 //
 // What a retry cannot promise: a login that reached the server but whose
 // answer was lost (the connection broke) is sent again, and the server may
@@ -164,7 +185,7 @@
 // The package is silent: it writes nothing to stdout or stderr. Pass
 // WithLogger(slog.Logger) to see each request, retry decision and answer
 // at debug level. No log line, error string, fmt rendering or JSON
-// encoding of a Client, SessionForm, CreateSessionParams or APIError holds
+// encoding of a Client, [SessionForm], [CreateSessionParams] or [APIError] holds
 // the API token, a password or a cookie value.
 //
 // Should the server echo the call's token, password or session cookie
@@ -182,11 +203,11 @@
 // # Security
 //
 // Plain http:// is refused for hosts other than loopback unless
-// WithInsecureHTTP is given. Loopback is exactly "localhost" or a loopback
+// [WithInsecureHTTP] is given. Loopback is exactly "localhost" or a loopback
 // IP literal (a name under .localhost is resolved through DNS and is not),
 // and requests to it never go through a proxy. Base URLs with credentials,
 // a query or a fragment are refused. Response bodies are read through a cap
-// (DefaultMaxResponseBytes, see WithMaxResponseBytes); memory grows only
+// ([DefaultMaxResponseBytes], see [WithMaxResponseBytes]); memory grows only
 // with the bytes that arrive, never with a promised Content-Length.
 //
 // # Testing

@@ -14,6 +14,12 @@ import (
 // maxTextDetail bounds the Detail taken from a plain-text error body.
 const maxTextDetail = 200
 
+// maxShortText bounds the bodies read as text whatever their
+// Content-Type: a bare message (Devise's failure app answers "Invalid
+// Email or password." labelled application/vnd.api+json) is short; a
+// longer body that is neither JSON nor HTML is kept raw only.
+const maxShortText = 1 << 10
+
 // parseErrorBody normalises the error bodies a LoremUp server (a Rails
 // app), or a proxy in front of it, may send into JSON:API error objects.
 // Besides the JSON:API document it reads:
@@ -26,8 +32,10 @@ const maxTextDetail = 200
 //   - {"error": "message"} or {"message": "message"}: one object, with
 //     Status taken from a "status" member (Rails' exception answer
 //     {"status": 400, "error": "Bad Request"});
-//   - a text/plain body (Rails' "HTTP Token: Access denied."): one object
-//     whose Detail is the first line, cut at maxTextDetail bytes.
+//   - a text/plain body (Rails' "HTTP Token: Access denied."), or a short
+//     body that is neither JSON nor HTML whatever its Content-Type says
+//     (Devise's "Invalid Email or password."): one object whose Detail is
+//     the first line, cut at maxTextDetail bytes.
 //
 // A JSON:API pointer is kept exactly as the server sent it. Anything else
 // (HTML, empty, other JSON) gives no objects.
@@ -37,6 +45,9 @@ func parseErrorBody(contentType string, body []byte) []ErrorObject {
 		return nil
 	}
 	if mt, _, err := mime.ParseMediaType(contentType); err == nil && mt == "text/plain" {
+		return parseTextError(body)
+	}
+	if len(body) <= maxShortText && isText(body) {
 		return parseTextError(body)
 	}
 	if body[0] != '{' {
@@ -86,6 +97,25 @@ func parseErrorBody(contentType string, body []byte) []ErrorObject {
 		return parseFieldErrors(members, false)
 	}
 	return nil
+}
+
+// isText reports whether body reads as a bare message: UTF-8 without
+// control characters besides line breaks and tabs, and not the start of
+// a JSON or HTML document (a cut one included).
+func isText(body []byte) bool {
+	switch body[0] {
+	case '{', '[', '<', '"':
+		return false
+	}
+	if !utf8.Valid(body) {
+		return false
+	}
+	for _, r := range string(body) {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return !json.Valid(body)
 }
 
 // parseTextError reads a plain-text answer: its first non-blank line,

@@ -12,8 +12,8 @@ import (
 )
 
 // Sentinel errors, matched with errors.Is against any error a call returns.
-// Each is matched by the answer's status code through (*APIError).Is, so
-// they hold however the *APIError is wrapped.
+// Each is matched by the answer's status code through ([*APIError]).Is, so
+// they hold however the [*APIError] is wrapped.
 var (
 	// ErrUnauthorized: the server answered 401 (unknown API token, or an
 	// e-mail/password pair it does not know). Not retried.
@@ -25,13 +25,13 @@ var (
 	// server's validations, e.g. an e-mail that is not an address). Not retried.
 	ErrUnprocessableEntity = errors.New("loremup: unprocessable entity")
 	// ErrRetryBudgetExhausted: a retryable failure was not retried because
-	// the client-wide retry budget is spent (see RetryBudget). The error
-	// also carries the last answer as *APIError when there was one.
+	// the client-wide retry budget is spent (see [RetryBudget]). The error
+	// also carries the last answer as [*APIError] when there was one.
 	ErrRetryBudgetExhausted = errors.New("loremup: retry budget exhausted")
 	// ErrUnexpectedResponse: a 2xx answer that is not what the call
 	// promises, such as a 200 HTML page where a login (201) was expected:
 	// usually a wrong base URL or a proxy's login page. The error is an
-	// *APIError with the answer.
+	// [*APIError] with the answer.
 	ErrUnexpectedResponse = errors.New("loremup: unexpected response")
 )
 
@@ -39,12 +39,12 @@ var (
 // documented 401, 406 and 422, and every other non-2xx status, 3xx, 429
 // and 5xx included. When retries ran out it describes the last answer.
 // It also describes a 2xx answer that is not a login (see
-// ErrUnexpectedResponse).
+// [ErrUnexpectedResponse]).
 //
 // Server-supplied text (Errors, Body, Header and the fields taken from
 // it) has the call's API token, password and session cookie values
-// replaced by "[REDACTED]" should the server echo them, and the value of
-// every cookie the answer sets is hidden too. See the package
+// replaced by "[REDACTED]" should the server echo them, and the whole
+// value of every Set-Cookie header is hidden too. See the package
 // documentation for exactly what is and is not promised.
 type APIError struct {
 	// StatusCode is the HTTP status of the answer.
@@ -56,14 +56,19 @@ type APIError struct {
 	// Method and Path name the request (Path has no query string).
 	Method, Path string
 	// Header is a copy of the answer's headers, redacted: read
-	// WWW-Authenticate, Retry-After or anything else from it.
+	// Content-Type, WWW-Authenticate, Retry-After or anything else from
+	// it. The value of every Set-Cookie, Cookie and Authorization header
+	// is wholly [REDACTED]: a cookie the answer sets is a credential.
 	Header http.Header
-	// RequestID is the answer's X-Request-Id (or similar) header, if any:
-	// quote it to the API's operators. Taken from Header.
+	// RequestID is the answer's X-Request-Id, X-Correlation-Id or
+	// Request-Id header, if any: quote it to the API's operators. It has
+	// a field of its own because it is read from whichever of those
+	// names the server uses.
 	RequestID string
-	// Location is the Location header of a redirect, which is never
-	// followed: a 3xx usually means a wrong base URL or a login page.
-	// Taken from Header.
+	// Location is the Location header of a redirect (3xx only), which
+	// is never followed: a 3xx usually means a wrong base URL or a login
+	// page. It has a field of its own because it is set only when the
+	// redirect was not followed, which is what callers test for.
 	Location string
 	// Attempts is how many requests were sent for this call (1 + retries).
 	Attempts int
@@ -77,8 +82,6 @@ type APIError struct {
 	// RetryBudgetExhausted reports that the answer was retryable but the
 	// client-wide retry budget denied the retry.
 	RetryBudgetExhausted bool
-	// ContentType is the answer's Content-Type header. Taken from Header.
-	ContentType string
 }
 
 // ErrorObject is one JSON:API error object.
@@ -112,9 +115,9 @@ func (e *APIError) Error() string {
 	}
 	if e.StatusCode >= 200 && e.StatusCode < 300 {
 		b.WriteString(": not the answer the API documents")
-		if e.ContentType != "" {
+		if ct := e.Header.Get("Content-Type"); ct != "" {
 			b.WriteString(" (Content-Type ")
-			b.WriteString(e.ContentType)
+			b.WriteString(ct)
 			b.WriteByte(')')
 		}
 	}
@@ -152,7 +155,7 @@ func (e *APIError) firstMessage() string {
 	return msg
 }
 
-// Is makes errors.Is(err, ErrUnauthorized) and the like hold for answers
+// Is makes errors.Is(err, [ErrUnauthorized]) and the like hold for answers
 // with the matching status.
 func (e *APIError) Is(target error) bool {
 	switch target {
@@ -203,19 +206,6 @@ func stripQuery(s string) string {
 	return s
 }
 
-// secrets lists what must not reach an error or a log line: the token,
-// the password (if any) and the values of the cookies sent. Built only
-// for errors and logs of failures.
-func (c *Client) secrets(st *callState) *redactor {
-	r := &redactor{rules: make([]secretRule, 0, 2+len(st.cookies))}
-	r.add(c.token)
-	r.add(st.password)
-	for _, ck := range st.cookies {
-		r.add(ck.Value)
-	}
-	return r
-}
-
 // maxParsedErrorBody bounds the error bodies parsed into Errors. A Rails
 // error body is a few hundred bytes; parsing costs up to some 200 times
 // a body's size (a 1 MiB body of 260,000 one-letter messages allocated
@@ -229,7 +219,7 @@ const maxParsedErrorBody = 64 << 10
 // the document's structure (a password "errors" or "form") neither hides
 // the error objects nor mangles their pointers.
 func (c *Client) apiError(method string, r *response) *APIError {
-	red := c.secrets(r.call)
+	red := c.callSecrets(r.call)
 	h := red.Header(r.header)
 	e := &APIError{
 		StatusCode:           r.status,
@@ -241,7 +231,6 @@ func (c *Client) apiError(method string, r *response) *APIError {
 		Body:                 red.Bytes(r.body),
 		BodyTruncated:        r.truncated,
 		RetryBudgetExhausted: r.call.denied,
-		ContentType:          h.Get("Content-Type"),
 	}
 	if r.status >= 300 && r.status < 400 {
 		e.Location = h.Get("Location")
@@ -253,7 +242,7 @@ func (c *Client) apiError(method string, r *response) *APIError {
 		e.Errors = parseErrorBody(r.header.Get("Content-Type"), r.body)
 	}
 	for i := range e.Errors {
-		red.Object(&e.Errors[i])
+		redactObject(red, &e.Errors[i])
 	}
 	return e
 }
@@ -262,7 +251,7 @@ func (c *Client) apiError(method string, r *response) *APIError {
 // redacted (a transport error may quote a malformed header the server
 // sent). The caller's context error stays matchable with errors.Is.
 func (c *Client) transportError(ctx context.Context, method string, st *callState, err error) error {
-	err = c.secrets(st).Error(err)
+	err = c.callSecrets(st).Error(err)
 	if c.logger != nil {
 		c.log(ctx, "loremup: request failed", slog.String("method", method), slog.String("path", c.path),
 			slog.Int("attempts", st.attempts), slog.String("error", err.Error()))

@@ -2,10 +2,12 @@ package loremup_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/loremup/loremup-go"
 	"github.com/loremup/loremup-go/loremuptest"
@@ -53,11 +55,12 @@ func ExampleSessionsService_Create() {
 	for _, ck := range sess.Cookies() {
 		fmt.Println("cookie:", ck.Name) // its value is a credential: don't print it
 	}
-	fmt.Println(sess) // printing a Session hides cookie values
+	data, _ := json.Marshal(sess) // encoding a Session hides cookie values
+	fmt.Println(strings.Replace(string(data), srv.URL, "URL", 1))
 	fmt.Println("active sessions:", srv.ActiveSessions())
 	// Output:
 	// cookie: _loremup_session
-	// loremup.Session{Cookies: [_loremup_session=[REDACTED]]}
+	// {"origin":"URL","cookies":[{"name":"_loremup_session","value":"[REDACTED]"}],"redacted":true}
 	// active sessions: 1
 }
 

@@ -1,12 +1,10 @@
 package loremup_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -23,31 +21,6 @@ import (
 	"github.com/loremup/loremup-go/internal/secrettest"
 	"github.com/loremup/loremup-go/loremuptest"
 )
-
-// A JSON log handler prints nested values through encoding/json, not
-// through LogValue: every SDK value holding a secret must be safe there.
-func TestSecrets_SafeThroughEncodingJSON(t *testing.T) {
-	c, _ := mockClient(t)
-	p := createParams()
-	var logged bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logged, nil))
-	type request struct {
-		Params loremup.CreateSessionParams
-		Form   loremup.SessionForm
-		Client *loremup.Client
-	}
-
-	logger.Info("login", "request", request{Params: p, Form: p.Form, Client: c})
-	direct, err := json.Marshal(request{Params: p, Form: p.Form, Client: c})
-	require.NoError(t, err)
-
-	for _, out := range []string{logged.String(), string(direct)} {
-		assert.NotContains(t, out, testPassword)
-		assert.NotContains(t, out, testToken)
-		assert.Contains(t, out, testEmail, "what is not secret is still shown")
-		assert.Contains(t, out, "[REDACTED]")
-	}
-}
 
 func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	c, mt := mockClient(t)
@@ -68,7 +41,7 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	asJSON, jerr := json.Marshal(apiErr)
 	require.NoError(t, jerr)
 	for _, out := range []string{err.Error(), fmt.Sprintf("%+v", apiErr), fmt.Sprintf("%#v", apiErr), headers, string(asJSON),
-		apiErr.RequestID, apiErr.Location, apiErr.ContentType} {
+		apiErr.RequestID, apiErr.Location, apiErr.Header.Get("Content-Type")} {
 		assert.NotContains(t, out, testPassword)
 		assert.NotContains(t, out, testToken)
 		assert.NotContains(t, out, "cookievalue123", "a cookie the answer sets is a credential too")
@@ -77,8 +50,7 @@ func TestSecrets_AnswerHeadersAreRedacted(t *testing.T) {
 	assert.Equal(t, "req-[REDACTED]", apiErr.RequestID)
 	assert.Equal(t, apiErr.Header.Get("X-Request-Id"), apiErr.RequestID, "the convenience fields agree with Header")
 	assert.Equal(t, apiErr.Header.Get("Location"), apiErr.Location)
-	assert.Equal(t, apiErr.Header.Get("Content-Type"), apiErr.ContentType)
-	assert.Equal(t, "_app_session=[REDACTED]; Path=/; HttpOnly", apiErr.Header.Get("Set-Cookie"))
+	assert.Equal(t, "[REDACTED]", apiErr.Header.Get("Set-Cookie"), "a cookie the answer sets is hidden whole")
 }
 
 func TestSecrets_TransportErrorQuotingTheServerIsRedacted(t *testing.T) {

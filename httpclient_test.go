@@ -94,23 +94,51 @@ func TestHTTPClient_UnderThePathPrefix(t *testing.T) {
 	assert.Equal(t, testEmail, body)
 }
 
-func TestHTTPClient_SendsNoAPITokenAndUsesTheClientsTransport(t *testing.T) {
+// A Rails app checks the API token and Accept on every endpoint: the
+// client sends both to the Client's origin, and to no other, even when
+// a caller lets it follow a redirect there.
+func TestHTTPClient_SendsTheAPITokenAndAcceptToItsOriginOnly(t *testing.T) {
 	c, mt := mockClient(t)
 	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("v1"))
-	var got *http.Request
-	mt.RegisterResponder(http.MethodGet, baseURL+"/users/me", func(r *http.Request) (*http.Response, error) {
-		got = r
+	var got []*http.Request
+	record := func(r *http.Request) (*http.Response, error) {
+		got = append(got, r)
 		return httpmock.NewStringResponse(http.StatusOK, "ok"), nil
+	}
+	mt.RegisterResponder(http.MethodGet, baseURL+"/users/me", record)
+	mt.RegisterResponder(http.MethodGet, "https://evil.example.net/steal", record)
+	mt.RegisterResponder(http.MethodGet, baseURL+"/away", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusFound, "")
+		resp.Header.Set("Location", "https://evil.example.net/steal")
+		return resp, nil
 	})
 	sess, err := c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
+	hc := c.HTTPClient(sess)
 
-	status, _ := get(t, c.HTTPClient(sess), baseURL+"/users/me")
+	status, _ := get(t, hc, baseURL+"/users/me")
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/users/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "text/csv")
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	hc.CheckRedirect = nil // the caller's choice: follow every redirect
+	get(t, hc, baseURL+"/away")
+	get(t, hc, "https://evil.example.net/steal")
 
 	assert.Equal(t, http.StatusOK, status)
-	require.NotNil(t, got, "the request went through the Client's transport")
-	assert.Empty(t, got.Header.Get("Authorization"))
-	assert.Equal(t, "_app_session=v1", got.Header.Get("Cookie"))
+	require.Len(t, got, 4, "the requests went through the Client's transport")
+	assert.Equal(t, "Token token="+testToken, got[0].Header.Get("Authorization"))
+	assert.Equal(t, "application/vnd.api+json, application/json", got[0].Header.Get("Accept"))
+	assert.Equal(t, "_app_session=v1", got[0].Header.Get("Cookie"))
+	assert.Equal(t, "text/csv", got[1].Header.Get("Accept"), "the request's own Accept is kept")
+	assert.Equal(t, "Token token="+testToken, got[1].Header.Get("Authorization"))
+	for _, r := range got[2:] {
+		assert.Empty(t, r.Header.Get("Authorization"), "no token to %s", r.URL)
+		assert.Empty(t, r.Header.Get("Accept"), "no Accept added for %s", r.URL)
+		assert.Empty(t, r.Header.Get("Cookie"), "no cookie to %s", r.URL)
+	}
 }
 
 func TestHTTPClient_FollowsRedirectsOnlyWithinTheOrigin(t *testing.T) {
@@ -255,4 +283,67 @@ func TestRelogin_KeepsUpWithCookieRotation(t *testing.T) {
 	assert.Equal(t, before, countLogins(srv), "rotated cookies were kept: no re-login was needed")
 	require.Len(t, srv.Sessions(), 1)
 	assert.Equal(t, srv.Sessions()[0].ID, sess.Cookies()[0].Value)
+}
+
+// An answer that arrives after Delete (a rotated, live cookie) must not
+// put a session back into the ended Session: nothing would log it out.
+func TestHTTPClient_AnAnswerAfterLogoutNeverRevivesTheSession(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("v1"))
+	mt.RegisterResponder(http.MethodDelete, sessionsURL, httpmock.NewStringResponder(http.StatusNoContent, ""))
+	arrived, release := make(chan struct{}), make(chan struct{})
+	mt.RegisterResponder(http.MethodGet, baseURL+"/slow", func(*http.Request) (*http.Response, error) {
+		close(arrived)
+		<-release
+		resp := httpmock.NewStringResponse(http.StatusOK, "")
+		resp.Header.Set("Set-Cookie", "_app_session=rotated-live; Path=/")
+		return resp, nil
+	})
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := c.HTTPClient(sess).Get(baseURL + "/slow")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-arrived
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+
+	close(release)
+	require.NoError(t, <-done)
+
+	assert.True(t, sess.Ended())
+	assert.Empty(t, sess.Cookies(), "the late answer's cookie was not kept")
+}
+
+// net/http quotes an unparsable Location in the error it makes above the
+// transport; an app echoing the session cookie there must not get it
+// into an error string, through either client.
+func TestHTTPClient_ErrorsOfEveryLayerAreRedacted(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodPost, sessionsURL, loginOK("cookie-secret-value"))
+	mt.RegisterResponder(http.MethodGet, baseURL+"/echo", func(r *http.Request) (*http.Response, error) {
+		ck, _ := r.Cookie("_app_session")
+		resp := httpmock.NewStringResponse(http.StatusFound, "")
+		resp.Header.Set("Location", "/%zz/"+ck.Value+"/"+r.Header.Get("Authorization"))
+		return resp, nil
+	})
+	sess, err := c.Sessions.Create(context.Background(), createParams())
+	require.NoError(t, err)
+	relogin, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+
+	for name, hc := range map[string]*http.Client{"HTTPClient": c.HTTPClient(sess), "ReloginHTTPClient": relogin} {
+		resp, err := hc.Get(baseURL + "/echo")
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "Location", "%s: the error still says what went wrong", name)
+		assert.NotContains(t, err.Error(), "cookie-secret-value", name)
+		assert.NotContains(t, err.Error(), testToken, name)
+	}
 }

@@ -1,6 +1,8 @@
 package loremup
 
 import (
+	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,90 +27,8 @@ const (
 	maxSessionCookieBytes = 64 << 10
 )
 
-// origin is where a Session belongs: the scheme, host and port of the
-// Client that created it, and its base path. Sessions share their
-// Client's (never changed). A nil *origin is a Session restored from JSON
-// written before origins were kept; any Client accepts it, and the first
-// to use it binds it.
-type origin struct {
-	scheme string // "http" or "https"
-	host   string // lower case, without brackets or port
-	port   string // always explicit ("443" for https without one)
-	path   string // base path without a trailing slash; "" for the root
-}
-
-func originOf(u *url.URL) *origin {
-	o := originParts(u)
-	return &o
-}
-
-func originParts(u *url.URL) origin {
-	o := origin{
-		scheme: strings.ToLower(u.Scheme),
-		host:   strings.ToLower(u.Hostname()),
-		port:   u.Port(),
-		path:   strings.TrimRight(u.Path, "/"),
-	}
-	if o.port == "" {
-		o.port = "80"
-		if o.scheme == "https" {
-			o.port = "443"
-		}
-	}
-	return o
-}
-
-// parseOrigin reads an origin written by origin.String.
-func parseOrigin(s string) (*origin, bool) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
-		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, false
-	}
-	return originOf(u), true
-}
-
-func (o *origin) bound() bool { return o != nil }
-
-// String is the base URL the origin stands for.
-func (o *origin) String() string {
-	if !o.bound() {
-		return ""
-	}
-	host := o.host
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if (o.scheme == "https" && o.port != "443") || (o.scheme == "http" && o.port != "80") {
-		host = net.JoinHostPort(o.host, o.port)
-	}
-	return (&url.URL{Scheme: o.scheme, Host: host, Path: o.path}).String()
-}
-
-// contains reports whether u is on the origin and under its base path:
-// the only URLs a Session's cookies go to.
-func (o *origin) contains(u *url.URL) bool {
-	if !o.bound() || u == nil || !o.sameOrigin(u) {
-		return false
-	}
-	return o.path == "" || u.Path == o.path || strings.HasPrefix(u.Path, o.path+"/")
-}
-
-// sameOrigin compares scheme, host and port only.
-func (o *origin) sameOrigin(u *url.URL) bool {
-	if o == nil {
-		return false
-	}
-	other := originParts(u)
-	return o.scheme == other.scheme && o.host == other.host && o.port == other.port
-}
-
-// secure reports whether Secure cookies may go to the origin: over https,
-// or to loopback, where plain http never leaves the machine (browsers
-// treat localhost alike).
-func (o *origin) secure() bool {
-	return o != nil && (o.scheme == "https" || isLoopback(o.host))
-}
+// This file is the cookie store: how a Session keeps, matches and replaces
+// its cookies as a browser does, and its use as an http.CookieJar.
 
 // storedCookie is one cookie of a Session with what RFC 6265's storage
 // model derives from it when it is set.
@@ -179,7 +99,13 @@ func newStoredCookie(o *origin, reqPath string, c *http.Cookie, now time.Time) (
 	case c.MaxAge < 0:
 		remove = true
 	case c.MaxAge > 0:
-		e.expires = now.Add(time.Duration(c.MaxAge) * time.Second)
+		// Saturate: a Max-Age past about 292 years overflows a Duration,
+		// which would make the cookie count as expired.
+		d := time.Duration(math.MaxInt64)
+		if int64(c.MaxAge) < int64(d/time.Second) {
+			d = time.Duration(c.MaxAge) * time.Second
+		}
+		e.expires = now.Add(d)
 	case !c.Expires.IsZero():
 		e.expires = c.Expires
 		remove = !c.Expires.After(now)
@@ -269,7 +195,7 @@ func (s *cookieStore) matching(o *origin, u *url.URL, now time.Time) []*http.Coo
 		return nil
 	}
 	host := strings.ToLower(u.Hostname())
-	path := u.Path
+	path := cleanPath(u.Path)
 	if path == "" {
 		path = "/"
 	}
@@ -356,6 +282,38 @@ func pathMatch(reqPath, cookiePath string) bool {
 	return strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/'
 }
 
+// cleanPath removes the dot segments of a request path (RFC 3986,
+// section 5.2.4), as the server resolves them: cookies are matched on the
+// path the request reaches, so "/tenant/../admin" (or "%2e%2e", which the
+// URL's Path holds decoded) never carries a "/tenant" cookie to /admin.
+func cleanPath(p string) string {
+	if !strings.Contains(p, ".") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	out := make([]string, 0, len(segs))
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch seg {
+		case ".":
+		case "..":
+			if len(out) > 1 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+			continue
+		}
+		if last {
+			out = append(out, "")
+		}
+	}
+	if len(out) == 1 && out[0] == "" {
+		return "/"
+	}
+	return strings.Join(out, "/")
+}
+
 // defaultPath is RFC 6265's default-path of a request path: up to, not
 // including, its last slash ("/" when that is the first).
 func defaultPath(p string) string {
@@ -369,25 +327,35 @@ func defaultPath(p string) string {
 	return p[:i]
 }
 
-// sessionJar is a Session's cookie jar (see Session.Jar).
-type sessionJar struct {
-	s *sessionState
-}
-
-// SetCookies keeps the cookies an answer from the Session's origin set;
-// answers from elsewhere are ignored.
-func (j sessionJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
-	if j.s == nil || len(cookies) == 0 {
+// SetCookies makes the Session a cookie jar (see Session.Jar): it keeps
+// the cookies an answer from the Session's origin set; answers from
+// elsewhere, or after the Session ended, are ignored.
+func (st *sessionState) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if st == nil || len(cookies) == 0 {
 		return
 	}
-	j.s.setCookies(u, cookies)
+	st.setCookies(nil, u, cookies, anyGen)
 }
 
-// Cookies returns the cookies to send with a request for u: none unless u
-// is on the Session's origin and under its base path.
-func (j sessionJar) Cookies(u *url.URL) []*http.Cookie {
-	if j.s == nil {
+// Cookies returns copies of the cookies to send with a request for u:
+// none unless u is on the Session's origin and under its base path.
+func (st *sessionState) Cookies(u *url.URL) []*http.Cookie {
+	if st == nil {
 		return nil
 	}
-	return j.s.cookiesFor(u)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	matched := st.store.matching(st.origin, u, time.Now())
+	out := make([]*http.Cookie, len(matched))
+	for i, c := range matched {
+		out[i] = &http.Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}
+	}
+	return out
+}
+
+// Format prints the jar without its cookies, for every verb: fmt prints
+// the fields of a struct it reaches through a pointer with %s or %q,
+// unexported ones included.
+func (st *sessionState) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, "loremup.Session.Jar{}")
 }

@@ -284,21 +284,32 @@ func TestJar_KeepsABoundedNumberOfCookies(t *testing.T) {
 	}
 }
 
-func TestDelete_NilSessionEndsTheSessionInTheCallersJar(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	logouts := cookieEcho(mt)
+func TestNewClient_RefusesAnHTTPClientWithAJar(t *testing.T) {
 	jar := newMemJar()
-	// A login made another way (a browser flow) left its cookie in the jar.
-	jar.SetCookies(mustURL(t, baseURL+"/"), []*http.Cookie{{Name: "_app_session", Value: "from-the-jar", Path: "/"}})
-	c, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
+	_, err := loremup.NewClient(baseURL, testToken, loremup.WithHTTPClient(&http.Client{Jar: jar}))
+
+	requireInvalid(t, err, "HTTPClient.Jar")
+	assert.Contains(t, err.Error(), "Sessions hold the cookies")
+	assert.Contains(t, err.Error(), "Client.HTTPClient(sess)")
+	assert.Contains(t, err.Error(), "sess.Jar()")
+	assert.Zero(t, jar.sets)
+}
+
+// A login made another way (a browser flow) is logged out through a
+// Session made of its cookies: the caller's jar is no longer a second
+// home for them.
+func TestDelete_SessionOfALoginMadeAnotherWayEndsIt(t *testing.T) {
+	c, mt := mockClient(t)
+	logouts := cookieEcho(mt)
+	sess, err := loremup.NewSession(baseURL, []*http.Cookie{{Name: "_app_session", Value: "from-the-browser", Path: "/"}})
 	require.NoError(t, err)
 
-	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}))
-	assert.Equal(t, []string{"_app_session=from-the-jar"}, *logouts)
-	assert.Empty(t, jar.Cookies(mustURL(t, baseURL+"/")), "the ended session left the jar")
+	require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
+	assert.Equal(t, []string{"_app_session=from-the-browser"}, *logouts)
+	assert.True(t, sess.Ended())
+	assert.Empty(t, sess.Cookies(), "the ended session left the Session")
 
-	// With two live logins of its own, a nil Session is ambiguous even
-	// with a jar (which holds whoever logged in last).
+	// With two live logins of its own, a nil Session is ambiguous.
 	login(t, c, "alice@example.com")
 	login(t, c, "bob@example.com")
 	requireInvalid(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm}), "Session")
@@ -325,19 +336,66 @@ func TestJar_RestoredCookiesAreSentOnlyAsABrowserWould(t *testing.T) {
 			require.NoError(t, err)
 
 			mt := httpmock.NewMockTransport()
-			var logouts []string
+			var logouts, appCookies []string
 			mt.RegisterResponder(http.MethodDelete, tt.base+"/api/sessions", func(r *http.Request) (*http.Response, error) {
 				for _, c := range r.Cookies() {
 					logouts = append(logouts, c.Name+"="+c.Value)
 				}
 				return httpmock.NewStringResponse(http.StatusNoContent, ""), nil
 			})
+			mt.RegisterResponder(http.MethodGet, tt.base+"/app", func(r *http.Request) (*http.Response, error) {
+				for _, c := range r.Cookies() {
+					appCookies = append(appCookies, c.Name+"="+c.Value)
+				}
+				return httpmock.NewStringResponse(http.StatusOK, ""), nil
+			})
 			c, err := loremup.NewClient(tt.base, testToken, loremup.WithInsecureHTTP(), loremup.WithHTTPClient(&http.Client{Transport: mt}))
 			require.NoError(t, err)
 
-			assert.Equal(t, []string{"plain=p"}, sent(t, c.HTTPClient(sess).Jar, tt.base+"/app"), "the jar sends the plain cookie only")
+			get(t, c.HTTPClient(sess), tt.base+"/app")
+			assert.Equal(t, []string{"plain=p"}, appCookies, "acting as the user sends the plain cookie only")
+			assert.Empty(t, sess.BaseURL(), "acting as the user binds nothing")
 			require.NoError(t, c.Sessions.Delete(context.Background(), loremup.DeleteSessionParams{FormName: deleteForm, Session: sess}))
 			assert.Equal(t, []string{"plain=p"}, logouts, "the logout sends the plain cookie only")
 		})
 	}
+}
+
+// The server resolves dot segments (RFC 3986, section 5.2.4), also
+// percent-encoded ones: cookies are matched on the path a request
+// reaches, so none leaves the base path or its own Path that way.
+func TestJar_MatchesCookiesOnTheNormalisedPath(t *testing.T) {
+	sess, err := loremup.NewSession("https://app.example.com/tenant", []*http.Cookie{
+		{Name: "base", Value: "1", Path: "/tenant"},
+		{Name: "admin", Value: "2", Path: "/tenant/admin"},
+	})
+	require.NoError(t, err)
+	jar := sess.Jar()
+	tests := []struct {
+		url  string
+		want []string
+	}{
+		{"https://app.example.com/tenant/x", []string{"base=1"}},
+		{"https://app.example.com/tenant/../other", nil},
+		{"https://app.example.com/tenant/%2e%2e/other", nil},
+		{"https://app.example.com/tenant/%2E%2E/%2e%2e/other", nil},
+		{"https://app.example.com/tenant/admin/../x", []string{"base=1"}},
+		{"https://app.example.com/tenant/admin/%2e%2e/x", []string{"base=1"}},
+		{"https://app.example.com/tenant/./admin/x", []string{"admin=2", "base=1"}},
+		{"https://app.example.com/other/../tenant/admin", []string{"admin=2", "base=1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			assert.Equal(t, tt.want, sent(t, jar, tt.url))
+		})
+	}
+}
+
+func TestJar_MaxAgeBeyondADurationSaturates(t *testing.T) {
+	sess, err := loremup.NewSession(baseURL, nil)
+	require.NoError(t, err)
+	setCookie(t, sess.Jar(), baseURL+"/", "c=1; Path=/; Max-Age=99999999999")
+
+	assert.Equal(t, []string{"c=1"}, sent(t, sess.Jar(), baseURL+"/"), "a Max-Age of 3,000 years is not expired")
+	assert.Len(t, sess.Cookies(), 1)
 }

@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// Defaults used by NewClient when no Option says otherwise.
+// Defaults used by [NewClient] when no Option says otherwise.
 const (
 	// DefaultMaxRetries is how many times a retryable failure is retried.
 	DefaultMaxRetries = 3
-	// DefaultRetryWaitMin and DefaultRetryWaitMax bound the backoff
+	// DefaultRetryWaitMin and [DefaultRetryWaitMax] bound the backoff
 	// between attempts; a Retry-After header is capped at the maximum.
 	DefaultRetryWaitMin = 100 * time.Millisecond
 	DefaultRetryWaitMax = 5 * time.Second
@@ -22,14 +22,14 @@ const (
 	DefaultMaxResponseBytes = 1 << 20
 )
 
-// maxResponseBytesCap is the largest cap WithMaxResponseBytes keeps: the
+// maxResponseBytesCap is the largest cap [WithMaxResponseBytes] keeps: the
 // reader asks for one byte more than the cap to tell a long body from an
 // exact one, which must not overflow.
 const maxResponseBytesCap = math.MaxInt64 - 1
 
-// Option configures a Client; pass any number to NewClient. An Option
-// given a value that can never work makes NewClient fail with a
-// *ValidationError naming it.
+// Option configures a Client; pass any number to [NewClient]. An Option
+// given a value that can never work makes [NewClient] fail with a
+// [*ValidationError] naming it.
 type Option func(*config) error
 
 type config struct {
@@ -58,12 +58,19 @@ func defaultConfig() config {
 // WithHTTPClient makes the Client send its requests through hc, e.g. one
 // with a custom TLS configuration, a proxy, or tracing instrumentation.
 // hc is not modified: the Client uses a shallow copy that never follows
-// redirects and leaves cookies to the Client (hc.Jar, if set, becomes the
-// Client's own cookie jar). hc.Timeout bounds each attempt.
+// redirects. hc.Timeout bounds each attempt.
+//
+// hc must have no Jar: a [Session] holds its user's cookies, and a second
+// cookie store would fall out of step with it (a logout would leave the
+// jar logged in). To act as the user, use [Client.HTTPClient] or
+// [Session.Jar].
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
-		if hc == nil {
+		switch {
+		case hc == nil:
 			return invalid("WithHTTPClient", "http client must not be nil")
+		case hc.Jar != nil:
+			return invalid("HTTPClient.Jar", "must be nil: Sessions hold the cookies; to act as the user use Client.HTTPClient(sess) or sess.Jar()")
 		}
 		c.httpClient = hc
 		return nil
@@ -71,7 +78,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithMaxRetries sets how many times a retryable failure is retried
-// (0 turns retries off). The default is DefaultMaxRetries.
+// (0 turns retries off). The default is [DefaultMaxRetries].
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -128,7 +135,7 @@ func WithInsecureHTTP() Option {
 }
 
 // WithMaxResponseBytes sets the cap on how much of a response body is read
-// (DefaultMaxResponseBytes by default). Longer bodies are cut there. The
+// ([DefaultMaxResponseBytes] by default). Longer bodies are cut there. The
 // cap is a limit, not a buffer size: memory grows only with the bytes the
 // server actually sends, so a large cap (even math.MaxInt64) is safe.
 func WithMaxResponseBytes(n int64) Option {

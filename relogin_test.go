@@ -94,6 +94,7 @@ type reloginApp struct {
 	logins  int
 	bodies  []string
 	always  int // answer 401 to everything when set
+	refuse  int // answer logins with this status when set
 	block   chan struct{}
 }
 
@@ -105,10 +106,19 @@ func newReloginApp(t *testing.T, mt *httpmock.MockTransport) *reloginApp {
 		block := a.block
 		a.mu.Unlock()
 		if block != nil {
-			<-block
+			select {
+			case <-block:
+			case <-r.Context().Done():
+				return nil, r.Context().Err()
+			}
 		}
 		a.mu.Lock()
 		a.logins++
+		if a.refuse != 0 {
+			status := a.refuse
+			a.mu.Unlock()
+			return jsonAPI(status, errorDoc(fmt.Sprint(status), "invalid", "Invalid Email or password.", ""))(r)
+		}
 		a.current = fmt.Sprintf("login-%d", a.logins)
 		cur := a.current
 		a.mu.Unlock()
@@ -308,9 +318,9 @@ func TestRelogin_NeverShowsTheCredentials(t *testing.T) {
 	defer c.CloseIdleConnections()
 	sess, err := c.Sessions.Create(context.Background(), createParams())
 	require.NoError(t, err)
-	rt, err := c.NewReloginTransport(sess, createParams())
+	hc, err := c.ReloginHTTPClient(sess, createParams())
 	require.NoError(t, err)
-	hc := &http.Client{Transport: rt}
+	rt := hc.Transport
 	srv.ExpireSessions()
 	status, _ := get(t, hc, srv.URL+"/api/me")
 	require.Equal(t, http.StatusOK, status)
@@ -318,13 +328,16 @@ func TestRelogin_NeverShowsTheCredentials(t *testing.T) {
 	guard2 := secrettest.New(t, testPassword, cookie, srv.Token)
 
 	nested := struct {
-		Transport *loremup.ReloginTransport
-		Value     loremup.ReloginTransport
+		Transport http.RoundTripper
+		Client    *http.Client
 		Session   *loremup.Session
-	}{rt, *rt, sess}
-	guard.Check(rt, *rt, nested, hc)
-	guard2.Check(rt, *rt, nested)
-	data, err := json.Marshal(nested)
+	}{rt, hc, sess}
+	guard.Check(rt, nested, hc)
+	guard2.Check(rt, nested, hc)
+	data, err := json.Marshal(struct {
+		Transport http.RoundTripper
+		Session   *loremup.Session
+	}{rt, sess})
 	require.NoError(t, err)
 	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("state", "nested", nested, "rt", rt)
 	slog.New(slog.NewTextHandler(&logBuf, nil)).Info("state", "nested", nested, "rt", rt)
@@ -332,8 +345,138 @@ func TestRelogin_NeverShowsTheCredentials(t *testing.T) {
 		assert.NotContains(t, string(data), secret)
 		assert.NotContains(t, logBuf.String(), secret)
 	}
-	assert.Contains(t, string(data), testEmail, "the e-mail helps debugging")
 	renderings, logBytes := guard.Scanned()
 	assert.Positive(t, renderings)
 	assert.Positive(t, logBytes, "the re-login was logged, without the password")
+}
+
+// An app with Devise's lockable locks the account after a few refused
+// logins: the SDK must never be the one that sends them.
+func TestRelogin_ARefusedLoginIsFinal(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		is     error
+	}{{http.StatusUnauthorized, loremup.ErrUnauthorized}, {http.StatusUnprocessableEntity, loremup.ErrUnprocessableEntity}} {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			c, mt := mockClient(t)
+			app := newReloginApp(t, mt)
+			sess := login(t, c, testEmail)
+			hc, err := c.ReloginHTTPClient(sess, createParams())
+			require.NoError(t, err)
+			app.expire()
+			app.refuse = tt.status // the password changed
+
+			for i := range 5 {
+				resp, err := hc.Get(baseURL + "/api/me")
+				if resp != nil {
+					_ = resp.Body.Close()
+				}
+				require.ErrorIs(t, err, tt.is, "request %d", i)
+			}
+
+			assert.Equal(t, 2, app.loginCount(), "one refused re-login, never another")
+			assert.Len(t, app.bodies, 1, "later requests fail at once, without being sent")
+		})
+	}
+}
+
+func TestRelogin_CancellingTheRequestThatStartedItFailsNoOtherWaiter(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	app.expire()
+	app.mu.Lock()
+	app.block = make(chan struct{})
+	app.mu.Unlock()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	leader := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/api/me", nil)
+		resp, err := hc.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		leader <- err
+	}()
+	require.Eventually(t, func() bool {
+		return mt.GetCallCountInfo()["POST "+sessionsURL] == 2
+	}, 5*time.Second, time.Millisecond, "the re-login started")
+	waiter := make(chan error, 1)
+	go func() {
+		resp, err := hc.Get(baseURL + "/api/me")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		waiter <- err
+	}()
+	require.Eventually(t, func() bool {
+		app.mu.Lock()
+		defer app.mu.Unlock()
+		return len(app.bodies) == 2
+	}, 5*time.Second, time.Millisecond, "the second request met the 401 and waits on the re-login")
+
+	cancel()
+	require.ErrorIs(t, <-leader, context.Canceled, "the leader gave up on its own context")
+	app.mu.Lock()
+	close(app.block)
+	app.block = nil
+	app.mu.Unlock()
+
+	require.NoError(t, <-waiter, "the re-login went on for the other waiter")
+	assert.Equal(t, 2, app.loginCount())
+}
+
+// A 401 sent before a re-login that arrives after it (slow in transit,
+// with a cookie of its own) must not undo the re-login.
+func TestRelogin_ALateAnswerNeverReplacesANewerLogin(t *testing.T) {
+	c, mt := mockClient(t)
+	app := newReloginApp(t, mt)
+	sess := login(t, c, testEmail)
+	hc, err := c.ReloginHTTPClient(sess, createParams())
+	require.NoError(t, err)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var slowCalls atomic.Int32
+	mt.RegisterResponder(http.MethodGet, baseURL+"/api/slow", func(r *http.Request) (*http.Response, error) {
+		if slowCalls.Add(1) == 1 {
+			close(arrived)
+			<-release
+			resp := httpmock.NewStringResponse(http.StatusUnauthorized, "")
+			resp.Header.Set("Set-Cookie", "_app_session=stale-from-the-late-answer; Path=/")
+			return resp, nil
+		}
+		ck, _ := r.Cookie("_app_session")
+		app.mu.Lock()
+		defer app.mu.Unlock()
+		if ck == nil || ck.Value != app.current {
+			return httpmock.NewStringResponse(http.StatusUnauthorized, ""), nil
+		}
+		return httpmock.NewStringResponse(http.StatusOK, "slow ok"), nil
+	})
+	late := make(chan int, 1)
+	go func() {
+		resp, err := hc.Get(baseURL + "/api/slow")
+		if err != nil {
+			late <- 0
+			return
+		}
+		_ = resp.Body.Close()
+		late <- resp.StatusCode
+	}()
+	<-arrived
+	app.expire()
+	status, _ := get(t, hc, baseURL+"/api/me") // meets the 401 and logs in again
+	require.Equal(t, http.StatusOK, status)
+
+	close(release)
+
+	assert.Equal(t, http.StatusOK, <-late, "the late request is repeated with the newer login")
+	require.Len(t, sess.Cookies(), 1)
+	assert.Equal(t, "login-2", sess.Cookies()[0].Value, "the late answer's cookie did not replace the newer login's")
+	assert.Equal(t, 2, app.loginCount(), "no login for the late answer")
 }

@@ -57,7 +57,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if st.attempts > c.maxRetries {
 		// Out of retries: stop here rather than let go-retryablehttp give
-		// up, so the caller gets this last answer as an *APIError.
+		// up, so the caller gets this last answer as an [*APIError].
 		return false, nil
 	}
 	if !c.budget.spend() {
@@ -211,9 +211,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // Client shared by more goroutines than that, against a server failing
 // a few percent of calls, can meet a burst of more than 10 failures at
 // the same instant; give it a Capacity of about RetryCost per goroutine
-// (WithRetryBudget) to retry them all. A call refused a retry returns the
-// answer it got, as an *APIError with RetryBudgetExhausted set
-// (errors.Is(err, ErrRetryBudgetExhausted) holds).
+// ([WithRetryBudget]) to retry them all. A call refused a retry returns the
+// answer it got, as an [*APIError] with RetryBudgetExhausted set
+// (errors.Is(err, [ErrRetryBudgetExhausted]) holds).
 type RetryBudget struct {
 	// Capacity is the bucket's size and starting level; 0 turns the
 	// budget off.
@@ -224,14 +224,14 @@ type RetryBudget struct {
 	SuccessRefund int
 }
 
-// DefaultRetryBudget returns the budget a Client has unless WithRetryBudget
+// DefaultRetryBudget returns the budget a Client has unless [WithRetryBudget]
 // says otherwise: 10 retries' worth, one more earned per 10 answers from a
 // working server.
 func DefaultRetryBudget() RetryBudget {
 	return RetryBudget{Capacity: 100, RetryCost: 10, SuccessRefund: 1}
 }
 
-// tokenBucket implements RetryBudget; a nil *tokenBucket allows every
+// tokenBucket implements [RetryBudget]; a nil *tokenBucket allows every
 // retry. It is lock-free: every successful call refunds, and with many
 // goroutines on one Client a mutex there showed as lost throughput. When
 // the bucket is full (the usual case) a refund is a single atomic load.
@@ -287,7 +287,7 @@ func (c *Client) attemptAttrs(st *callState, resp *http.Response, err error) []s
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", c.secrets(st).Error(err).Error()))
+		attrs = append(attrs, slog.String("error", c.callSecrets(st).Error(err).Error()))
 	}
 	return attrs
 }

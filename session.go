@@ -1,22 +1,18 @@
 package loremup
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
 
 // Session is what one login returned: the cookies the server set and the
-// body it answered with. Pass it to Sessions.Delete to log that user out;
-// call the app's other endpoints as that user through Client.HTTPClient
-// or Session.Jar.
+// body it answered with. Pass it to [SessionsService.Delete] to log that user out;
+// call the app's other endpoints as that user through [Client.HTTPClient]
+// or [Session.Jar].
 //
 // A Session belongs to the origin (scheme, host, port) and base path of
 // the Client that created it. Its cookies are only ever sent there, and
@@ -28,7 +24,7 @@ import (
 // A Session's cookies are credentials: printing a Session with fmt,
 // logging it with slog and encoding it with encoding/json show cookie
 // names only. Cookies shows the values, and Export writes them for
-// keeping a session between runs (see ImportSession).
+// keeping a session between runs (see [ImportSession]).
 type Session struct {
 	st *sessionState
 }
@@ -84,10 +80,13 @@ func newSession(o *origin, cookies []*http.Cookie, body []byte) *Session {
 }
 
 // NewSession makes a Session for the app at baseURL (the base URL a
-// Client is made with) holding cookies, for a login made another way:
-// by a browser, or by a test helper. The cookies are checked as restored
-// ones are (see ImportSession) and copied; one without a Path is taken as
-// set by the login answer.
+// Client is made with) holding cookies, for a login made another way: by
+// a browser or single sign-on flow, or by a test helper. It is how a
+// program that already holds a user's cookies acts as that user
+// ([Client.HTTPClient]) and logs them out ([SessionsService.Delete]),
+// since a Client keeps no cookie jar besides its Sessions. The cookies are
+// checked as restored ones are (see [ImportSession]) and copied; one
+// without a Path is taken as set by the login answer.
 func NewSession(baseURL string, cookies []*http.Cookie) (*Session, error) {
 	u, err := parseBaseURL(baseURL, true)
 	if err != nil {
@@ -187,7 +186,7 @@ func (s *Session) BaseURL() string {
 	return s.st.origin.String()
 }
 
-// Ended reports whether the Session was logged out by Sessions.Delete. An
+// Ended reports whether the Session was logged out by [SessionsService.Delete]. An
 // ended Session holds no session cookie: only what the logout answer set.
 func (s *Session) Ended() bool {
 	if s == nil || s.st == nil {
@@ -201,36 +200,48 @@ func (s *Session) Ended() bool {
 // Jar returns an http.CookieJar backed by the Session, so that
 // &http.Client{Jar: sess.Jar()} calls the app as the Session's user. It
 // sends the Session's cookies only to the Session's origin and base path
-// (see Session), and keeps the cookies the app sets there in the Session:
-// a cookie the app rotates replaces the old one, and a later
-// Sessions.Delete sends the current one. It is safe for concurrent use.
-// Client.HTTPClient returns such a client on the Client's transport.
+// (see [Session]), and keeps the cookies the app sets there in the
+// Session: a cookie the app rotates replaces the old one, and a later
+// [SessionsService.Delete] sends the current one. An answer that arrives
+// after the Session ended is not kept. It is safe for concurrent use.
+// [Client.HTTPClient] returns such a client on the Client's transport,
+// also sending the API token.
 //
-// A Session restored from JSON without a base URL sends nothing until a
-// Client has used it (HTTPClient or Delete).
+// A Session restored from JSON without a base URL sends nothing through
+// its Jar; [Client.HTTPClient] uses it with the Client's base URL.
 func (s *Session) Jar() http.CookieJar {
 	if s == nil {
-		return sessionJar{}
+		return (*sessionState)(nil)
 	}
-	return sessionJar{s: s.st}
+	return s.st
 }
 
-// bind gives an unbound Session the Client's origin, and reports whether
-// the Session belongs there.
-func (st *sessionState) bind(o *origin) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if !st.origin.bound() {
-		st.origin = o
-		return true
+// at returns the origin the Session is used with: its own, or for a
+// Session restored without one, the origin of the Client using it (which
+// the Session does not keep). The caller holds st.mu.
+func (st *sessionState) at(fallback *origin) *origin {
+	if st.origin.bound() {
+		return st.origin
 	}
-	return *st.origin == *o
+	return fallback
 }
 
-func (st *sessionState) setCookies(u *url.URL, cookies []*http.Cookie) {
+// belongsTo reports whether the Session may be used by a Client of o.
+func (st *sessionState) belongsTo(o *origin) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if !st.origin.contains(u) {
+	return !st.origin.bound() || *st.origin == *o
+}
+
+// setCookies keeps the cookies an answer from u set, unless the answer
+// came to a request sent under an older login than the current one
+// (gen; anyGen when unknown) or after the Session ended: neither may
+// replace the cookies that are live now.
+func (st *sessionState) setCookies(fallback *origin, u *url.URL, cookies []*http.Cookie, gen uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	o := st.at(fallback)
+	if st.ended || (gen != anyGen && gen != st.logins) || !o.contains(u) {
 		return
 	}
 	now := time.Now()
@@ -238,49 +249,50 @@ func (st *sessionState) setCookies(u *url.URL, cookies []*http.Cookie) {
 		if c == nil || c.Name == "" {
 			continue
 		}
-		st.store.set(st.origin, u.Path, c, now)
+		st.store.set(o, cleanPath(u.Path), c, now)
 	}
 }
 
-// cookiesFor returns copies of the cookies to send with a request for u.
-func (st *sessionState) cookiesFor(u *url.URL) []*http.Cookie {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	matched := st.store.matching(st.origin, u, time.Now())
-	out := make([]*http.Cookie, len(matched))
-	for i, c := range matched {
-		out[i] = &http.Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}
-	}
-	return out
-}
+// anyGen stands for a request whose login is not known: one sent through
+// a Jar, which net/http asks for cookies and gives the answer's apart.
+const anyGen = ^uint64(0)
 
 // requestCookies returns the cookies to send with a request for u and the
-// number of re-logins the Session has seen, read together.
-func (st *sessionState) requestCookies(u *url.URL) ([]*http.Cookie, uint64) {
+// login (the number of re-logins the Session has seen) they belong to,
+// read together.
+func (st *sessionState) requestCookies(fallback *origin, u *url.URL) ([]*http.Cookie, uint64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.store.matching(st.origin, u, time.Now()), st.logins
+	return st.store.matching(st.at(fallback), u, time.Now()), st.logins
+}
+
+// generation returns the Session's current login.
+func (st *sessionState) generation() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.logins
 }
 
 // logoutCookies returns the cookies a logout at u sends: none once the
 // Session ended.
-func (st *sessionState) logoutCookies(u *url.URL) []*http.Cookie {
+func (st *sessionState) logoutCookies(fallback *origin, u *url.URL) []*http.Cookie {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.ended {
 		return nil
 	}
-	return st.store.matching(st.origin, u, time.Now())
+	return st.store.matching(st.at(fallback), u, time.Now())
 }
 
 // end applies a logout answer: its Set-Cookie headers, then the removal of
 // every cookie sent with the logout that the answer did not replace, since
 // it belonged to the session that ended.
-func (st *sessionState) end(u *url.URL, sent, answered []*http.Cookie) {
+func (st *sessionState) end(fallback *origin, u *url.URL, sent, answered []*http.Cookie) {
 	st.mu.Lock()
 	now := time.Now()
+	o := st.at(fallback)
 	for _, c := range answered {
-		st.store.set(st.origin, u.Path, c, now)
+		st.store.set(o, u.Path, c, now)
 	}
 	kept := st.store.cookies[:0]
 	for _, e := range st.store.cookies {
@@ -330,305 +342,4 @@ func (st *sessionState) swap(fresh *sessionState) {
 	if owner != nil {
 		owner.replace(fresh, st, tracked)
 	}
-}
-
-// maxTrackedSessions bounds how many live logins a Client remembers by
-// identity, for Delete with a nil Session.
-const maxTrackedSessions = 64
-
-// liveSet is a Client's count of its live logins (created, not yet ended)
-// and the identity of up to maxTrackedSessions of them: bounded however
-// many users a program logs in without logging them out.
-type liveSet struct {
-	mu    sync.Mutex
-	count int
-	known map[*sessionState]struct{}
-}
-
-// add counts a new login; called before the Session is returned.
-func (l *liveSet) add(st *sessionState) {
-	st.owner = l
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.count++
-	if len(l.known) < maxTrackedSessions {
-		if l.known == nil {
-			l.known = make(map[*sessionState]struct{}, 1)
-		}
-		l.known[st] = struct{}{}
-	}
-}
-
-func (l *liveSet) remove(st *sessionState) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.count--
-	delete(l.known, st)
-}
-
-// replace hands the count of a re-login's fresh Session to the Session it
-// was swapped into (already counted when tracked).
-func (l *liveSet) replace(fresh, st *sessionState, tracked bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, known := l.known[fresh]
-	delete(l.known, fresh)
-	if tracked {
-		l.count--
-		return
-	}
-	if known {
-		l.known[st] = struct{}{}
-	}
-}
-
-// errAmbiguousSession is why Delete refuses a nil Session while the
-// Client holds more than one live login.
-var errAmbiguousSession = errors.New("more than one login of this client is live: pass the Session to log out")
-
-// only returns the Client's one live login, nil when there is none, or an
-// error when a nil Session would be ambiguous.
-func (l *liveSet) only() (*sessionState, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	switch {
-	case l.count == 0:
-		return nil, nil
-	case l.count == 1 && len(l.known) == 1:
-		for st := range l.known {
-			return st, nil
-		}
-	}
-	return nil, errAmbiguousSession
-}
-
-// sessionFile is a Session's persisted form (Export, ImportSession).
-// Origin is absent from JSON written before it was kept.
-type sessionFile struct {
-	Origin   string          `json:"origin,omitempty"`
-	Cookies  []cookieJSON    `json:"cookies"`
-	Body     json.RawMessage `json:"body,omitempty"`
-	Ended    bool            `json:"ended,omitempty"`
-	Redacted bool            `json:"redacted,omitempty"`
-}
-
-type cookieJSON struct {
-	Name        string     `json:"name"`
-	Value       string     `json:"value"`
-	Quoted      bool       `json:"quoted,omitempty"`
-	Path        string     `json:"path,omitempty"`
-	Domain      string     `json:"domain,omitempty"`
-	Expires     *time.Time `json:"expires,omitempty"`
-	MaxAge      int        `json:"max_age,omitempty"`
-	ExpiresAt   *time.Time `json:"expires_at,omitempty"` // Max-Age made absolute when it was set
-	Secure      bool       `json:"secure,omitempty"`
-	HTTPOnly    bool       `json:"http_only,omitempty"`
-	SameSite    string     `json:"same_site,omitempty"`
-	Partitioned bool       `json:"partitioned,omitempty"`
-}
-
-// sameSiteName and sameSiteMode map http.SameSite to its JSON name.
-func sameSiteName(m http.SameSite) string {
-	switch m {
-	case http.SameSiteDefaultMode:
-		return "default"
-	case http.SameSiteLaxMode:
-		return "lax"
-	case http.SameSiteStrictMode:
-		return "strict"
-	case http.SameSiteNoneMode:
-		return "none"
-	}
-	return ""
-}
-
-func sameSiteMode(name string) http.SameSite {
-	switch name {
-	case "default":
-		return http.SameSiteDefaultMode
-	case "lax":
-		return http.SameSiteLaxMode
-	case "strict":
-		return http.SameSiteStrictMode
-	case "none":
-		return http.SameSiteNoneMode
-	}
-	return 0
-}
-
-// Export writes the Session, cookie values included, as JSON for keeping
-// it between runs; ImportSession (or json.Unmarshal into a Session) reads
-// it back. The result is a credential: store it as a secret (a file of
-// mode 0600), and delete it after logging out.
-//
-// Export is the one way to get a Session's cookie values as JSON:
-// json.Marshal of a Session (also nested in a logged struct) writes
-// cookie names only.
-func (s *Session) Export() ([]byte, error) {
-	if s == nil || s.st == nil {
-		return nil, invalid("Session", "session must not be nil")
-	}
-	st := s.st
-	st.mu.Lock()
-	out := sessionFile{
-		Origin:  st.origin.String(),
-		Cookies: make([]cookieJSON, 0, len(st.store.cookies)),
-		Body:    st.body,
-		Ended:   st.ended,
-	}
-	for i := range st.store.cookies {
-		e := &st.store.cookies[i]
-		c := e.c
-		cj := cookieJSON{
-			Name: c.Name, Value: c.Value, Quoted: c.Quoted, Path: c.Path, Domain: c.Domain,
-			MaxAge: c.MaxAge, Secure: c.Secure, HTTPOnly: c.HttpOnly, Partitioned: c.Partitioned,
-			SameSite: sameSiteName(c.SameSite),
-		}
-		if !c.Expires.IsZero() {
-			t := c.Expires
-			cj.Expires = &t
-		}
-		if c.MaxAge > 0 {
-			t := e.expires
-			cj.ExpiresAt = &t
-		}
-		if e.path != "" && e.path != c.Path {
-			cj.Path = e.path // a default path the jar derived
-		}
-		out.Cookies = append(out.Cookies, cj)
-	}
-	st.mu.Unlock()
-	return json.Marshal(out)
-}
-
-// ImportSession reads a Session written by Export, or by json.Marshal in
-// versions before Export (which had no base URL: such a Session is
-// accepted by any Client, and the first to use it binds it). Every
-// cookie is checked (http.Cookie.Valid: no quote in a value, no "x=1; y"
-// as a name) and the Session's bounds apply: at most 64 cookies, 4096
-// bytes each and 64 KiB together. Errors never quote cookie values.
-func ImportSession(data []byte) (*Session, error) {
-	var in sessionFile
-	if err := json.Unmarshal(data, &in); err != nil {
-		return nil, fmt.Errorf("loremup: decode session: %w", err)
-	}
-	return importSession(&in)
-}
-
-func importSession(in *sessionFile) (*Session, error) {
-	if in.Redacted {
-		return nil, errors.New("loremup: decode session: the JSON has its cookie values redacted (json.Marshal of a Session); use Session.Export to keep a session")
-	}
-	if in.Cookies == nil {
-		return nil, errors.New("loremup: decode session: no cookies field")
-	}
-	if err := checkCookieBounds(len(in.Cookies), func(i int) *http.Cookie {
-		return &http.Cookie{Name: in.Cookies[i].Name, Value: in.Cookies[i].Value}
-	}); err != nil {
-		return nil, fmt.Errorf("loremup: decode session: %w", err)
-	}
-	s := allocSession()
-	st := s.st
-	if in.Origin != "" {
-		o, ok := parseOrigin(in.Origin)
-		if !ok {
-			return nil, errors.New("loremup: decode session: origin is not an http(s) base URL")
-		}
-		st.origin = o
-	}
-	now := time.Now()
-	for i, cj := range in.Cookies {
-		if cj.Name == "" {
-			return nil, fmt.Errorf("loremup: decode session: cookie %d has no name", i)
-		}
-		c := &http.Cookie{
-			Name: cj.Name, Value: cj.Value, Quoted: cj.Quoted, Path: cj.Path, Domain: cj.Domain,
-			MaxAge: cj.MaxAge, Secure: cj.Secure, HttpOnly: cj.HTTPOnly, Partitioned: cj.Partitioned,
-			SameSite: sameSiteMode(cj.SameSite),
-		}
-		if cj.Expires != nil {
-			c.Expires = *cj.Expires
-		}
-		// Valid's errors may quote a byte of the value: say which cookie only.
-		if c.Valid() != nil {
-			return nil, fmt.Errorf("loremup: decode session: cookie %d is not a valid cookie (name, value, path, domain or expiry)", i)
-		}
-		e, remove, ok := newStoredCookie(st.origin, "", c, now)
-		if !ok {
-			return nil, fmt.Errorf("loremup: decode session: cookie %d (%s) cannot be sent to %s (Domain or Secure)", i, c.Name, st.origin)
-		}
-		if cj.ExpiresAt != nil {
-			e.expires = *cj.ExpiresAt
-		}
-		if remove || e.expired(now) {
-			continue
-		}
-		st.store.put(st.origin, e, false, now)
-	}
-	if len(in.Body) > 0 && !bytes.Equal(in.Body, []byte("null")) {
-		st.body = append(json.RawMessage(nil), in.Body...)
-	}
-	st.ended = in.Ended
-	return s, nil
-}
-
-// MarshalJSON writes the Session with its cookie values redacted, so a
-// Session nested in a logged or encoded struct does not leak them. Use
-// Export to keep a Session between runs.
-func (s Session) MarshalJSON() ([]byte, error) {
-	type redactedCookie struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	}
-	out := struct {
-		Origin   string           `json:"origin,omitempty"`
-		Cookies  []redactedCookie `json:"cookies"`
-		Ended    bool             `json:"ended,omitempty"`
-		Redacted bool             `json:"redacted"`
-	}{Cookies: []redactedCookie{}, Redacted: true}
-	if s.st != nil {
-		s.st.mu.Lock()
-		out.Origin, out.Ended = s.st.origin.String(), s.st.ended
-		for i := range s.st.store.cookies {
-			out.Cookies = append(out.Cookies, redactedCookie{s.st.store.cookies[i].c.Name, redacted})
-		}
-		s.st.mu.Unlock()
-	}
-	return json.Marshal(out)
-}
-
-// UnmarshalJSON reads a Session written by Export, or by json.Marshal in
-// versions before Export; see ImportSession. It refuses the redacted form
-// MarshalJSON writes.
-func (s *Session) UnmarshalJSON(data []byte) error {
-	restored, err := ImportSession(data)
-	if err != nil {
-		return err
-	}
-	s.st = restored.st
-	return nil
-}
-
-// cookieNames lists the cookie names with their values hidden.
-func (s Session) cookieNames() string {
-	if s.st == nil {
-		return "[]"
-	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	parts := make([]string, len(s.st.store.cookies))
-	for i := range s.st.store.cookies {
-		parts[i] = s.st.store.cookies[i].c.Name + "=" + redacted
-	}
-	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// Format prints the Session with cookie values hidden, for every verb.
-func (s Session) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremup.Session{Cookies: %s}", s.cookieNames())
-}
-
-// LogValue keeps cookie values out of structured logs.
-func (s Session) LogValue() slog.Value {
-	return slog.StringValue(s.cookieNames())
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -34,7 +34,7 @@ type SessionForm struct {
 	Password string
 }
 
-// CreateSessionParams are the parameters of Sessions.Create.
+// CreateSessionParams are the parameters of [SessionsService.Create].
 type CreateSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_create_sessions". Required.
@@ -43,7 +43,7 @@ type CreateSessionParams struct {
 	Form SessionForm
 }
 
-// DeleteSessionParams are the parameters of Sessions.Delete.
+// DeleteSessionParams are the parameters of [SessionsService.Delete].
 type DeleteSessionParams struct {
 	// FormName names the form configuration on the server, e.g.
 	// "reference_rest_api_delete_sessions". Required.
@@ -51,9 +51,8 @@ type DeleteSessionParams struct {
 	// Session is the login to end; it must belong to the Client's base
 	// URL. A nil Session is for the one-user program: it ends the
 	// Client's one live login (created by it and not yet ended), or, when
-	// there is none, whatever session the cookie jar of the *http.Client
-	// given with WithHTTPClient holds, or else sends a logout without a
-	// session cookie. While the Client has more than one live login a nil
+	// there is none, sends a logout without a session cookie. While the
+	// Client has more than one live login a nil
 	// Session is refused: on a Client shared by many users it must never
 	// log out whoever happened to log in last.
 	Session *Session
@@ -61,11 +60,11 @@ type DeleteSessionParams struct {
 
 // Create logs a user in: POST {base}/api/sessions with the form name,
 // e-mail and password. On 201 Created it returns the Session, which the
-// Client counts as live until it is deleted (see DeleteSessionParams).
+// Client counts as live until it is deleted (see [DeleteSessionParams]).
 // Another 2xx is a login only when it is JSON and sets a session cookie;
 // otherwise (a 200 HTML page, a 200 JSON answer such as
 // {"success":false} without a cookie) the error matches
-// ErrUnexpectedResponse.
+// [ErrUnexpectedResponse].
 //
 // When the answer's head arrived with the session cookie but its body
 // was cut (the connection broke), the server did log the user in: Create
@@ -82,12 +81,12 @@ type DeleteSessionParams struct {
 //
 // In every other case exactly one of the results is non-nil.
 //
-// Errors: a *ValidationError for empty FormName, Form.Email or
+// Errors: a [*ValidationError] for empty FormName, Form.Email or
 // Form.Password, or an e-mail or password that is not UTF-8 (nothing is
-// sent); an *APIError matching ErrUnauthorized
-// (unknown token or credentials), ErrNotAcceptable (unknown form name) or
-// ErrUnprocessableEntity (e.g. an e-mail that is not an address); an
-// *APIError for any other answer; or a transport or context error.
+// sent); an [*APIError] matching [ErrUnauthorized]
+// (unknown token or credentials), [ErrNotAcceptable] (unknown form name) or
+// [ErrUnprocessableEntity] (e.g. an e-mail that is not an address); an
+// [*APIError] for any other answer; or a transport or context error.
 func (s *SessionsService) Create(ctx context.Context, p CreateSessionParams) (*Session, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -135,63 +134,30 @@ func hasSessionCookie(cookies []*http.Cookie) bool {
 	return false
 }
 
-// keep makes the Session of a login answer and counts it as live (and
-// puts its cookies in the caller's cookie jar, if any).
+// keep makes the Session of a login answer and counts it as live.
 func (c *Client) keep(resp *response) *Session {
 	cookies := withoutEchoedSecrets(resp.cookies, c.token, resp.call.password)
 	sess := newSession(c.origin, cookies, resp.body)
 	c.live.add(sess.st)
-	if c.userJar != nil && len(cookies) > 0 {
-		c.userJar.SetCookies(c.sessionsURL, cookies)
-	}
 	return sess
 }
 
-// withoutEchoedSecrets drops the cookies whose name holds the API token
-// or the password: a Session shows its cookie names when printed, logged
-// or encoded, and a server that echoes a credential into a cookie name
-// is hostile or broken (no session cookie is named so). A secret shorter
-// than minSecretLen is matched as the whole name only.
-func withoutEchoedSecrets(cookies []*http.Cookie, secrets ...string) []*http.Cookie {
-	echoes := func(name string) bool {
-		for _, s := range secrets {
-			if s != "" && (name == s || len(s) >= minSecretLen && strings.Contains(name, s)) {
-				return true
-			}
-		}
-		return false
-	}
-	for i, ck := range cookies {
-		if !echoes(ck.Name) {
-			continue
-		}
-		kept := append(make([]*http.Cookie, 0, len(cookies)-1), cookies[:i]...)
-		for _, rest := range cookies[i+1:] {
-			if !echoes(rest.Name) {
-				kept = append(kept, rest)
-			}
-		}
-		return kept
-	}
-	return cookies
-}
-
 // Delete logs a user out: DELETE {base}/api/sessions with the form name,
-// sending the cookies of p.Session (see DeleteSessionParams for a nil
+// sending the cookies of p.Session (see [DeleteSessionParams] for a nil
 // Session). Any 2xx answer is success, and so logging out a session that
 // already ended succeeds too.
 //
-// After a successful Delete the Session is ended (Session.Ended): the
+// After a successful Delete the Session is ended ([Session.Ended]): the
 // answer's Set-Cookie headers are applied to it and the cookies it sent
 // are dropped, so deleting it again sends no session cookie. A server
 // that keeps the session in the cookie itself (Rails' default cookie
 // store) cannot revoke a copy of it: discard copies of a Session's
 // cookies (Cookies, Export) after logging out.
 //
-// Errors: a *ValidationError for an empty FormName, or naming Session for
+// Errors: a [*ValidationError] for an empty FormName, or naming Session for
 // a Session of another base URL or a nil Session that would be ambiguous
-// (nothing is sent); an *APIError matching ErrUnauthorized or
-// ErrNotAcceptable, or for any other answer; or a transport or context
+// (nothing is sent); an [*APIError] matching [ErrUnauthorized] or
+// [ErrNotAcceptable], or for any other answer; or a transport or context
 // error.
 func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) error {
 	if p.FormName == "" {
@@ -201,7 +167,7 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 	var st *sessionState
 	if p.Session != nil {
 		st = p.Session.st
-		if st != nil && !st.bind(c.origin) {
+		if st != nil && !st.belongsTo(c.origin) {
 			return invalid("Session", "the session belongs to another base URL than this client's; log it out with a client for "+p.Session.BaseURL())
 		}
 	} else {
@@ -216,57 +182,21 @@ func (s *SessionsService) Delete(ctx context.Context, p DeleteSessionParams) err
 		return fmt.Errorf("loremup: encode logout: %w", err)
 	}
 	var cookies []*http.Cookie
-	switch {
-	case st != nil:
-		cookies = st.logoutCookies(c.sessionsURL)
-	case p.Session == nil && c.userJar != nil:
-		cookies = c.userJar.Cookies(c.sessionsURL)
+	if st != nil {
+		cookies = st.logoutCookies(c.origin, c.sessionsURL)
 	}
 	resp, err := c.do(ctx, http.MethodDelete, body, cookies, "")
 	if err != nil {
 		return err
 	}
 	if st != nil {
-		st.end(c.sessionsURL, cookies, resp.cookies)
-	}
-	if c.userJar != nil {
-		c.forget(cookies, resp.cookies)
+		st.end(c.origin, c.sessionsURL, cookies, resp.cookies)
 	}
 	return nil
 }
 
-// forget drops a logged-out session from the caller's cookie jar, if the
-// jar holds it: the server's own expiring Set-Cookie headers first, then
-// an explicit expiry of each cookie that was sent.
-func (c *Client) forget(sent, answered []*http.Cookie) {
-	if len(sent) == 0 || !jarHolds(c.userJar.Cookies(c.sessionsURL), sent) {
-		return
-	}
-	if len(answered) > 0 {
-		c.userJar.SetCookies(c.sessionsURL, answered)
-	}
-	var expire []*http.Cookie
-	for _, ck := range sent {
-		for _, path := range []string{ck.Path, "", "/"} {
-			expire = append(expire, &http.Cookie{Name: ck.Name, Path: path, Domain: ck.Domain, MaxAge: -1})
-		}
-	}
-	c.userJar.SetCookies(c.sessionsURL, expire)
-}
-
-func jarHolds(jar, sent []*http.Cookie) bool {
-	for _, j := range jar {
-		for _, s := range sent {
-			if j.Name == s.Name && j.Value == s.Value {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // validate refuses parameters no login can succeed with, before anything
-// is sent: Create and NewReloginTransport (whose later logins would all
+// is sent: Create and ReloginHTTPClient (whose later logins would all
 // fail) check the same.
 func (p CreateSessionParams) validate() error {
 	switch {
@@ -302,12 +232,7 @@ func isJSON(contentType string) bool {
 
 // Format prints the form with the password hidden, for every verb.
 func (f SessionForm) Format(s fmt.State, _ rune) {
-	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redacted)
-}
-
-// LogValue keeps the password out of structured logs.
-func (f SessionForm) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("email", f.Email), slog.String("password", redacted))
+	fmt.Fprintf(s, "loremup.SessionForm{Email: %q, Password: %s}", f.Email, redact.Marker)
 }
 
 // MarshalJSON encodes the form with the password hidden, so a form nested
@@ -317,54 +242,18 @@ func (f SessionForm) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
-	}{f.Email, redacted})
+	}{f.Email, redact.Marker})
 }
 
-// Format prints the parameters with the password hidden, for every verb.
+// Format prints the service without the Client's secrets, for every verb:
+// fmt prints the Client it points to, token included, through %s or %q.
+func (s SessionsService) Format(f fmt.State, _ rune) {
+	fmt.Fprint(f, "loremup.SessionsService{}")
+}
+
+// Format prints the parameters with the password hidden, for every verb:
+// fmt prints a [*CreateSessionParams] met inside another value with %s or
+// %q field by field, without calling [SessionForm]'s Format.
 func (p CreateSessionParams) Format(s fmt.State, _ rune) {
 	fmt.Fprintf(s, "loremup.CreateSessionParams{FormName: %q, Form: %v}", p.FormName, p.Form)
-}
-
-// LogValue keeps the password out of structured logs.
-func (p CreateSessionParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Any("form", p.Form))
-}
-
-// MarshalJSON encodes the parameters with the password hidden (see
-// SessionForm.MarshalJSON).
-func (p CreateSessionParams) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		FormName string      `json:"form_name"`
-		Form     SessionForm `json:"form"`
-	}{p.FormName, p.Form})
-}
-
-// Format prints the service without the Client's secrets, for every verb.
-func (s SessionsService) Format(f fmt.State, _ rune) {
-	if s.c == nil {
-		fmt.Fprint(f, "loremup.SessionsService{}")
-		return
-	}
-	fmt.Fprintf(f, "loremup.SessionsService{Client: %v}", *s.c)
-}
-
-// Format prints the parameters with the Session's cookie values hidden,
-// for every verb.
-func (p DeleteSessionParams) Format(s fmt.State, _ rune) {
-	if p.Session == nil {
-		fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: nil}", p.FormName)
-		return
-	}
-	fmt.Fprintf(s, "loremup.DeleteSessionParams{FormName: %q, Session: %v}", p.FormName, *p.Session)
-}
-
-// LogValue keeps the Session's cookie values out of structured logs.
-// (Through encoding/json, as slog's JSONHandler writes nested values, a
-// Session is redacted by its MarshalJSON.)
-func (p DeleteSessionParams) LogValue() slog.Value {
-	session := slog.Value(slog.StringValue("nil"))
-	if p.Session != nil {
-		session = p.Session.LogValue()
-	}
-	return slog.GroupValue(slog.String("form_name", p.FormName), slog.Attr{Key: "session", Value: session})
 }

@@ -9,21 +9,17 @@ import (
 	"time"
 )
 
-// httpClientFor returns the *http.Client the Client sends through and the
-// caller's cookie jar, if it had one. A user's client is copied, not
+// httpClientFor returns the *http.Client the Client sends through. A
+// user's client (without a Jar: see [WithHTTPClient]) is copied, not
 // changed. When the base URL is loopback, requests to it never go through
 // a proxy (see noLoopbackProxy).
-func httpClientFor(user *http.Client, loopback bool) (*http.Client, http.CookieJar) {
+func httpClientFor(user *http.Client, loopback bool) *http.Client {
 	var hc http.Client
 	if user != nil {
 		hc = *user
 	} else {
 		hc = http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout}
 	}
-	jar := hc.Jar
-	// Cookies are chosen per call (a Session's own, or the latest login's),
-	// so the http.Client must not add the jar's on its own.
-	hc.Jar = nil
 	// A redirect is answered as an error: following a 302 to a login page
 	// would turn a failure into a 200 HTML "success".
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -39,7 +35,7 @@ func httpClientFor(user *http.Client, loopback bool) (*http.Client, http.CookieJ
 	}
 	hc.Transport = attemptTransport{rt: rt, timeout: hc.Timeout}
 	hc.Timeout = 0 // attemptTransport applies it
-	return &hc, jar
+	return &hc
 }
 
 // attemptTransport sits between go-retryablehttp and the real transport.
