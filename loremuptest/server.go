@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"time"
 
 	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // SessionCookieName is the name of the session cookie the fake sets on a
@@ -182,29 +182,15 @@ func (s *Server) AddUser(email, password string) { s.h.AddUser(email, password) 
 // yet logged out or ended by ExpireSessions.
 func (s *Server) ActiveSessions() int { return s.h.ActiveSessions() }
 
-// Session is one live session of the server.
-type Session struct {
-	// ID is the value of the session's cookie (SessionCookieName): what a
-	// client holding this session sends. It is a credential of the fake,
-	// to be compared in tests, not printed.
-	ID string
-	// Email is the user's e-mail, lower-cased.
-	Email string
-	// Created is when the login that started the session was answered.
-	Created time.Time
-}
+// Session is one live session of the server: its cookie value (ID, a
+// credential to compare, not print), the user's e-mail and when its
+// login was answered.
+type Session = fake.Session
 
 // Sessions returns the live sessions, oldest first, e.g. to check that a
 // client sends the cookie the server issued, or to build a Session for a
 // client without logging in.
-func (s *Server) Sessions() []Session {
-	in := s.h.Sessions()
-	out := make([]Session, len(in))
-	for i, sess := range in {
-		out[i] = Session(sess)
-	}
-	return out
-}
+func (s *Server) Sessions() []Session { return s.h.Sessions() }
 
 // ExpireSessions ends the sessions of the given users (e-mails matched
 // case-insensitively), or every session when none is given, and returns
@@ -237,34 +223,17 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.h.Handle(pattern, h)
 // is false for any other request.
 func SessionUser(r *http.Request) (email string, ok bool) { return fake.SessionUser(r) }
 
-// Request is one request the server received.
-type Request struct {
-	// Method and Path are the request's method and URL path.
-	Method string
-	Path   string
-	// Header is the request's header, secrets included: it is what the
-	// client sent, for the test to check (e.g. its Authorization form).
-	Header http.Header
-	// Body is the body as read: at most the body cap, and at most 64 KiB.
-	Body []byte
-	// Truncated reports that the request was larger than what the server
-	// keeps of one request (16 KiB of method, path and headers, 64 KiB of
-	// body) and was cut: headers past the bound are left out.
-	Truncated bool
-}
+// Request is one request the server received: method, path, headers
+// (secrets included, as the client sent them), body, whether it was cut
+// to fit the recording bounds, the status answered and how long the
+// answer took.
+type Request = fake.Request
 
 // Requests returns the requests received so far, oldest first, faulted
 // and dropped ones included. It keeps the latest 10,000 that fit in
 // 32 MiB together; RequestCount counts all. The result is a copy the
 // caller may change.
-func (s *Server) Requests() []Request {
-	in := s.h.Requests()
-	out := make([]Request, len(in))
-	for i, r := range in {
-		out[i] = Request(r)
-	}
-	return out
-}
+func (s *Server) Requests() []Request { return s.h.Requests() }
 
 // RequestCount returns how many requests the server received, on any
 // path, faulted and dropped ones included.
@@ -278,7 +247,7 @@ func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
 // every verb), so a test log that prints it leaks nothing a real
 // deployment's tests would reuse.
 func (s Server) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: [REDACTED]}", s.URL)
+	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: %s}", s.URL, redact.Marker)
 }
 
 // MarshalJSON encodes the Server with its token hidden, so a Server nested
@@ -288,10 +257,10 @@ func (s Server) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL   string
 		Token string
-	}{s.URL, "[REDACTED]"})
+	}{s.URL, redact.Marker})
 }
 
 // LogValue keeps the token out of structured logs.
 func (s Server) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", "[REDACTED]"))
+	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", redact.Marker))
 }

@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -234,8 +235,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
 	w.Header().Set(requestIDHeader, e.id)
 	e.body, e.bodyErr = readBody(w, r, h.maxBody)
-	h.record.add(r, e.body)
-	defer h.logRequest(e, start)
+	h.record.count.Add(1)
+	defer h.finish(e, start)
 
 	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
@@ -283,28 +284,32 @@ func (h *Handler) writeRaw(e *exchange, status int, contentType string, body []b
 // maxLoggedPath keeps a hostile request line from flooding the log.
 const maxLoggedPath = 200
 
-func (h *Handler) logRequest(e *exchange, start time.Time) {
+// finish records the answered request and logs it.
+func (h *Handler) finish(e *exchange, start time.Time) {
+	took := time.Since(start)
+	if h.record.on.Load() {
+		req := newRequest(e.r, e.body)
+		req.Status, req.Duration = e.status, took
+		h.record.add(req)
+	}
 	if h.logger == nil {
 		return
 	}
-	path := e.r.URL.Path
+	// A client may put the API token or a session id in the path or its
+	// request id; the log never shows them. (Passwords are not searched
+	// here: that would cost every request a walk over all users.)
+	set := redact.New(h.token)
+	set.AddIDs(sessionIDLen, h.sessions.live)
+	path := set.String(e.r.URL.Path)
 	if len(path) > maxLoggedPath {
-		path = path[:maxLoggedPath] + "..."
+		path = string(set.CutTail([]byte(path[:maxLoggedPath]))) + "..."
 	}
-	// A client may put the API token or a session cookie's value in the
-	// path; the log never shows them. (Passwords are not searched here:
-	// that would cost every request a walk over all users.)
-	path = strings.ReplaceAll(path, h.token, Redacted)
-	path = redactSessionIDsFunc(path, func(id string) bool {
-		_, ok := h.sessions.lookup(id)
-		return ok
-	})
 	attrs := []slog.Attr{
 		slog.String("method", e.r.Method),
 		slog.String("path", path),
 		slog.Int("status", e.status),
-		slog.Duration("duration", time.Since(start)),
-		slog.String("request_id", e.id),
+		slog.Duration("duration", took),
+		slog.String("request_id", set.String(e.id)),
 	}
 	if e.fault != "" {
 		attrs = append(attrs, slog.String("fault", e.fault))

@@ -22,12 +22,17 @@ const DefaultSessionLifetime = 24 * time.Hour
 // live session, as a session store that evicts its oldest entries does.
 const DefaultMaxSessions = 100_000
 
-// Session is one live session: the value of its cookie, the user it
-// belongs to (lower-cased e-mail) and when it was created by a login.
+// Session is one live session of the server.
 type Session struct {
-	ID      string
-	Email   string
-	Created time.Time
+	// ID is the value of the session's cookie (the session cookie name):
+	// what a client holding this session sends. It is a credential of the
+	// fake, to be compared in tests, not printed. The control API shows
+	// a handle derived from it instead.
+	ID string `json:"id"`
+	// Email is the user's e-mail, lower-cased.
+	Email string `json:"email"`
+	// Created is when the login that started the session was answered.
+	Created time.Time `json:"created"`
 }
 
 // sessionStore holds the live sessions in creation order, so that both
@@ -95,6 +100,12 @@ func (s *sessionStore) lookup(id string) (email string, ok bool) {
 		return "", false
 	}
 	return e.Value.(*Session).Email, true
+}
+
+// live reports whether id is a live session's id.
+func (s *sessionStore) live(id string) bool {
+	_, ok := s.lookup(id)
+	return ok
 }
 
 // rotate gives the live session id a new id, which it returns; the old

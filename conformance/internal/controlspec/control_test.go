@@ -13,6 +13,7 @@ import (
 
 	"github.com/loremup/loremup-go/internal/control"
 	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 func TestNew_RefusesTheAPITokenAndBadTokens(t *testing.T) {
@@ -245,8 +246,8 @@ func TestRequests_RecordedWithSecretsRedacted(t *testing.T) {
 	a := e.control(http.MethodGet, "/requests", "")
 	require.Equal(t, http.StatusOK, a.status)
 	var got struct {
-		Total    int                       `json:"total"`
-		Requests []control.RecordedRequest `json:"requests"`
+		Total    int                    `json:"total"`
+		Requests []fake.RecordedRequest `json:"requests"`
 	}
 	require.NoError(t, jsonDecode(a.body, &got))
 	assert.Equal(t, 2, got.Total)
@@ -254,11 +255,13 @@ func TestRequests_RecordedWithSecretsRedacted(t *testing.T) {
 	login, logout := got.Requests[0], got.Requests[1]
 	assert.Equal(t, http.MethodPost, login.Method)
 	assert.Equal(t, "/api/sessions", login.Path)
-	assert.Equal(t, []string{"Token token=" + fake.Redacted}, login.Headers["Authorization"])
+	assert.Equal(t, []string{redact.Marker}, login.Header["Authorization"], "the whole credential is hidden")
 	assert.True(t, login.SentAPIToken)
-	assert.Equal(t, loginBody(email, fake.Redacted), login.Body)
+	assert.Equal(t, http.StatusCreated, login.Status)
+	assert.Positive(t, login.DurationMS)
+	assert.Equal(t, loginBody(email, redact.Marker), login.Body)
 	assert.Equal(t, http.MethodDelete, logout.Method)
-	assert.Equal(t, []string{fake.CookieName + "=" + fake.Redacted}, logout.Headers["Cookie"])
+	assert.Equal(t, []string{redact.Marker}, logout.Header["Cookie"])
 	assert.JSONEq(t, logoutBody, logout.Body)
 
 	a = e.control(http.MethodGet, "/requests?limit=1", "")
@@ -279,7 +282,7 @@ func TestRequests_AnswerIsBounded(t *testing.T) {
 	_, _, err := e.call(http.MethodDelete, big)
 	require.NoError(t, err)
 	var got struct {
-		Requests []control.RecordedRequest `json:"requests"`
+		Requests []fake.RecordedRequest `json:"requests"`
 	}
 	require.NoError(t, jsonDecode(e.control(http.MethodGet, "/requests", "").body, &got))
 	require.Len(t, got.Requests, 1)
@@ -369,8 +372,8 @@ func TestSessions_ListEndAndExpire(t *testing.T) {
 	e.login("grace@example.com", "another-pw")
 
 	var list struct {
-		Total    int               `json:"total"`
-		Sessions []control.Session `json:"sessions"`
+		Total    int            `json:"total"`
+		Sessions []fake.Session `json:"sessions"`
 	}
 	require.NoError(t, jsonDecode(e.control(http.MethodGet, "/sessions", "").body, &list))
 	require.Equal(t, 3, list.Total)
