@@ -145,12 +145,38 @@ func TestParseArgs_RecordsOnlyWhenAsked(t *testing.T) {
 	assert.False(t, o.cfg.RecordRequests)
 	assert.Equal(t, 24*time.Hour, o.cfg.SessionLifetime)
 	assert.Equal(t, 100_000, o.cfg.MaxSessions)
-	assert.Equal(t, defaultReadTimeout, o.readTimeout)
-	assert.Equal(t, defaultIdleTimeout, o.idleTimeout)
+	assert.Equal(t, limits{read: defaultReadTimeout, write: defaultWriteTimeout, idle: defaultIdleTimeout}, o.limits)
+	assert.Equal(t, defaultWriteTimeout, o.cfg.WriteTimeout)
 	assert.False(t, o.cfg.RotateCookies)
 
 	o, err = parseArgs([]string{"--record", "--cookie-rotation"}, io.Discard)
 	require.NoError(t, err)
 	assert.True(t, o.cfg.RecordRequests)
 	assert.True(t, o.cfg.RotateCookies)
+}
+
+// A client that pipelines requests and never reads the answers fills the
+// connection until the server's writes block: the write timeout drops
+// it, on the main listener and on the control one.
+func TestRun_WriteTimeoutDropsAClientThatNeverReads(t *testing.T) {
+	s := start(t, "--quiet", "--token", token, "--write-timeout", "300ms", "--control", "--control-token", controlToken)
+	for name, base := range map[string]string{"main": s.url, "control": controlURL(t, s)} {
+		t.Run(name, func(t *testing.T) {
+			conn := dial(t, base)
+			require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(4096))
+			req := []byte("GET /counters HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + controlToken + "\r\n\r\n")
+			var err error
+			for err == nil {
+				require.NoError(t, conn.SetWriteDeadline(time.Now().Add(2*time.Second)))
+				_, err = conn.Write(req)
+			}
+			// The server had time to drop the connection: what is left to
+			// read ends. A server still holding it would answer the rest
+			// and wait for more.
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+			_, err = io.Copy(io.Discard, conn)
+			var netErr net.Error
+			assert.False(t, errors.As(err, &netErr) && netErr.Timeout(), "the server still holds the connection: %v", err)
+		})
+	}
 }

@@ -33,6 +33,8 @@
 //	--record                keep a bounded copy of each request received (default off,
 //	                        on with --control; requests are always counted)
 //	--read-timeout D        longest time to read one request, body included (default 30s)
+//	--write-timeout D       longest time to write one answer (default 30s): a client
+//	                        that sends requests and never reads the answers is dropped
 //	--idle-timeout D        how long an idle keep-alive connection stays open (default 2m)
 //	--control               serve the control API on a second listener (see below)
 //	--control-addr HOST:PORT  its address (default 127.0.0.1:0, a free loopback port)

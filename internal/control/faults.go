@@ -63,7 +63,7 @@ var frameHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection"}
 func (s *FaultSpec) validate() (string, string) {
 	s.Method = strings.ToUpper(s.Method)
 	switch {
-	case s.Method != "" && !isToken(s.Method):
+	case s.Method != "" && !fake.IsToken(s.Method):
 		return "method", "method must be an HTTP method such as POST or DELETE"
 	case s.Times != 0 && s.Every != 0:
 		return "every", "times and every exclude each other"
@@ -90,7 +90,7 @@ func (s *FaultSpec) validate() (string, string) {
 		field := "headers." + name
 		canon := textproto.CanonicalMIMEHeaderKey(name)
 		switch {
-		case !isToken(name):
+		case !fake.IsToken(name):
 			return field, "a header name must be an HTTP token"
 		case containsFold(frameHeaders, canon):
 			return field, "the fake sets " + canon + " itself"
@@ -194,9 +194,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
-	}
 	if err == nil {
 		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
 			err = errors.New("trailing data")
@@ -245,21 +242,6 @@ func jsonKind(goKind string) string {
 	default:
 		return "a " + goKind
 	}
-}
-
-// isToken reports whether s is an HTTP token (RFC 9110 tchar+).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
 }
 
 func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }

@@ -49,16 +49,7 @@ func (h *Handler) Users() []string {
 
 // EndSession ends the live session whose cookie value is id, and reports
 // whether there was one.
-func (h *Handler) EndSession(id string) bool {
-	s := h.sessions
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.byID[id]
-	if ok {
-		s.removeLocked(e)
-	}
-	return ok
-}
+func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
 
 // Reset puts the Handler back in its start state: the users of its
 // Config (users added since are forgotten, passwords changed since are

@@ -251,8 +251,9 @@ func TestRedactedRequests_HideSecretsInPathsHeaderNamesAndOtherCookies(t *testin
 	assert.Equal(t, "id="+redact.Marker, got[0].Header.Get("X-Echo"))
 }
 
-// The request log shows the path, where a client may put the API token
-// or a session cookie's value: neither is printed.
+// The request log shows the path and the request id, where a client may
+// put the API token or a session cookie's value: neither is printed, also
+// when cut at the log's bound.
 func TestLogRequest_HidesTheTokenAndSessionIDsInThePath(t *testing.T) {
 	var logged bytes.Buffer
 	h, err := New(Config{Token: adminToken, Users: []User{{Email: adminEmail, Password: adminPassword}},
@@ -263,8 +264,13 @@ func TestLogRequest_HidesTheTokenAndSessionIDsInThePath(t *testing.T) {
 	id := h.Sessions()[0].ID
 
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/"+adminToken+"/"+id, nil))
+	// In the request id, and cut at the log's bound of the path.
+	r := httptest.NewRequest(http.MethodGet, "/"+strings.Repeat("x", maxLoggedPath-11)+id, nil)
+	r.Header.Set("X-Request-Id", "req-"+adminToken+"-"+id)
+	h.ServeHTTP(httptest.NewRecorder(), r)
 
 	assert.Contains(t, logged.String(), "path=/api/"+redact.Marker+"/"+redact.Marker)
+	assert.Contains(t, logged.String(), "request_id=req-"+redact.Marker+"-"+redact.Marker)
 	assert.NotContains(t, logged.String(), adminToken)
-	assert.NotContains(t, logged.String(), id)
+	assert.NotContains(t, logged.String(), id[:10])
 }

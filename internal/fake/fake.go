@@ -83,6 +83,10 @@ type Config struct {
 	// the old value stops working, as when a Rails app re-issues its
 	// session cookie.
 	RotateCookies bool
+	// WriteTimeout, when set, bounds the writing of each answer from when
+	// it is due (after an injected latency): a client that sends requests
+	// and never reads the answers is dropped after it.
+	WriteTimeout time.Duration
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
@@ -96,6 +100,7 @@ type Handler struct {
 	path        string // prefix + wire.SessionsPath
 	logger      *slog.Logger
 	rotate      bool
+	writeTime   time.Duration
 
 	usersMu    sync.RWMutex
 	users      map[string]string // lower-cased e-mail -> password
@@ -143,6 +148,7 @@ func New(cfg Config) (*Handler, error) {
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
 		rotate:      cfg.RotateCookies,
+		writeTime:   cfg.WriteTimeout,
 		users:       make(map[string]string, len(cfg.Users)),
 		startUsers:  slices.Clone(cfg.Users),
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
@@ -237,6 +243,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.body, e.bodyErr = readBody(w, r, h.maxBody)
 	h.record.count.Add(1)
 	defer h.finish(e, start)
+	h.armWrite(w)
 
 	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
@@ -253,6 +260,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.fail(e, http.StatusNotFound, "not_found",
 			"no such endpoint; the Sessions API is POST (log in) and DELETE (log out) "+h.path, nil)
+	}
+}
+
+// armWrite starts the write timeout of the answer due now. The server's
+// own WriteTimeout would count from the request's arrival, and so cut
+// answers an injected latency delays.
+func (h *Handler) armWrite(w http.ResponseWriter) {
+	if h.writeTime > 0 {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.writeTime)) // a recorder cannot: nothing to bound
 	}
 }
 

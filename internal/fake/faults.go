@@ -69,7 +69,7 @@ type Fault struct {
 // answer, and a method no request can have (not an HTTP token): its
 // fault would wait for ever.
 func (f Fault) validate() error {
-	if strings.ContainsFunc(f.Method, notTchar) {
+	if f.Method != "" && !IsToken(f.Method) {
 		return fmt.Errorf("fault method %q is not an HTTP method", f.Method)
 	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
@@ -78,11 +78,13 @@ func (f Fault) validate() error {
 	return nil
 }
 
-// notTchar reports whether r may not appear in an HTTP token (RFC 9110
-// tchar), which a method is.
-func notTchar(r rune) bool {
-	isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-	return !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
+// IsToken reports whether s is an HTTP token (RFC 9110 tchar+), as a
+// method and a header name are.
+func IsToken(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		return !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
+	})
 }
 
 // Inject makes the next n requests (counted across all paths; with
@@ -196,9 +198,12 @@ func (s *faultState) next(method string) (Fault, bool) {
 // applyFault does what f says to the exchange and reports whether it
 // answered (or dropped) the request; false means serve it normally.
 func (h *Handler) applyFault(e *exchange, f Fault) bool {
-	if f.Latency > 0 && !h.wait(e.r.Context(), f.Latency) {
-		e.fault = "latency: client gone"
-		return true // nobody is left to answer
+	if f.Latency > 0 {
+		if !h.wait(e.r.Context(), f.Latency) {
+			e.fault = "latency: client gone"
+			return true // nobody is left to answer
+		}
+		h.armWrite(e.w)
 	}
 	switch {
 	case f.Drop:

@@ -108,9 +108,7 @@ func (h *Handler) create(e *exchange) {
 	}
 
 	id := h.sessions.start(email)
-	http.SetCookie(e.w, &http.Cookie{
-		Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(e.w, newSessionCookie(id))
 	h.writeRaw(e, http.StatusCreated, wire.ContentTypeJSONAPI, []byte(`{}`))
 }
 

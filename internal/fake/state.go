@@ -126,13 +126,16 @@ func (s *sessionStore) rotate(id string) (string, bool) {
 	return fresh, true
 }
 
-// end ends the live session id, if any.
-func (s *sessionStore) end(id string) {
+// end ends the live session id, if any, and reports whether there was
+// one.
+func (s *sessionStore) end(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.byID[id]; ok {
+	e, ok := s.byID[id]
+	if ok {
 		s.removeLocked(e)
 	}
+	return ok
 }
 
 // expire ends the sessions of the given e-mails (matched
