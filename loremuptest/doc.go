@@ -54,6 +54,8 @@
 //     default "reference_rest_api_create_sessions" for POST and
 //     "reference_rest_api_delete_sessions" for DELETE, see WithFormNames),
 //     and for POST a "form" object. Else 406.
+//     An empty "form" object is 406 too, as params.require refuses an
+//     empty hash as it refuses a missing one.
 //  4. POST only, field validation: "email" blank or not an address (the
 //     Devise check: something@something, no spaces), "password" blank.
 //     422 with one error object per message, source.pointer "/form/email"
@@ -86,7 +88,7 @@
 //	406 invalid_body              body not one JSON object (an empty body too)
 //	406 invalid_form_name         form_name missing, empty or not a string
 //	406 unknown_form_name         form_name not accepted by this operation
-//	406 invalid_form              POST "form" missing or not an object
+//	406 invalid_form              POST "form" missing, empty or not an object
 //	422 blank, invalid            one per message about the form's fields
 //	401 invalid_credentials       e-mail and password do not match a user
 //	404 not_found, and injected_fault for Fault.Status
@@ -123,12 +125,15 @@
 //		fmt.Fprint(w, email)
 //	}))
 //
-// A request it matches is passed to the handler only with a live session
-// cookie; without one (none sent, logged out, expired, or replaced by
-// rotation) the answer is 401 Unauthorized with a JSON:API error document
-// whose code is "unauthenticated", and the handler is not called. No API
-// token is needed: these endpoints are called as the user, with the
-// cookie alone. SessionUser tells the handler which user is logged in.
+// A Rails app checks the API token and Accept in its ApplicationController,
+// so on every endpoint; a request a mounted endpoint matches is checked
+// the same way, in this order, and the handler is called only when all
+// pass: the API token, as on the Sessions API (Rails' plain-text 401);
+// Accept, as on the Sessions API (406); then a live session cookie,
+// without which (none sent, logged out, expired, or replaced by rotation)
+// the answer is 401 Unauthorized with a JSON:API error document whose
+// code is "unauthenticated". SessionUser tells the handler which user is
+// logged in.
 //
 // ExpireSessions ends sessions server-side (one user's, or all), as a
 // server whose sessions time out does, so that a test can check how a

@@ -206,10 +206,11 @@ func (s *Server) ExpireSessions(emails ...string) int { return s.h.ExpireSession
 // prefix (see WithPathPrefix). Any path other than /api/sessions may be
 // mounted; Handle may be called while the server serves.
 //
-// Requests it matches are served only with a live session cookie, as a
-// Rails app's before_action would serve them: without one (no cookie, a
-// logged-out, expired or rotated one) the answer is 401 with a JSON:API
-// error document whose code is "unauthenticated", and h is not called.
+// Requests it matches are checked as a Rails app checks every endpoint,
+// in order: the API token (Rails' plain-text 401), Accept (406), then a
+// live session cookie: without one (no cookie, a logged-out, expired or
+// rotated one) the answer is 401 with a JSON:API error document whose
+// code is "unauthenticated". h is called only when all pass.
 // Inside h, SessionUser tells which user is logged in; the request body
 // can be read as usual (it is at most the body cap, see
 // WithMaxBodyBytes; a longer one is answered 413).

@@ -35,6 +35,19 @@ func TestRun_MeAnswersTheLoggedInUser(t *testing.T) {
 	out := call(t, http.MethodDelete, s.url+"/api/sessions", token, `{"form_name":"reference_rest_api_delete_sessions"}`, c)
 	require.Equal(t, http.StatusNoContent, out.StatusCode)
 	assert.Equal(t, http.StatusUnauthorized, get(t, me, c).StatusCode, "logged out")
+
+	// As a Rails app checks them on every endpoint: the token first, with
+	// Rails' plain-text refusal, then Accept.
+	c = loginCookie(t, s.url)
+	req, err := http.NewRequest(http.MethodGet, me, nil)
+	require.NoError(t, err)
+	req.AddCookie(c)
+	resp = do(t, req)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a live cookie without the token")
+	assert.Equal(t, "HTTP Token: Access denied.\n", string(resp.body))
+	req.Header.Set("Authorization", "Token token="+token)
+	req.Header.Set("Accept", "text/html")
+	assert.Equal(t, http.StatusNotAcceptable, do(t, req).StatusCode)
 }
 
 func TestRun_CookieRotationReplacesTheCookieOnEachAnswer(t *testing.T) {

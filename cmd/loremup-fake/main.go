@@ -53,13 +53,14 @@
 //
 //	GET {prefix}/api/me
 //
-// With the session cookie of a live session it answers 200 with
+// It checks what a Rails app checks on every endpoint, in the Sessions
+// API's order: the API token (Rails' plain-text 401), then Accept (406).
+// Then, with the session cookie of a live session, it answers 200 with
 // Content-Type application/json; charset=utf-8 and {"email": "<user>"}
 // (the e-mail lower-cased). Without one (no cookie, logged out, expired,
 // or a value replaced under --cookie-rotation) it answers 401 with a
 // JSON:API error document whose code is "unauthenticated", as a Rails
-// app's before_action would. It needs no API token: it is called as the
-// user, with the cookie alone.
+// app's before_action would.
 //
 // # The control API
 //
