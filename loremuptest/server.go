@@ -178,6 +178,21 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 // call while the server serves.
 func (s *Server) AddUser(email, password string) { s.h.AddUser(email, password) }
 
+// RemoveUser forgets the account of email (matched case-insensitively)
+// and reports whether there was one; its live sessions stay until they
+// end (see ExpireSessions).
+func (s *Server) RemoveUser(email string) bool { return s.h.RemoveUser(email) }
+
+// Reset puts the server back as NewServer started it, as the control
+// API's reset does: the users of WithUser kept (their passwords
+// restored, users added since forgotten); faults, sessions and recorded
+// requests cleared, and the request and connection counts back at zero.
+func (s *Server) Reset() { s.h.Reset() }
+
+// ClearRequests forgets the recorded requests; RequestCount goes on
+// counting.
+func (s *Server) ClearRequests() { s.h.ClearRequests() }
+
 // ActiveSessions returns how many sessions are live: logged in and not
 // yet logged out or ended by ExpireSessions.
 func (s *Server) ActiveSessions() int { return s.h.ActiveSessions() }

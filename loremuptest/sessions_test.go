@@ -226,3 +226,35 @@ func TestSessionState_IsSafeUnderConcurrentUse(t *testing.T) {
 	assert.Equal(t, workers*rounds, srv.ActiveSessions())
 	assert.Equal(t, workers*rounds, srv.ExpireSessions(email))
 }
+
+func TestReset_KeepsTheStartingUsersAndClearsTheRest(t *testing.T) {
+	srv := startServer(t)
+	srv.AddUser("grace@example.com", "another-pw")
+	login(t, srv)
+	srv.Inject(3, loremuptest.Fault{Status: 503})
+
+	srv.Reset()
+
+	assert.Zero(t, srv.ActiveSessions())
+	assert.Empty(t, srv.Requests())
+	assert.Zero(t, srv.RequestCount())
+	login(t, srv) // no fault left, the starting user kept
+	assert.False(t, srv.RemoveUser("grace@example.com"), "users added since are forgotten")
+}
+
+func TestRemoveUser_AndRecordedRequestsCarryStatusUntilCleared(t *testing.T) {
+	srv := startServer(t)
+	login(t, srv)
+	assert.True(t, srv.RemoveUser(strings.ToUpper(email)))
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, []int{http.StatusCreated, http.StatusUnauthorized}, []int{reqs[0].Status, reqs[1].Status}, "the status answered")
+	assert.Positive(t, reqs[0].Duration)
+
+	srv.ClearRequests()
+	assert.Empty(t, srv.Requests())
+	assert.Equal(t, 2, srv.RequestCount(), "the count goes on")
+}
