@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/loremup/loremup-go/internal/fake"
 	"github.com/loremup/loremup-go/internal/redact"
@@ -136,6 +137,49 @@ func WithCookieRotation() Option {
 	}
 }
 
+// WithLockout locks an e-mail out after failures failed logins in a row,
+// as Devise's lockable does: its logins then answer 401 with error code
+// "locked", even with the right password, until Server.Unlock or
+// Server.Reset. failures must be positive.
+func WithLockout(failures int) Option {
+	return func(c *config) error {
+		if failures <= 0 {
+			return errors.New("WithLockout: failures must be positive")
+		}
+		c.LockAfter = failures
+		return nil
+	}
+}
+
+// WithLoginRateLimit throttles logins as Rack::Attack does: past n logins
+// from one client address within a window of per (windows counted from
+// the epoch), a login answers 429, text/plain, with Retry-After in whole
+// seconds to the window's end. Logouts are never throttled. n and per
+// must be positive.
+func WithLoginRateLimit(n int, per time.Duration) Option {
+	return func(c *config) error {
+		if n <= 0 || per <= 0 {
+			return errors.New("WithLoginRateLimit: n and per must be positive")
+		}
+		c.LoginRate, c.LoginPer = n, per
+		return nil
+	}
+}
+
+// WithSessionIdleTimeout ends a session unused for d, as Devise's
+// timeoutable does: every authorised request (an endpoint mounted with
+// Handle) renews it. It sits beside the sessions' absolute lifetime. d
+// must be positive.
+func WithSessionIdleTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("WithSessionIdleTimeout: d must be positive")
+		}
+		c.SessionIdle = d
+		return nil
+	}
+}
+
 // NewServer starts a fake server on a random loopback port and returns
 // it. It panics if an Option is given a value that can never work or if
 // it cannot listen, as httptest.NewServer does: both are mistakes in the
@@ -186,8 +230,13 @@ func (s *Server) RemoveUser(email string) bool { return s.h.RemoveUser(email) }
 // Reset puts the server back as NewServer started it, as the control
 // API's reset does: the users of WithUser kept (their passwords
 // restored, users added since forgotten); faults, sessions and recorded
-// requests cleared, and the request and connection counts back at zero.
+// requests cleared, locks and throttle counts too, and the request and
+// connection counts back at zero.
 func (s *Server) Reset() { s.h.Reset() }
+
+// Unlock ends the lockout of email (see WithLockout): its failed logins
+// are forgotten.
+func (s *Server) Unlock(email string) { s.h.Unlock(email) }
 
 // ClearRequests forgets the recorded requests; RequestCount goes on
 // counting.

@@ -258,3 +258,23 @@ func TestRemoveUser_AndRecordedRequestsCarryStatusUntilCleared(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 	assert.Equal(t, 2, srv.RequestCount(), "the count goes on")
 }
+
+func TestPolicies_AreOnByOption(t *testing.T) {
+	srv := startServer(t, loremuptest.WithLockout(1), loremuptest.WithLoginRateLimit(3, time.Hour),
+		loremuptest.WithSessionIdleTimeout(time.Hour))
+	srv.Handle("/api/me", whoAmI())
+	wrong := strings.Replace(loginBody, password, "wrong", 1)
+	resp, _ := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), wrong)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	errs := requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+	assert.Equal(t, "locked", errs[0].Code)
+
+	srv.Unlock(email)
+	c := login(t, srv)
+	resp, _ = send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "an hour's idle timeout leaves a fresh session alone")
+	resp, body = send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "%s", body)
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+}

@@ -193,3 +193,22 @@ func TestRun_WriteTimeoutDropsAClientThatNeverReads(t *testing.T) {
 		})
 	}
 }
+
+func TestRun_PoliciesAreOnByFlag(t *testing.T) {
+	s := start(t, "--quiet", "--token", token, "--user", email+":"+password,
+		"--lock-after", "1", "--login-rate", "3/1h", "--session-idle", "1h")
+	login := func(pw string) *http.Response {
+		return call(t, http.MethodPost, s.url+"/api/sessions", token, loginBody(email, pw))
+	}
+	assert.Equal(t, http.StatusUnauthorized, login("wrong").StatusCode)
+	assert.Equal(t, http.StatusUnauthorized, login(password).StatusCode, "locked, even with the right password")
+	assert.Equal(t, http.StatusUnauthorized, login(password).StatusCode)
+	over := login(password)
+	assert.Equal(t, http.StatusTooManyRequests, over.StatusCode)
+	assert.NotEmpty(t, over.Header.Get("Retry-After"))
+
+	for _, bad := range []string{"5", "0/1m", "5/0s", "x/1m", "5/x"} {
+		_, err := parseArgs([]string{"--login-rate", bad}, io.Discard)
+		assert.Error(t, err, bad)
+	}
+}

@@ -33,6 +33,12 @@
 //	--record                keep a bounded copy of each request received (default off,
 //	                        on with --control; requests are always counted)
 //	--read-timeout D        longest time to read one request, body included (default 30s)
+//	--lock-after N          lock an e-mail out after N failed logins in a row: 401,
+//	                        code "locked", until unlocked or reset (default: never)
+//	--login-rate N/D        throttle logins past N per client address within D (5/1m):
+//	                        429 text/plain with Retry-After; logouts are never throttled
+//	--session-idle D        end a session unused for D; each authorised request
+//	                        renews it (default: never)
 //	--write-timeout D       longest time to write one answer (default 30s): a client
 //	                        that sends requests and never reads the answers is dropped
 //	--idle-timeout D        how long an idle keep-alive connection stays open (default 2m)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,6 +192,19 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.limits.read, "read-timeout", defaultReadTimeout, "longest `DURATION` to read one request, body included")
 	fs.DurationVar(&o.limits.write, "write-timeout", defaultWriteTimeout, "longest `DURATION` to write one answer; a client that does not read is dropped")
 	fs.DurationVar(&o.limits.idle, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `DURATION`")
+	fs.IntVar(&o.cfg.LockAfter, "lock-after", 0, "lock an e-mail out after `N` failed logins in a row (0: never)")
+	fs.Func("login-rate", "throttle logins past `N/DURATION` per client address, e.g. 5/1m (default: none)", func(v string) error {
+		n, per, ok := strings.Cut(v, "/")
+		var err error
+		if o.cfg.LoginRate, err = strconv.Atoi(n); err == nil && ok {
+			o.cfg.LoginPer, err = time.ParseDuration(per)
+		}
+		if err != nil || !ok || o.cfg.LoginRate <= 0 || o.cfg.LoginPer <= 0 {
+			return errors.New("want N/DURATION with both positive, e.g. 5/1m")
+		}
+		return nil
+	})
+	fs.DurationVar(&o.cfg.SessionIdle, "session-idle", 0, "end a session unused for this `DURATION`; each authorised request renews it (0: never)")
 	o.control.register(fs)
 
 	if err := fs.Parse(args); err != nil {
@@ -213,6 +227,9 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
 	if maxBody <= 0 {
 		return o, errors.New("--max-body-bytes must be positive")
+	}
+	if o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0 {
+		return o, errors.New("--lock-after and --session-idle must not be negative")
 	}
 	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
 		return o, errors.New("--session-lifetime and --max-sessions must be positive")

@@ -53,7 +53,8 @@ func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
 
 // Reset puts the Handler back in its start state: the users of its
 // Config (users added since are forgotten, passwords changed since are
-// restored), no sessions, no faults, no recorded requests, and the
+// restored), no sessions, no faults, no locks or throttle counts, no
+// recorded requests, and the
 // request and connection counts at zero. Latencies being waited out are
 // not cut short.
 func (h *Handler) Reset() {
@@ -66,6 +67,7 @@ func (h *Handler) Reset() {
 	h.users = users
 	h.usersMu.Unlock()
 	h.ExpireSessions()
+	h.policy.unlock("")
 	h.ClearRequests()
 	h.record.count.Store(0)
 	h.record.conns.Store(0)

@@ -73,7 +73,7 @@ func (h *Handler) serveMounted(e *exchange) {
 	var email string
 	live := false
 	if hasCookie {
-		email, live = h.sessions.lookup(id)
+		email, live = h.sessions.use(id)
 	}
 	if !live {
 		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)

@@ -87,6 +87,18 @@ type Config struct {
 	// it is due (after an injected latency): a client that sends requests
 	// and never reads the answers is dropped after it.
 	WriteTimeout time.Duration
+
+	// Production policies, off when zero. LockAfter locks an e-mail out
+	// after that many failed logins in a row: its logins answer 401 with
+	// code "locked", even with the right password, until Unlock or Reset.
+	// LoginRate and LoginPer throttle logins: those past LoginRate from
+	// one client address within a window of LoginPer answer 429. With
+	// SessionIdle, a session unused for that long ends; every authorised
+	// request renews it.
+	LockAfter   int
+	LoginRate   int
+	LoginPer    time.Duration
+	SessionIdle time.Duration
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
@@ -111,6 +123,7 @@ type Handler struct {
 
 	faults faultState
 	record recorder
+	policy policies
 
 	done      chan struct{} // closed by Close: ends injected latencies
 	closeOnce sync.Once
@@ -124,8 +137,11 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxBodyBytes < 0 {
 		return nil, errors.New("max body bytes must not be negative")
 	}
-	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
-		return nil, errors.New("session lifetime and max sessions must not be negative")
+	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 || cfg.SessionIdle < 0 || cfg.LockAfter < 0 {
+		return nil, errors.New("session lifetime and idle timeout, max sessions and lock-after must not be negative")
+	}
+	if cfg.LoginRate < 0 || (cfg.LoginRate > 0) != (cfg.LoginPer > 0) {
+		return nil, errors.New("a login rate needs both a positive number of logins and a positive window")
 	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
@@ -154,7 +170,10 @@ func New(cfg Config) (*Handler, error) {
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
+		policy: policies{lockAfter: cfg.LockAfter, rate: cfg.LoginRate, per: cfg.LoginPer, now: time.Now,
+			failures: map[string]int{}, logins: map[string]int{}},
 	}
+	h.sessions.idle = cfg.SessionIdle
 	h.record.on.Store(cfg.RecordRequests)
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
@@ -254,6 +273,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
 	case r.Method == http.MethodPost:
+		if wait, over := h.policy.throttle(r); over { // Rack::Attack runs before the app
+			h.refuseThrottled(e, wait)
+			return
+		}
 		h.create(e)
 	case r.Method == http.MethodDelete:
 		h.delete(e)

@@ -35,10 +35,17 @@ type Session struct {
 	Created time.Time `json:"created"`
 }
 
+// entry is a live session and when an authorised request last used it.
+type entry struct {
+	Session
+	used time.Time
+}
+
 // sessionStore holds the live sessions in creation order, so that both
 // the lifetime and the count bound end the oldest first.
 type sessionStore struct {
 	lifetime time.Duration
+	idle     time.Duration // 0: no idle timeout
 	max      int
 	now      func() time.Time
 
@@ -59,26 +66,31 @@ func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
 
 // sweepLocked ends the sessions whose lifetime is over. Sessions are kept
 // in creation order and share one lifetime, so they are at the front.
+// With an idle timeout, the sessions unused for that long end too,
+// wherever they are.
 func (s *sessionStore) sweepLocked() {
-	deadline := s.now().Add(-s.lifetime)
-	for e := s.order.Front(); e != nil; e = s.order.Front() {
-		sess := e.Value.(*Session)
-		if sess.Created.After(deadline) {
-			return
-		}
+	now := s.now()
+	for e := s.order.Front(); e != nil && !e.Value.(*entry).Created.After(now.Add(-s.lifetime)); e = s.order.Front() {
 		s.removeLocked(e)
+	}
+	for e := s.order.Front(); s.idle > 0 && e != nil; {
+		next := e.Next()
+		if !e.Value.(*entry).used.After(now.Add(-s.idle)) {
+			s.removeLocked(e)
+		}
+		e = next
 	}
 }
 
 func (s *sessionStore) removeLocked(e *list.Element) {
-	delete(s.byID, e.Value.(*Session).ID)
+	delete(s.byID, e.Value.(*entry).ID)
 	s.order.Remove(e)
 }
 
 // start creates a session for email and returns its id, ending the
 // oldest session if the store is full.
 func (s *sessionStore) start(email string) string {
-	sess := &Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}
+	sess := &entry{Session: Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -86,12 +98,14 @@ func (s *sessionStore) start(email string) string {
 		s.removeLocked(s.order.Front())
 	}
 	sess.Created = s.now()
+	sess.used = sess.Created
 	s.byID[sess.ID] = s.order.PushBack(sess)
 	return sess.ID
 }
 
-// lookup returns the user of the live session id.
-func (s *sessionStore) lookup(id string) (email string, ok bool) {
+// use returns the user of the live session id, and renews its idle
+// timeout: an authorised request used it.
+func (s *sessionStore) use(id string) (email string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -99,12 +113,16 @@ func (s *sessionStore) lookup(id string) (email string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	return e.Value.(*Session).Email, true
+	e.Value.(*entry).used = s.now()
+	return e.Value.(*entry).Email, true
 }
 
 // live reports whether id is a live session's id.
 func (s *sessionStore) live(id string) bool {
-	_, ok := s.lookup(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	_, ok := s.byID[id]
 	return ok
 }
 
@@ -121,7 +139,7 @@ func (s *sessionStore) rotate(id string) (string, bool) {
 		return "", false
 	}
 	delete(s.byID, id)
-	e.Value.(*Session).ID = fresh
+	e.Value.(*entry).ID = fresh
 	s.byID[fresh] = e
 	return fresh, true
 }
@@ -152,7 +170,7 @@ func (s *sessionStore) expire(emails []string) int {
 	n := 0
 	for e := s.order.Front(); e != nil; {
 		next := e.Next()
-		if len(users) == 0 || users[e.Value.(*Session).Email] {
+		if len(users) == 0 || users[e.Value.(*entry).Email] {
 			s.removeLocked(e)
 			n++
 		}
@@ -167,7 +185,7 @@ func (s *sessionStore) snapshot() []Session {
 	s.sweepLocked()
 	out := make([]Session, 0, s.order.Len())
 	for e := s.order.Front(); e != nil; e = e.Next() {
-		out = append(out, *e.Value.(*Session))
+		out = append(out, e.Value.(*entry).Session)
 	}
 	return out
 }
