@@ -76,7 +76,9 @@
 // body, a custom error body and headers) for the next N requests or every
 // k-th, optionally of one method; read and clear the recorded requests
 // (the API token, passwords and session cookie values redacted); add and
-// remove users; list and end sessions, or expire one user's; reset
+// remove users; list and end sessions, or expire one user's; set the
+// production policies (lockout, login throttle, idle timeout) and unlock
+// an e-mail; reset
 // everything to the start state; read the counters. It is plain JSON over
 // HTTP, described by api/control.yaml in the source repository:
 //

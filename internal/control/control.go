@@ -1,8 +1,9 @@
 // Package control is the control API of loremup-fake: plain JSON over
 // HTTP that lets a test written in any language do what a Go test does
 // with package loremuptest: inject faults, read the requests the fake
-// received, add and remove users, list and end sessions, reset
-// everything, read the counters.
+// received, add and remove users, list and end sessions, set the
+// production policies and unlock an e-mail, reset everything, read the
+// counters.
 //
 // It is a thin layer over *fake.Handler: every operation is one call of a
 // Handler method, so faults and state have one implementation, shared
@@ -160,6 +161,18 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/sessions/"):
 		id := strings.TrimPrefix(path, "/sessions/")
 		methods(w, r, map[string]func(){http.MethodDelete: func() { c.endSession(w, id) }})
+	case path == "/policies":
+		methods(w, r, map[string]func(){
+			http.MethodGet:  func() { writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies())) },
+			http.MethodPost: func() { c.setPolicies(w, r) },
+		})
+	case strings.HasPrefix(path, "/locks/"):
+		email, err := url.PathUnescape(strings.TrimPrefix(path, "/locks/"))
+		if err != nil || email == "" {
+			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
+			return
+		}
+		methods(w, r, map[string]func(){http.MethodDelete: func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }})
 	case path == "/reset":
 		methods(w, r, map[string]func(){http.MethodPost: func() { c.fake.Reset(); w.WriteHeader(http.StatusNoContent) }})
 	default:
@@ -260,6 +273,32 @@ func limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// policiesJSON is the fake's Policies with their durations in
+// milliseconds.
+type policiesJSON struct {
+	fake.Policies
+	LoginPerMS    int64 `json:"login_per_ms"`
+	SessionIdleMS int64 `json:"session_idle_ms"`
+}
+
+func policiesOf(p fake.Policies) policiesJSON {
+	return policiesJSON{Policies: p, LoginPerMS: p.LoginPer.Milliseconds(), SessionIdleMS: p.SessionIdle.Milliseconds()}
+}
+
+// setPolicies replaces the policies: a member left out is off.
+func (c *Handler) setPolicies(w http.ResponseWriter, r *http.Request) {
+	var p policiesJSON
+	if !decode(w, r, &p) {
+		return
+	}
+	p.LoginPer, p.SessionIdle = time.Duration(p.LoginPerMS)*time.Millisecond, time.Duration(p.SessionIdleMS)*time.Millisecond
+	if err := c.fake.SetPolicies(p.Policies); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "login_rate", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies()))
 }
 
 // User is a user as the control API shows it: never its password.

@@ -87,18 +87,9 @@ type Config struct {
 	// it is due (after an injected latency): a client that sends requests
 	// and never reads the answers is dropped after it.
 	WriteTimeout time.Duration
-
-	// Production policies, off when zero. LockAfter locks an e-mail out
-	// after that many failed logins in a row: its logins answer 401 with
-	// code "locked", even with the right password, until Unlock or Reset.
-	// LoginRate and LoginPer throttle logins: those past LoginRate from
-	// one client address within a window of LoginPer answer 429. With
-	// SessionIdle, a session unused for that long ends; every authorised
-	// request renews it.
-	LockAfter   int
-	LoginRate   int
-	LoginPer    time.Duration
-	SessionIdle time.Duration
+	// Policies are the production policies, off by default; SetPolicies
+	// changes them while serving.
+	Policies
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
@@ -137,11 +128,11 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxBodyBytes < 0 {
 		return nil, errors.New("max body bytes must not be negative")
 	}
-	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 || cfg.SessionIdle < 0 || cfg.LockAfter < 0 {
-		return nil, errors.New("session lifetime and idle timeout, max sessions and lock-after must not be negative")
+	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
+		return nil, errors.New("session lifetime and max sessions must not be negative")
 	}
-	if cfg.LoginRate < 0 || (cfg.LoginRate > 0) != (cfg.LoginPer > 0) {
-		return nil, errors.New("a login rate needs both a positive number of logins and a positive window")
+	if err := cfg.Policies.validate(); err != nil {
+		return nil, err
 	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
@@ -170,10 +161,9 @@ func New(cfg Config) (*Handler, error) {
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
-		policy: policies{lockAfter: cfg.LockAfter, rate: cfg.LoginRate, per: cfg.LoginPer, now: time.Now,
-			failures: map[string]int{}, logins: map[string]int{}},
+		policy:      policies{now: time.Now},
 	}
-	h.sessions.idle = cfg.SessionIdle
+	_ = h.SetPolicies(cfg.Policies) // validated above
 	h.record.on.Store(cfg.RecordRequests)
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -15,14 +16,57 @@ import (
 // lockout (Devise's lockable) and the login throttle (Rack::Attack). The
 // idle timeout (Devise's timeoutable) lives with the sessions.
 
+// Policies are the production policies a test can turn on; each is off
+// when zero.
+type Policies struct {
+	// LockAfter locks an e-mail out after that many failed logins in a
+	// row: its logins answer 401 with code "locked", even with the right
+	// password, until Unlock or Reset.
+	LockAfter int `json:"lock_after"`
+	// LoginRate and LoginPer throttle logins: those past LoginRate from
+	// one client address within a window of LoginPer answer 429.
+	LoginRate int           `json:"login_rate"`
+	LoginPer  time.Duration `json:"-"`
+	// SessionIdle ends a session unused for that long; every authorised
+	// request renews it.
+	SessionIdle time.Duration `json:"-"`
+}
+
+func (p Policies) validate() error {
+	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
+		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
+	}
+	return nil
+}
+
+// SetPolicies replaces the production policies while the Handler serves.
+// Counts of failures and logins already made stay.
+func (h *Handler) SetPolicies(p Policies) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	h.policy.mu.Lock()
+	h.policy.cfg = p
+	h.policy.mu.Unlock()
+	h.sessions.mu.Lock()
+	h.sessions.idle = p.SessionIdle
+	h.sessions.mu.Unlock()
+	return nil
+}
+
+// Policies returns the production policies in force.
+func (h *Handler) Policies() Policies {
+	h.policy.mu.Lock()
+	defer h.policy.mu.Unlock()
+	return h.policy.cfg
+}
+
 // policies holds the state of the lockout and the throttle.
 type policies struct {
-	lockAfter int           // 0: no lockout
-	rate      int           // 0: no throttle
-	per       time.Duration // the throttle's window
-	now       func() time.Time
+	now func() time.Time
 
 	mu       sync.Mutex
+	cfg      Policies
 	failures map[string]int // lower-cased e-mail -> failed logins in a row
 	window   int64          // the throttle's current window, counted from the epoch
 	logins   map[string]int // client address -> logins in the window
@@ -32,19 +76,19 @@ type policies struct {
 func (p *policies) locked(email string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.lockAfter > 0 && p.failures[strings.ToLower(email)] >= p.lockAfter
+	return p.cfg.LockAfter > 0 && p.failures[strings.ToLower(email)] >= p.cfg.LockAfter
 }
 
 // loggedIn counts a failed login of email in a row, or ends the row.
 func (p *policies) loggedIn(email string, ok bool) {
-	if p.lockAfter == 0 {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.failures == nil {
+		p.failures = map[string]int{}
+	}
 	if ok {
 		delete(p.failures, strings.ToLower(email))
-	} else {
+	} else if p.cfg.LockAfter > 0 {
 		p.failures[strings.ToLower(email)]++
 	}
 }
@@ -54,7 +98,7 @@ func (p *policies) unlock(email string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if email == "" {
-		p.failures, p.logins = map[string]int{}, map[string]int{}
+		p.failures, p.logins = nil, nil
 	}
 	delete(p.failures, strings.ToLower(email))
 }
@@ -63,9 +107,6 @@ func (p *policies) unlock(email string) {
 // until its window ends when the address is over the rate. Windows are
 // fixed and counted from the epoch, as Rack::Attack counts them.
 func (p *policies) throttle(r *http.Request) (time.Duration, bool) {
-	if p.rate == 0 {
-		return 0, false
-	}
 	addr, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		addr = r.RemoteAddr
@@ -73,14 +114,17 @@ func (p *policies) throttle(r *http.Request) (time.Duration, bool) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if w := now.UnixNano() / int64(p.per); w != p.window {
+	if p.cfg.LoginRate == 0 {
+		return 0, false
+	}
+	if w := now.UnixNano() / int64(p.cfg.LoginPer); w != p.window || p.logins == nil {
 		p.window, p.logins = w, map[string]int{} // the old window's counts go
 	}
 	p.logins[addr]++
-	if p.logins[addr] <= p.rate {
+	if p.logins[addr] <= p.cfg.LoginRate {
 		return 0, false
 	}
-	return time.Unix(0, (p.window+1)*int64(p.per)).Sub(now), true
+	return time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now), true
 }
 
 // refuseThrottled answers a login over the rate as Rack::Attack does:

@@ -17,7 +17,7 @@ func login(h *Handler, email, password string) *httptest.ResponseRecorder {
 }
 
 func TestLockout_LocksAfterFailuresInARowUntilUnlockOrReset(t *testing.T) {
-	h := newTestHandler(t, Config{LockAfter: 2})
+	h := newTestHandler(t, Config{Policies: Policies{LockAfter: 2}})
 	assert.Equal(t, http.StatusUnauthorized, login(h, testEmail, "wrong").Code)
 	loginAs(t, h, testEmail, testPassword) // a success ends the row
 	for range 2 {
@@ -37,7 +37,7 @@ func TestLockout_LocksAfterFailuresInARowUntilUnlockOrReset(t *testing.T) {
 }
 
 func TestLoginRate_ThrottlesLoginsPerAddressNotLogouts(t *testing.T) {
-	h := newTestHandler(t, Config{LoginRate: 2, LoginPer: time.Minute})
+	h := newTestHandler(t, Config{Policies: Policies{LoginRate: 2, LoginPer: time.Minute}})
 	clk := newClock(h) // 03:04:05: the window ends in 55s
 	loginAs(t, h, testEmail, testPassword)
 	assert.Equal(t, http.StatusUnauthorized, login(h, testEmail, "wrong").Code, "failed logins count too")
@@ -53,7 +53,7 @@ func TestLoginRate_ThrottlesLoginsPerAddressNotLogouts(t *testing.T) {
 }
 
 func TestSessionIdle_EndsUnusedSessionsAndEveryUseRenews(t *testing.T) {
-	h := newTestHandler(t, Config{SessionIdle: 10 * time.Minute})
+	h := newTestHandler(t, Config{Policies: Policies{SessionIdle: 10 * time.Minute}})
 	h.Handle("/api/me", whoAmI())
 	clk := newClock(h)
 	used, unused := loginAs(t, h, testEmail, testPassword), loginAs(t, h, testEmail, testPassword)

@@ -419,3 +419,28 @@ func TestReset_AndCounters(t *testing.T) {
 	assert.JSONEq(t, `{"total":0,"requests":[]}`, e.control(http.MethodGet, "/requests", "").body)
 	e.login(email, password)
 }
+
+func TestPolicies_SetReadAndUnlock(t *testing.T) {
+	e := newEnv(t)
+	a := e.control(http.MethodGet, "/policies", "")
+	require.Equal(t, http.StatusOK, a.status)
+	assert.JSONEq(t, `{"lock_after":0,"login_rate":0,"login_per_ms":0,"session_idle_ms":0}`, a.body, "off by default")
+
+	a = e.control(http.MethodPost, "/policies", `{"lock_after":1,"login_rate":100,"login_per_ms":60000,"session_idle_ms":3600000}`)
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.JSONEq(t, `{"lock_after":1,"login_rate":100,"login_per_ms":60000,"session_idle_ms":3600000}`, a.body)
+
+	got, _, err := e.call(http.MethodPost, loginBody(email, "wrong"))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnauthorized, got.status)
+	got, _, err = e.call(http.MethodPost, loginBody(email, password))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, got.status)
+	assert.Contains(t, got.body, `"locked"`)
+
+	assert.Equal(t, http.StatusNoContent, e.control(http.MethodDelete, "/locks/"+url.PathEscape(email), "").status)
+	e.login(email, password)
+
+	a = e.control(http.MethodPost, "/policies", `{"login_rate":5}`)
+	assert.Equal(t, http.StatusBadRequest, a.status, "a rate needs a window")
+}
