@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -342,21 +343,12 @@ func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")
 	case len(*u.Password) > maxFieldLen:
 		writeError(w, http.StatusBadRequest, "invalid", "password", "password must be at most 1024 bytes")
-	case len(c.fake.Users()) >= MaxUsers && !c.hasUser(*u.Email):
+	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(*u.Email)):
 		writeError(w, http.StatusConflict, "too_many", "email", fmt.Sprintf("the fake holds at most %d users; remove some or reset", MaxUsers))
 	default:
 		c.fake.AddUser(*u.Email, *u.Password)
 		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(*u.Email)})
 	}
-}
-
-func (c *Handler) hasUser(email string) bool {
-	for _, e := range c.fake.Users() {
-		if e == strings.ToLower(email) {
-			return true
-		}
-	}
-	return false
 }
 
 // plausibleEmail is the fake's own test of an address: something, an @,

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func (s *FaultSpec) validate() (string, string) {
 		switch {
 		case !fake.IsToken(name):
 			return field, "a header name must be an HTTP token"
-		case containsFold(frameHeaders, canon):
+		case slices.Contains(frameHeaders, canon):
 			return field, "the fake sets " + canon + " itself"
 		}
 		for _, v := range vs {
@@ -245,12 +246,3 @@ func jsonKind(goKind string) string {
 }
 
 func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
