@@ -145,6 +145,18 @@
 // Sessions live 24 hours after their login, and at most 100,000 are live
 // at once: at that bound a new login ends the oldest session.
 //
+// # Production policies
+//
+// Off by default, so that a test can check how a client copes with them
+// before production does: WithLockout(n) locks an e-mail out after n
+// failed logins in a row (401, code "locked", even with the right
+// password, until Unlock or Reset), as Devise's lockable does;
+// WithLoginRateLimit(n, per) answers the logins past n from one client
+// address within a window of per with 429, text/plain and a Retry-After
+// in whole seconds to the window's end, as Rack::Attack does (logouts are
+// never throttled); WithSessionIdleTimeout(d) ends a session unused for
+// d, every authorised request renewing it, as Devise's timeoutable does.
+//
 // # Faults on demand
 //
 // Inject makes the next requests fail in a chosen way, and InjectEvery
@@ -162,8 +174,11 @@
 //
 // # Seeing what the client sent
 //
-// Requests returns the requests received (method, path, headers, body);
-// RequestCount counts them and ConnectionCount counts the TCP connections
+// Requests returns the requests received (method, path, headers, body,
+// the status answered and how long the answer took); ClearRequests
+// forgets them, and Reset puts the whole server back as it started
+// (starting users kept; faults, sessions, locks and recorded requests
+// cleared). RequestCount counts them and ConnectionCount counts the TCP connections
 // accepted, to check that a client retries as often as it should and
 // reuses its connections. What Requests keeps is bounded, so a long soak
 // test cannot exhaust memory: the latest 10,000 requests within 32 MiB
