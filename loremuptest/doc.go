@@ -54,6 +54,8 @@
 //     default "reference_rest_api_create_sessions" for POST and
 //     "reference_rest_api_delete_sessions" for DELETE, see WithFormNames),
 //     and for POST a "form" object. Else 406.
+//     An empty "form" object is 406 too, as params.require refuses an
+//     empty hash as it refuses a missing one.
 //  4. POST only, field validation: "email" blank or not an address (the
 //     Devise check: something@something, no spaces), "password" blank.
 //     422 with one error object per message, source.pointer "/form/email"
@@ -86,7 +88,7 @@
 //	406 invalid_body              body not one JSON object (an empty body too)
 //	406 invalid_form_name         form_name missing, empty or not a string
 //	406 unknown_form_name         form_name not accepted by this operation
-//	406 invalid_form              POST "form" missing or not an object
+//	406 invalid_form              POST "form" missing, empty or not an object
 //	422 blank, invalid            one per message about the form's fields
 //	401 invalid_credentials       e-mail and password do not match a user
 //	404 not_found, and injected_fault for Fault.Status
@@ -123,12 +125,15 @@
 //		fmt.Fprint(w, email)
 //	}))
 //
-// A request it matches is passed to the handler only with a live session
-// cookie; without one (none sent, logged out, expired, or replaced by
-// rotation) the answer is 401 Unauthorized with a JSON:API error document
-// whose code is "unauthenticated", and the handler is not called. No API
-// token is needed: these endpoints are called as the user, with the
-// cookie alone. SessionUser tells the handler which user is logged in.
+// A Rails app checks the API token and Accept in its ApplicationController,
+// so on every endpoint; a request a mounted endpoint matches is checked
+// the same way, in this order, and the handler is called only when all
+// pass: the API token, as on the Sessions API (Rails' plain-text 401);
+// Accept, as on the Sessions API (406); then a live session cookie,
+// without which (none sent, logged out, expired, or replaced by rotation)
+// the answer is 401 Unauthorized with a JSON:API error document whose
+// code is "unauthenticated". SessionUser tells the handler which user is
+// logged in.
 //
 // ExpireSessions ends sessions server-side (one user's, or all), as a
 // server whose sessions time out does, so that a test can check how a
@@ -139,6 +144,18 @@
 //
 // Sessions live 24 hours after their login, and at most 100,000 are live
 // at once: at that bound a new login ends the oldest session.
+//
+// # Production policies
+//
+// Off by default, so that a test can check how a client copes with them
+// before production does: WithLockout(n) locks an e-mail out after n
+// failed logins in a row (401, code "locked", even with the right
+// password, until Unlock or Reset), as Devise's lockable does;
+// WithLoginRateLimit(n, per) answers the logins past n from one client
+// address within a window of per with 429, text/plain and a Retry-After
+// in whole seconds to the window's end, as Rack::Attack does (logouts are
+// never throttled); WithSessionIdleTimeout(d) ends a session unused for
+// d, every authorised request renewing it, as Devise's timeoutable does.
 //
 // # Faults on demand
 //
@@ -157,8 +174,11 @@
 //
 // # Seeing what the client sent
 //
-// Requests returns the requests received (method, path, headers, body);
-// RequestCount counts them and ConnectionCount counts the TCP connections
+// Requests returns the requests received (method, path, headers, body,
+// the status answered and how long the answer took); ClearRequests
+// forgets them, and Reset puts the whole server back as it started
+// (starting users kept; faults, sessions, locks and recorded requests
+// cleared). RequestCount counts them and ConnectionCount counts the TCP connections
 // accepted, to check that a client retries as often as it should and
 // reuses its connections. What Requests keeps is bounded, so a long soak
 // test cannot exhaust memory: the latest 10,000 requests within 32 MiB

@@ -167,6 +167,8 @@ func ExampleServer_Handle() {
 
 	get := func() string {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/me", nil)
+		req.Header.Set("Authorization", "Token token="+srv.Token) // checked on every endpoint, as Rails does
+		req.Header.Set("Accept", "application/json")
 		for _, ck := range sess.Cookies() {
 			req.AddCookie(ck)
 		}

@@ -1,60 +1,12 @@
 package loremuptest
 
-import (
-	"net/http"
-	"strings"
-	"time"
+import "github.com/loremup/loremup-go/internal/fake"
 
-	"github.com/loremup/loremup-go/internal/fake"
-)
-
-// Fault is what an injected failure does to one request. Latency is
-// waited out first; then the first of Drop, DropMidBody, MalformedBody
-// and Status that is set decides the answer. With none of those set, the
-// request is served normally after the Latency.
-//
-// A fault that answers or drops a request never changes the server's
-// state: no session starts or ends. The request is still recorded and
-// counted.
-//
-// Method limits a fault to the requests of one method, so that a test
-// can fail logins and leave logouts alone (or the other way round)
-// whatever the order of its requests.
-type Fault struct {
-	// Method, when set, makes the fault apply only to requests of this
-	// method, e.g. http.MethodPost (logins) or http.MethodDelete
-	// (logouts); requests of other methods pass it by. It is upper-cased,
-	// as HTTP clients send methods. Empty means every method.
-	Method string
-	// Status answers with this status (200-599) and a JSON:API error
-	// document, e.g. 503 to make a client retry, or 302 with a Location
-	// in Header to check that a client does not follow redirects.
-	Status int
-	// RetryAfter is sent as the Retry-After header of a Status or
-	// MalformedBody answer: seconds ("1") or an HTTP date.
-	RetryAfter string
-	// Header holds extra headers of a Status, MalformedBody or DropMidBody
-	// answer, e.g. Location, or a Content-Type for Body.
-	Header http.Header
-	// Body, when set, replaces the JSON:API error document of a Status
-	// answer, e.g. a Rails-style {"errors":{"email":["is invalid"]}} or an
-	// HTML page (with a Content-Type in Header; the default is
-	// application/vnd.api+json).
-	Body string
-	// Latency delays the request, then the rest of the Fault applies. The
-	// wait ends early when the client gives up (nothing is answered then)
-	// or the server closes.
-	Latency time.Duration
-	// Drop closes the connection without answering.
-	Drop bool
-	// DropMidBody sends the head of an answer (Status, 201 Created if
-	// zero) whose Content-Length promises more body than follows, sends
-	// half of that body, and closes the connection.
-	DropMidBody bool
-	// MalformedBody answers Status (201 Created if zero), Content-Type
-	// application/vnd.api+json, with a body that is not valid JSON.
-	MalformedBody bool
-}
+// Fault is what an injected failure does to one request: a status with
+// a Retry-After, latency, a connection dropped before or in the middle of
+// the answer, or a success whose body is not JSON. Its fields are
+// documented on the type it names.
+type Fault = fake.Fault
 
 // Inject makes the next n requests (in arrival order, on any path) suffer
 // f; with f.Method set, the next n requests of that method. Calls queue
@@ -65,8 +17,7 @@ type Fault struct {
 // nothing. It panics if f.Status is neither 0 nor 200-599, or f.Method is
 // not an HTTP method.
 func (s *Server) Inject(n int, f Fault) {
-	method, ff := f.split()
-	if err := s.h.InjectFor(method, n, ff); err != nil {
+	if err := s.h.Inject(n, f); err != nil {
 		panic("loremuptest: Inject: " + err.Error())
 	}
 }
@@ -80,24 +31,8 @@ func (s *Server) Inject(n int, f Fault) {
 // k). It panics if f.Status is neither 0 nor 200-599, or f.Method is not
 // an HTTP method.
 func (s *Server) InjectEvery(k int, f Fault) {
-	method, ff := f.split()
-	if err := s.h.InjectEveryFor(method, k, ff); err != nil {
+	if err := s.h.InjectEvery(k, f); err != nil {
 		panic("loremuptest: InjectEvery: " + err.Error())
-	}
-}
-
-// split separates the method a fault is meant for from what it does,
-// as the fake's handler takes them.
-func (f Fault) split() (string, fake.Fault) {
-	return strings.ToUpper(f.Method), fake.Fault{
-		Status:        f.Status,
-		RetryAfter:    f.RetryAfter,
-		Header:        f.Header,
-		Body:          f.Body,
-		Latency:       f.Latency,
-		Drop:          f.Drop,
-		DropMidBody:   f.DropMidBody,
-		MalformedBody: f.MalformedBody,
 	}
 }
 

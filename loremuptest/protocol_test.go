@@ -212,6 +212,7 @@ func TestCreate_BodyShapes(t *testing.T) {
 		{"form a string", "application/json", `{"form_name":"` + createForm + `","form":"x"}`, 406, "invalid_form", "/form"},
 		{"form an array", "application/json", `{"form_name":"` + createForm + `","form":[]}`, 406, "invalid_form", "/form"},
 		{"form null", "application/json", `{"form_name":"` + createForm + `","form":null}`, 406, "invalid_form", "/form"},
+		{"form empty", "application/json", `{"form_name":"` + createForm + `","form":{}}`, 406, "invalid_form", "/form"}, // params.require refuses an empty hash
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,7 +254,7 @@ func TestCreate_ValidatesFieldsWithOneErrorPerMessage(t *testing.T) {
 		{"password missing", `{"email":"` + email + `"}`, []fieldErr{{"/form/password", "blank"}}},
 		{"password null", `{"email":"` + email + `","password":null}`, []fieldErr{{"/form/password", "blank"}}},
 		{"password a number", `{"email":"` + email + `","password":123}`, []fieldErr{{"/form/password", "invalid"}}},
-		{"both", `{}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}, {"/form/password", "blank"}}},
+		{"both", `{"email":null,"password":null}`, []fieldErr{{"/form/email", "blank"}, {"/form/email", "invalid"}, {"/form/password", "blank"}}},
 		{"both bad", `{"email":"x","password":" "}`, []fieldErr{{"/form/email", "invalid"}, {"/form/password", "blank"}}},
 	}
 	for _, tt := range tests {

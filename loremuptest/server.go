@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 // SessionCookieName is the name of the session cookie the fake sets on a
@@ -136,6 +137,49 @@ func WithCookieRotation() Option {
 	}
 }
 
+// WithLockout locks an e-mail out after failures failed logins in a row,
+// as Devise's lockable does: its logins then answer 401 with error code
+// "locked", even with the right password, until Server.Unlock or
+// Server.Reset. failures must be positive.
+func WithLockout(failures int) Option {
+	return func(c *config) error {
+		if failures <= 0 {
+			return errors.New("WithLockout: failures must be positive")
+		}
+		c.LockAfter = failures
+		return nil
+	}
+}
+
+// WithLoginRateLimit throttles logins as Rack::Attack does: past n logins
+// from one client address within a window of per (windows counted from
+// the epoch), a login answers 429, text/plain, with Retry-After in whole
+// seconds to the window's end. Logouts are never throttled. n and per
+// must be positive.
+func WithLoginRateLimit(n int, per time.Duration) Option {
+	return func(c *config) error {
+		if n <= 0 || per <= 0 {
+			return errors.New("WithLoginRateLimit: n and per must be positive")
+		}
+		c.LoginRate, c.LoginPer = n, per
+		return nil
+	}
+}
+
+// WithSessionIdleTimeout ends a session unused for d, as Devise's
+// timeoutable does: every authorised request (an endpoint mounted with
+// Handle) renews it. It sits beside the sessions' absolute lifetime. d
+// must be positive.
+func WithSessionIdleTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("WithSessionIdleTimeout: d must be positive")
+		}
+		c.SessionIdle = d
+		return nil
+	}
+}
+
 // NewServer starts a fake server on a random loopback port and returns
 // it. It panics if an Option is given a value that can never work or if
 // it cannot listen, as httptest.NewServer does: both are mistakes in the
@@ -178,33 +222,39 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 // call while the server serves.
 func (s *Server) AddUser(email, password string) { s.h.AddUser(email, password) }
 
+// RemoveUser forgets the account of email (matched case-insensitively)
+// and reports whether there was one; its live sessions stay until they
+// end (see ExpireSessions).
+func (s *Server) RemoveUser(email string) bool { return s.h.RemoveUser(email) }
+
+// Reset puts the server back as NewServer started it, as the control
+// API's reset does: the users of WithUser kept (their passwords
+// restored, users added since forgotten); faults, sessions and recorded
+// requests cleared, locks and throttle counts too, and the request and
+// connection counts back at zero.
+func (s *Server) Reset() { s.h.Reset() }
+
+// Unlock ends the lockout of email (see WithLockout): its failed logins
+// are forgotten.
+func (s *Server) Unlock(email string) { s.h.Unlock(email) }
+
+// ClearRequests forgets the recorded requests; RequestCount goes on
+// counting.
+func (s *Server) ClearRequests() { s.h.ClearRequests() }
+
 // ActiveSessions returns how many sessions are live: logged in and not
 // yet logged out or ended by ExpireSessions.
 func (s *Server) ActiveSessions() int { return s.h.ActiveSessions() }
 
-// Session is one live session of the server.
-type Session struct {
-	// ID is the value of the session's cookie (SessionCookieName): what a
-	// client holding this session sends. It is a credential of the fake,
-	// to be compared in tests, not printed.
-	ID string
-	// Email is the user's e-mail, lower-cased.
-	Email string
-	// Created is when the login that started the session was answered.
-	Created time.Time
-}
+// Session is one live session of the server: its cookie value (ID, a
+// credential to compare, not print), the user's e-mail and when its
+// login was answered.
+type Session = fake.Session
 
 // Sessions returns the live sessions, oldest first, e.g. to check that a
 // client sends the cookie the server issued, or to build a Session for a
 // client without logging in.
-func (s *Server) Sessions() []Session {
-	in := s.h.Sessions()
-	out := make([]Session, len(in))
-	for i, sess := range in {
-		out[i] = Session(sess)
-	}
-	return out
-}
+func (s *Server) Sessions() []Session { return s.h.Sessions() }
 
 // ExpireSessions ends the sessions of the given users (e-mails matched
 // case-insensitively), or every session when none is given, and returns
@@ -220,10 +270,11 @@ func (s *Server) ExpireSessions(emails ...string) int { return s.h.ExpireSession
 // prefix (see WithPathPrefix). Any path other than /api/sessions may be
 // mounted; Handle may be called while the server serves.
 //
-// Requests it matches are served only with a live session cookie, as a
-// Rails app's before_action would serve them: without one (no cookie, a
-// logged-out, expired or rotated one) the answer is 401 with a JSON:API
-// error document whose code is "unauthenticated", and h is not called.
+// Requests it matches are checked as a Rails app checks every endpoint,
+// in order: the API token (Rails' plain-text 401), Accept (406), then a
+// live session cookie: without one (no cookie, a logged-out, expired or
+// rotated one) the answer is 401 with a JSON:API error document whose
+// code is "unauthenticated". h is called only when all pass.
 // Inside h, SessionUser tells which user is logged in; the request body
 // can be read as usual (it is at most the body cap, see
 // WithMaxBodyBytes; a longer one is answered 413).
@@ -237,34 +288,17 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.h.Handle(pattern, h)
 // is false for any other request.
 func SessionUser(r *http.Request) (email string, ok bool) { return fake.SessionUser(r) }
 
-// Request is one request the server received.
-type Request struct {
-	// Method and Path are the request's method and URL path.
-	Method string
-	Path   string
-	// Header is the request's header, secrets included: it is what the
-	// client sent, for the test to check (e.g. its Authorization form).
-	Header http.Header
-	// Body is the body as read: at most the body cap, and at most 64 KiB.
-	Body []byte
-	// Truncated reports that the request was larger than what the server
-	// keeps of one request (16 KiB of method, path and headers, 64 KiB of
-	// body) and was cut: headers past the bound are left out.
-	Truncated bool
-}
+// Request is one request the server received: method, path, headers
+// (secrets included, as the client sent them), body, whether it was cut
+// to fit the recording bounds, the status answered and how long the
+// answer took.
+type Request = fake.Request
 
 // Requests returns the requests received so far, oldest first, faulted
 // and dropped ones included. It keeps the latest 10,000 that fit in
 // 32 MiB together; RequestCount counts all. The result is a copy the
 // caller may change.
-func (s *Server) Requests() []Request {
-	in := s.h.Requests()
-	out := make([]Request, len(in))
-	for i, r := range in {
-		out[i] = Request(r)
-	}
-	return out
-}
+func (s *Server) Requests() []Request { return s.h.Requests() }
 
 // RequestCount returns how many requests the server received, on any
 // path, faulted and dropped ones included.
@@ -278,7 +312,7 @@ func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
 // every verb), so a test log that prints it leaks nothing a real
 // deployment's tests would reuse.
 func (s Server) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: [REDACTED]}", s.URL)
+	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: %s}", s.URL, redact.Marker)
 }
 
 // MarshalJSON encodes the Server with its token hidden, so a Server nested
@@ -288,10 +322,10 @@ func (s Server) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL   string
 		Token string
-	}{s.URL, "[REDACTED]"})
+	}{s.URL, redact.Marker})
 }
 
 // LogValue keeps the token out of structured logs.
 func (s Server) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", "[REDACTED]"))
+	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", redact.Marker))
 }

@@ -20,7 +20,7 @@ func TestHandle_ServesOnlyALoggedInUser(t *testing.T) {
 	srv.Handle("GET /api/me", whoAmI())
 	me := srv.URL + "/api/me"
 
-	resp, body := send(t, srv.Client(), http.MethodGet, me, nil, "")
+	resp, body := send(t, srv.Client(), http.MethodGet, me, apiHeader(srv.Token), "")
 	errs := requireErrorDoc(t, resp, body, http.StatusUnauthorized)
 	assert.Equal(t, "unauthenticated", errs[0].Code)
 
@@ -35,14 +35,42 @@ func TestHandle_ServesOnlyALoggedInUser(t *testing.T) {
 	requireErrorDoc(t, resp, body, http.StatusUnauthorized)
 }
 
-func TestHandle_NeedsNoAPIToken(t *testing.T) {
-	// The app's own endpoints are called as the user, with the session
-	// cookie alone, as a browser would.
+// A Rails app checks the API token and Accept in ApplicationController,
+// so on every endpoint, before the session: a mounted endpoint does too,
+// in that order, and its handler is not called unless all pass.
+func TestHandle_ChecksTheTokenThenAcceptThenTheSession(t *testing.T) {
 	srv := startServer(t)
-	srv.Handle("/api/me", whoAmI())
+	called := 0
+	srv.Handle("/api/me", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called++ }))
 	c := login(t, srv)
-	resp, body := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", http.Header{"Cookie": {c.Name + "=" + c.Value}}, "")
-	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	cookie := "Cookie"
+	tests := []struct {
+		name     string
+		header   http.Header
+		wantCode string // "" for Rails' plain-text token refusal
+		status   int
+	}{
+		{"no token, live cookie", http.Header{cookie: {c.Name + "=" + c.Value}, "Accept": {"application/json"}}, "", 401},
+		{"wrong token, HTML Accept", http.Header{"Authorization": {"Token token=wrong"}, "Accept": {"text/html"}}, "", 401},
+		{"token, HTML Accept, live cookie", http.Header{"Authorization": {"Token token=" + srv.Token}, "Accept": {"text/html"}, cookie: {c.Name + "=" + c.Value}}, "not_acceptable", 406},
+		{"token, no Accept", http.Header{"Authorization": {"Token token=" + srv.Token}}, "not_acceptable", 406},
+		{"token and Accept, no cookie", apiHeader(srv.Token), "unauthenticated", 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", tt.header, "")
+			if tt.wantCode == "" {
+				requireTokenRefusal(t, resp, body)
+				return
+			}
+			errs := requireErrorDoc(t, resp, body, tt.status)
+			assert.Equal(t, tt.wantCode, errs[0].Code)
+		})
+	}
+	assert.Zero(t, called, "no refused request reaches the handler")
+	resp, _ := send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 1, called)
 }
 
 func TestHandle_MountsUnderThePathPrefix(t *testing.T) {
@@ -158,7 +186,7 @@ func TestWithCookieRotation_AClientWithACookieJarKeepsUp(t *testing.T) {
 	resp, body := send(t, client, http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", body)
 	for i := range 5 {
-		resp, body := send(t, client, http.MethodGet, srv.URL+"/api/me", nil, "")
+		resp, body := send(t, client, http.MethodGet, srv.URL+"/api/me", apiHeader(srv.Token), "")
 		require.Equal(t, http.StatusOK, resp.StatusCode, "call %d: %s", i, body)
 	}
 }
@@ -197,4 +225,56 @@ func TestSessionState_IsSafeUnderConcurrentUse(t *testing.T) {
 	requireNoErrors(t, errs)
 	assert.Equal(t, workers*rounds, srv.ActiveSessions())
 	assert.Equal(t, workers*rounds, srv.ExpireSessions(email))
+}
+
+func TestReset_KeepsTheStartingUsersAndClearsTheRest(t *testing.T) {
+	srv := startServer(t)
+	srv.AddUser("grace@example.com", "another-pw")
+	login(t, srv)
+	srv.Inject(3, loremuptest.Fault{Status: 503})
+
+	srv.Reset()
+
+	assert.Zero(t, srv.ActiveSessions())
+	assert.Empty(t, srv.Requests())
+	assert.Zero(t, srv.RequestCount())
+	login(t, srv) // no fault left, the starting user kept
+	assert.False(t, srv.RemoveUser("grace@example.com"), "users added since are forgotten")
+}
+
+func TestRemoveUser_AndRecordedRequestsCarryStatusUntilCleared(t *testing.T) {
+	srv := startServer(t)
+	login(t, srv)
+	assert.True(t, srv.RemoveUser(strings.ToUpper(email)))
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, []int{http.StatusCreated, http.StatusUnauthorized}, []int{reqs[0].Status, reqs[1].Status}, "the status answered")
+	assert.Positive(t, reqs[0].Duration)
+
+	srv.ClearRequests()
+	assert.Empty(t, srv.Requests())
+	assert.Equal(t, 2, srv.RequestCount(), "the count goes on")
+}
+
+func TestPolicies_AreOnByOption(t *testing.T) {
+	srv := startServer(t, loremuptest.WithLockout(1), loremuptest.WithLoginRateLimit(3, time.Hour),
+		loremuptest.WithSessionIdleTimeout(time.Hour))
+	srv.Handle("/api/me", whoAmI())
+	wrong := strings.Replace(loginBody, password, "wrong", 1)
+	resp, _ := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), wrong)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, body := send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	errs := requireErrorDoc(t, resp, body, http.StatusUnauthorized)
+	assert.Equal(t, "locked", errs[0].Code)
+
+	srv.Unlock(email)
+	c := login(t, srv)
+	resp, _ = send(t, srv.Client(), http.MethodGet, srv.URL+"/api/me", withCookie(srv.Token, c), "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "an hour's idle timeout leaves a fresh session alone")
+	resp, body = send(t, srv.Client(), http.MethodPost, srv.URL+sessionsPath, apiHeader(srv.Token), loginBody)
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "%s", body)
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
 }

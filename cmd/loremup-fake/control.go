@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/loremup/loremup-go/internal/cliflag"
 	"github.com/loremup/loremup-go/internal/control"
@@ -52,6 +51,7 @@ type controlServer struct {
 	generated bool
 	handler   *control.Handler
 	ln        net.Listener
+	errorLog  *log.Logger
 	srv       *http.Server
 	served    chan error
 }
@@ -83,14 +83,7 @@ func (s *controlServer) listen(stderr io.Writer) error {
 		return fmt.Errorf("cannot listen for the control API: %w", err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       defaultReadTimeout,
-		IdleTimeout:       defaultIdleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          log.New(stderr, "loremup-fake: control: ", 0),
-	}
+	s.errorLog = log.New(stderr, "loremup-fake: control: ", 0)
 	return nil
 }
 
@@ -110,18 +103,16 @@ func (s *controlServer) announce(stdout, stderr io.Writer) {
 	fmt.Fprintln(stdout, baseURL(s.ln.Addr()))
 }
 
-// start serves the control API in the background.
-func (s *controlServer) start() {
+// start serves the control API in the background, within the main
+// listener's limits: anyone who can connect can hold a connection, token
+// or not.
+func (s *controlServer) start(l limits) {
 	if s == nil {
 		return
 	}
-	// Bounded as the main listener is (see limitListener): anyone who can
-	// connect can hold a connection, token or not.
-	limited := newLimitListener(s.ln, defaultMaxConns, func() {
-		s.srv.SetKeepAlivesEnabled(false)
-		s.srv.SetKeepAlivesEnabled(true)
-	})
-	go func() { s.served <- s.srv.Serve(limited) }()
+	s.srv = l.server(s.handler, s.errorLog)
+	s.srv.WriteTimeout = l.write // control requests never wait out a latency
+	go func() { s.served <- s.srv.Serve(newLimitListener(s.ln, defaultMaxConns, s.srv)) }()
 }
 
 // shutdown stops the control server, closing it when ctx ends first.

@@ -23,7 +23,8 @@ a live session cookie, so tests can check their cookie handling.
 With --control, the second line of stdout is the URL of the control API (JSON
 over HTTP, "Authorization: Bearer <control token>"): POST/GET/DELETE /faults,
 GET/DELETE /requests, GET/POST /users, DELETE /users/{email}, GET/DELETE
-/sessions, DELETE /sessions/{id}, POST /reset, GET /counters.
+/sessions, DELETE /sessions/{id}, GET/POST /policies, DELETE /locks/{email},
+POST /reset, GET /counters.
 
 Flags are written --name VALUE or --name=VALUE (-name works too).
 

@@ -141,12 +141,14 @@ func do(t *testing.T, req *http.Request) answer {
 	return answer{resp, body}
 }
 
-// get sends a GET with the given cookies only, as a logged-in user's
-// browser would.
+// get sends a GET with the API token, Accept and the given cookies, as a
+// client acting as a logged-in user would.
 func get(t *testing.T, url string, cookies ...*http.Cookie) answer {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
+	req.Header.Set("Authorization", "Token token="+token)
+	req.Header.Set("Accept", "application/json")
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}

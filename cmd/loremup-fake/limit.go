@@ -1,10 +1,29 @@
 package main
 
 import (
+	"log"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 )
+
+// limits are the timeouts of both listeners' servers.
+type limits struct{ read, write, idle time.Duration }
+
+// server returns an http.Server for h within the limits. The write
+// timeout is the server's own on the control listener; on the main one
+// the fake arms it when an answer is due (after an injected latency).
+func (l limits) server(h http.Handler, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       l.read,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
 
 // fullRetry is how often a waiting Accept closes idle connections again.
 const fullRetry = 100 * time.Millisecond
@@ -24,13 +43,20 @@ const defaultMaxConns = 1024
 type limitListener struct {
 	net.Listener
 	sem       chan struct{}
-	full      func()
+	srv       *http.Server
 	done      chan struct{}
 	closeOnce sync.Once
 }
 
-func newLimitListener(ln net.Listener, n int, full func()) *limitListener {
-	return &limitListener{Listener: ln, sem: make(chan struct{}, n), full: full, done: make(chan struct{})}
+func newLimitListener(ln net.Listener, n int, srv *http.Server) *limitListener {
+	return &limitListener{Listener: ln, sem: make(chan struct{}, n), srv: srv, done: make(chan struct{})}
+}
+
+// full closes the server's idle keep-alive connections; keep-alives go
+// on.
+func (l *limitListener) full() {
+	l.srv.SetKeepAlivesEnabled(false)
+	l.srv.SetKeepAlivesEnabled(true)
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {

@@ -35,6 +35,19 @@ func TestRun_MeAnswersTheLoggedInUser(t *testing.T) {
 	out := call(t, http.MethodDelete, s.url+"/api/sessions", token, `{"form_name":"reference_rest_api_delete_sessions"}`, c)
 	require.Equal(t, http.StatusNoContent, out.StatusCode)
 	assert.Equal(t, http.StatusUnauthorized, get(t, me, c).StatusCode, "logged out")
+
+	// As a Rails app checks them on every endpoint: the token first, with
+	// Rails' plain-text refusal, then Accept.
+	c = loginCookie(t, s.url)
+	req, err := http.NewRequest(http.MethodGet, me, nil)
+	require.NoError(t, err)
+	req.AddCookie(c)
+	resp = do(t, req)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a live cookie without the token")
+	assert.Equal(t, "HTTP Token: Access denied.\n", string(resp.body))
+	req.Header.Set("Authorization", "Token token="+token)
+	req.Header.Set("Accept", "text/html")
+	assert.Equal(t, http.StatusNotAcceptable, do(t, req).StatusCode)
 }
 
 func TestRun_CookieRotationReplacesTheCookieOnEachAnswer(t *testing.T) {
@@ -145,12 +158,57 @@ func TestParseArgs_RecordsOnlyWhenAsked(t *testing.T) {
 	assert.False(t, o.cfg.RecordRequests)
 	assert.Equal(t, 24*time.Hour, o.cfg.SessionLifetime)
 	assert.Equal(t, 100_000, o.cfg.MaxSessions)
-	assert.Equal(t, defaultReadTimeout, o.readTimeout)
-	assert.Equal(t, defaultIdleTimeout, o.idleTimeout)
+	assert.Equal(t, limits{read: defaultReadTimeout, write: defaultWriteTimeout, idle: defaultIdleTimeout}, o.limits)
+	assert.Equal(t, defaultWriteTimeout, o.cfg.WriteTimeout)
 	assert.False(t, o.cfg.RotateCookies)
 
 	o, err = parseArgs([]string{"--record", "--cookie-rotation"}, io.Discard)
 	require.NoError(t, err)
 	assert.True(t, o.cfg.RecordRequests)
 	assert.True(t, o.cfg.RotateCookies)
+}
+
+// A client that pipelines requests and never reads the answers fills the
+// connection until the server's writes block: the write timeout drops
+// it, on the main listener and on the control one.
+func TestRun_WriteTimeoutDropsAClientThatNeverReads(t *testing.T) {
+	s := start(t, "--quiet", "--token", token, "--write-timeout", "300ms", "--control", "--control-token", controlToken)
+	for name, base := range map[string]string{"main": s.url, "control": controlURL(t, s)} {
+		t.Run(name, func(t *testing.T) {
+			conn := dial(t, base)
+			require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(4096))
+			req := []byte("GET /counters HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + controlToken + "\r\n\r\n")
+			var err error
+			for err == nil {
+				require.NoError(t, conn.SetWriteDeadline(time.Now().Add(2*time.Second)))
+				_, err = conn.Write(req)
+			}
+			// The server had time to drop the connection: what is left to
+			// read ends. A server still holding it would answer the rest
+			// and wait for more.
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+			_, err = io.Copy(io.Discard, conn)
+			var netErr net.Error
+			assert.False(t, errors.As(err, &netErr) && netErr.Timeout(), "the server still holds the connection: %v", err)
+		})
+	}
+}
+
+func TestRun_PoliciesAreOnByFlag(t *testing.T) {
+	s := start(t, "--quiet", "--token", token, "--user", email+":"+password,
+		"--lock-after", "1", "--login-rate", "3/1h", "--session-idle", "1h")
+	login := func(pw string) *http.Response {
+		return call(t, http.MethodPost, s.url+"/api/sessions", token, loginBody(email, pw))
+	}
+	assert.Equal(t, http.StatusUnauthorized, login("wrong").StatusCode)
+	assert.Equal(t, http.StatusUnauthorized, login(password).StatusCode, "locked, even with the right password")
+	assert.Equal(t, http.StatusUnauthorized, login(password).StatusCode)
+	over := login(password)
+	assert.Equal(t, http.StatusTooManyRequests, over.StatusCode)
+	assert.NotEmpty(t, over.Header.Get("Retry-After"))
+
+	for _, bad := range []string{"5", "0/1m", "5/0s", "x/1m", "5/x"} {
+		_, err := parseArgs([]string{"--login-rate", bad}, io.Discard)
+		assert.Error(t, err, bad)
+	}
 }

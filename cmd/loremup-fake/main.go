@@ -14,32 +14,13 @@
 // one-line message.
 //
 // Flags are written --name VALUE or --name=VALUE, as loremup's are
-// (-name works too):
-//
-//	--addr HOST:PORT        listen on HOST:PORT (default 127.0.0.1:0, a free port)
-//	--token TOKEN           API token to accept (default: random, printed on stderr)
-//	--user EMAIL:PASSWORD   an account that can log in; repeatable; split at the first ':'
-//	--users FILE            accounts from a JSON file: [{"email": "...", "password": "..."}]
-//	--create-form NAME      form_name POST accepts (default reference_rest_api_create_sessions)
-//	--delete-form NAME      form_name DELETE accepts (default reference_rest_api_delete_sessions)
-//	--prefix PATH           serve under a path prefix: /tenant serves /tenant/api/sessions
-//	--max-body-bytes N      request body cap (default 65536)
-//	--quiet                 no request log
-//	--cookie-rotation       every answer of /api/me sets a new session cookie value
-//	                        and the old one stops working (a client must keep the latest)
-//	--session-lifetime D    how long a session lives after its login (default 24h)
-//	--max-sessions N        most live sessions (default 100000); at the bound a new
-//	                        login ends the oldest session
-//	--record                keep a bounded copy of each request received (default off,
-//	                        on with --control; requests are always counted)
-//	--read-timeout D        longest time to read one request, body included (default 30s)
-//	--idle-timeout D        how long an idle keep-alive connection stays open (default 2m)
-//	--control               serve the control API on a second listener (see below)
-//	--control-addr HOST:PORT  its address (default 127.0.0.1:0, a free loopback port)
-//	--control-token TOKEN   its token, sent as "Authorization: Bearer TOKEN"
-//	                        (default: random, printed on stderr); not the API token
-//	--version               print the version and exit
-//	-h, --help              print this list and exit
+// (-name works too); loremup-fake --help lists them with their defaults.
+// Besides the API token, users, form names and path prefix they set the
+// session store (lifetime, bound, cookie rotation), the production
+// policies (--lock-after, --login-rate, --session-idle; all off by
+// default), recording, the connection bound and the read, write and
+// idle timeouts: a client trickling a request or never reading its
+// answers is dropped.
 //
 // Request heads (request line and headers) are limited to 64 KiB; a larger
 // one is answered 431.
@@ -51,13 +32,14 @@
 //
 //	GET {prefix}/api/me
 //
-// With the session cookie of a live session it answers 200 with
+// It checks what a Rails app checks on every endpoint, in the Sessions
+// API's order: the API token (Rails' plain-text 401), then Accept (406).
+// Then, with the session cookie of a live session, it answers 200 with
 // Content-Type application/json; charset=utf-8 and {"email": "<user>"}
 // (the e-mail lower-cased). Without one (no cookie, logged out, expired,
 // or a value replaced under --cookie-rotation) it answers 401 with a
 // JSON:API error document whose code is "unauthenticated", as a Rails
-// app's before_action would. It needs no API token: it is called as the
-// user, with the cookie alone.
+// app's before_action would.
 //
 // # The control API
 //
@@ -67,7 +49,9 @@
 // body, a custom error body and headers) for the next N requests or every
 // k-th, optionally of one method; read and clear the recorded requests
 // (the API token, passwords and session cookie values redacted); add and
-// remove users; list and end sessions, or expire one user's; reset
+// remove users; list and end sessions, or expire one user's; set the
+// production policies (lockout, login throttle, idle timeout) and unlock
+// an e-mail; reset
 // everything to the start state; read the counters. It is plain JSON over
 // HTTP, described by api/control.yaml in the source repository:
 //

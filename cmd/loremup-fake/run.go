@@ -10,8 +10,8 @@ import (
 	"log"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,8 +39,9 @@ const maxHeaderBytes = 64 << 10
 // enough that a client trickling a body or holding idle connections does
 // not tie the server up.
 const (
-	defaultReadTimeout = 30 * time.Second
-	defaultIdleTimeout = 2 * time.Minute
+	defaultReadTimeout  = 30 * time.Second
+	defaultWriteTimeout = 30 * time.Second
+	defaultIdleTimeout  = 2 * time.Minute
 )
 
 // mePath is the built-in protected endpoint under the prefix.
@@ -48,14 +49,13 @@ const mePath = "/api/me"
 
 // options are the parsed command line.
 type options struct {
-	addr        string
-	quiet       bool
-	version     bool
-	maxConns    int
-	readTimeout time.Duration
-	idleTimeout time.Duration
-	cfg         fake.Config
-	control     controlOptions
+	addr     string
+	quiet    bool
+	version  bool
+	maxConns int
+	limits   limits
+	cfg      fake.Config
+	control  controlOptions
 }
 
 // run is the whole command: it serves until ctx ends and returns the exit
@@ -103,15 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
 		return exitServe
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ConnState:         h.ConnState,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       opts.readTimeout,
-		IdleTimeout:       opts.idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          log.New(stderr, "loremup-fake: ", 0),
-	}
+	srv := opts.limits.server(h, log.New(stderr, "loremup-fake: ", 0))
+	srv.ConnState = h.ConnState
 	// stderr first: whoever reads the URL from stdout finds the token there.
 	if generated {
 		fmt.Fprintf(stderr, "loremup-fake: API token: %s (generated; choose one with --token)\n", opts.cfg.Token)
@@ -128,13 +121,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	served := make(chan error, 1)
-	limited := newLimitListener(ln, opts.maxConns, func() {
-		// Closes the idle keep-alive connections; keep-alives go on.
-		srv.SetKeepAlivesEnabled(false)
-		srv.SetKeepAlivesEnabled(true)
-	})
-	go func() { served <- srv.Serve(limited) }()
-	ctl.start()
+	go func() { served <- srv.Serve(newLimitListener(ln, opts.maxConns, srv)) }()
+	ctl.start(opts.limits)
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
@@ -201,8 +189,22 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	fs.IntVar(&o.cfg.MaxSessions, "max-sessions", fake.DefaultMaxSessions, "at most `N` live sessions; at the bound a login ends the oldest session")
 	fs.BoolVar(&o.cfg.RecordRequests, "record", false, "keep a bounded copy of the requests received (off: only counted)")
 	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "most connections served at once; more wait (idle keep-alive ones are closed first)")
-	fs.DurationVar(&o.readTimeout, "read-timeout", defaultReadTimeout, "longest `DURATION` to read one request, body included")
-	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `DURATION`")
+	fs.DurationVar(&o.limits.read, "read-timeout", defaultReadTimeout, "longest `DURATION` to read one request, body included")
+	fs.DurationVar(&o.limits.write, "write-timeout", defaultWriteTimeout, "longest `DURATION` to write one answer; a client that does not read is dropped")
+	fs.DurationVar(&o.limits.idle, "idle-timeout", defaultIdleTimeout, "close a keep-alive connection idle for this `DURATION`")
+	fs.IntVar(&o.cfg.LockAfter, "lock-after", 0, "lock an e-mail out after `N` failed logins in a row (0: never)")
+	fs.Func("login-rate", "throttle logins past `N/DURATION` per client address, e.g. 5/1m (default: none)", func(v string) error {
+		n, per, ok := strings.Cut(v, "/")
+		var err error
+		if o.cfg.LoginRate, err = strconv.Atoi(n); err == nil && ok {
+			o.cfg.LoginPer, err = time.ParseDuration(per)
+		}
+		if err != nil || !ok || o.cfg.LoginRate <= 0 || o.cfg.LoginPer <= 0 {
+			return errors.New("want N/DURATION with both positive, e.g. 5/1m")
+		}
+		return nil
+	})
+	fs.DurationVar(&o.cfg.SessionIdle, "session-idle", 0, "end a session unused for this `DURATION`; each authorised request renews it (0: never)")
 	o.control.register(fs)
 
 	if err := fs.Parse(args); err != nil {
@@ -226,15 +228,19 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	if maxBody <= 0 {
 		return o, errors.New("--max-body-bytes must be positive")
 	}
+	if o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0 {
+		return o, errors.New("--lock-after and --session-idle must not be negative")
+	}
 	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
 		return o, errors.New("--session-lifetime and --max-sessions must be positive")
 	}
 	if o.maxConns <= 0 {
 		return o, errors.New("--max-conns must be positive")
 	}
-	if o.readTimeout <= 0 || o.idleTimeout <= 0 {
-		return o, errors.New("--read-timeout and --idle-timeout must be positive")
+	if o.limits.read <= 0 || o.limits.write <= 0 || o.limits.idle <= 0 {
+		return o, errors.New("--read-timeout, --write-timeout and --idle-timeout must be positive")
 	}
+	o.cfg.WriteTimeout = o.limits.write
 	if createForm == "" || deleteForm == "" {
 		return o, errors.New("--create-form and --delete-form must not be empty")
 	}

@@ -106,7 +106,7 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 		{"bad prefix", []string{"--prefix", "/a?b"}, "path prefix"},
 		{"zero session lifetime", []string{"--session-lifetime", "0s"}, "--session-lifetime and --max-sessions must be positive"},
 		{"negative max sessions", []string{"--max-sessions", "-1"}, "--session-lifetime and --max-sessions must be positive"},
-		{"zero read timeout", []string{"--read-timeout", "0s"}, "--read-timeout and --idle-timeout must be positive"},
+		{"zero read timeout", []string{"--read-timeout", "0s"}, "--read-timeout, --write-timeout and --idle-timeout must be positive"},
 		{"missing users file", []string{"--users", "/does/not/exist.json"}, "--users:"},
 		{"users file not an array", []string{"--users", badJSON}, "want a JSON array"},
 		{"users file entry without email", []string{"--users", noEmail}, "entry 0 has no email"},

@@ -36,6 +36,10 @@ func TestActingAsTheUser(t *testing.T) {
 	me := func() (int, string) {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/api/me", nil)
 		require.NoError(t, err)
+		// A mounted endpoint checks the API token and Accept first, as a
+		// Rails app's ApplicationController does.
+		req.Header.Set("Authorization", "Token token="+srv.Token)
+		req.Header.Set("Accept", "application/vnd.api+json")
 		for _, ck := range sess.Cookies() {
 			req.AddCookie(ck)
 		}

@@ -1,8 +1,9 @@
 // Package control is the control API of loremup-fake: plain JSON over
 // HTTP that lets a test written in any language do what a Go test does
 // with package loremuptest: inject faults, read the requests the fake
-// received, add and remove users, list and end sessions, reset
-// everything, read the counters.
+// received, add and remove users, list and end sessions, set the
+// production policies and unlock an e-mail, reset everything, read the
+// counters.
 //
 // It is a thin layer over *fake.Handler: every operation is one call of a
 // Handler method, so faults and state have one implementation, shared
@@ -25,6 +26,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,6 +162,18 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/sessions/"):
 		id := strings.TrimPrefix(path, "/sessions/")
 		methods(w, r, map[string]func(){http.MethodDelete: func() { c.endSession(w, id) }})
+	case path == "/policies":
+		methods(w, r, map[string]func(){
+			http.MethodGet:  func() { writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies())) },
+			http.MethodPost: func() { c.setPolicies(w, r) },
+		})
+	case strings.HasPrefix(path, "/locks/"):
+		email, err := url.PathUnescape(strings.TrimPrefix(path, "/locks/"))
+		if err != nil || email == "" {
+			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
+			return
+		}
+		methods(w, r, map[string]func(){http.MethodDelete: func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }})
 	case path == "/reset":
 		methods(w, r, map[string]func(){http.MethodPost: func() { c.fake.Reset(); w.WriteHeader(http.StatusNoContent) }})
 	default:
@@ -230,43 +244,21 @@ func (c *Handler) counters(w http.ResponseWriter) {
 	})
 }
 
-// RecordedRequest is one request of GET /requests, its secrets redacted.
-type RecordedRequest struct {
-	Method  string              `json:"method"`
-	Path    string              `json:"path"`
-	Headers map[string][]string `json:"headers"`
-	// Body is the body as text (invalid UTF-8 shows as U+FFFD), at most
-	// MaxShownBody bytes; Truncated tells that something was cut.
-	Body      string `json:"body"`
-	Truncated bool   `json:"truncated"`
-	// SentAPIToken tells whether Authorization held the API token.
-	SentAPIToken bool `json:"sent_api_token"`
-}
-
 func (c *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	limit, ok := limitParam(w, r)
 	if !ok {
 		return
 	}
 	recs := c.fake.RedactedRequests(limit)
-	out := struct {
-		Total    int               `json:"total"`
-		Requests []RecordedRequest `json:"requests"`
-	}{Total: c.fake.RequestCount(), Requests: make([]RecordedRequest, len(recs))}
-	for i, rec := range recs {
-		body, cut := rec.Body, false
-		if len(body) > MaxShownBody {
-			body, cut = body[:MaxShownBody], true
-		}
-		out.Requests[i] = RecordedRequest{
-			Method: rec.Method, Path: rec.Path, Headers: rec.Header, Body: string(body),
-			Truncated: cut || rec.Truncated, SentAPIToken: rec.SentAPIToken,
-		}
-		if out.Requests[i].Headers == nil {
-			out.Requests[i].Headers = map[string][]string{}
+	for i := range recs {
+		if len(recs[i].Body) > MaxShownBody {
+			recs[i].Body, recs[i].Truncated = recs[i].Body[:MaxShownBody], true
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, struct {
+		Total    int                    `json:"total"`
+		Requests []fake.RecordedRequest `json:"requests"`
+	}{Total: c.fake.RequestCount(), Requests: recs})
 }
 
 // limitParam reads the limit query parameter: 1 to MaxListed,
@@ -282,6 +274,32 @@ func limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// policiesJSON is the fake's Policies with their durations in
+// milliseconds.
+type policiesJSON struct {
+	fake.Policies
+	LoginPerMS    int64 `json:"login_per_ms"`
+	SessionIdleMS int64 `json:"session_idle_ms"`
+}
+
+func policiesOf(p fake.Policies) policiesJSON {
+	return policiesJSON{Policies: p, LoginPerMS: p.LoginPer.Milliseconds(), SessionIdleMS: p.SessionIdle.Milliseconds()}
+}
+
+// setPolicies replaces the policies: a member left out is off.
+func (c *Handler) setPolicies(w http.ResponseWriter, r *http.Request) {
+	var p policiesJSON
+	if !decode(w, r, &p) {
+		return
+	}
+	p.LoginPer, p.SessionIdle = time.Duration(p.LoginPerMS)*time.Millisecond, time.Duration(p.SessionIdleMS)*time.Millisecond
+	if err := c.fake.SetPolicies(p.Policies); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "login_rate", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies()))
 }
 
 // User is a user as the control API shows it: never its password.
@@ -325,21 +343,12 @@ func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")
 	case len(*u.Password) > maxFieldLen:
 		writeError(w, http.StatusBadRequest, "invalid", "password", "password must be at most 1024 bytes")
-	case len(c.fake.Users()) >= MaxUsers && !c.hasUser(*u.Email):
+	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(*u.Email)):
 		writeError(w, http.StatusConflict, "too_many", "email", fmt.Sprintf("the fake holds at most %d users; remove some or reset", MaxUsers))
 	default:
 		c.fake.AddUser(*u.Email, *u.Password)
 		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(*u.Email)})
 	}
-}
-
-func (c *Handler) hasUser(email string) bool {
-	for _, e := range c.fake.Users() {
-		if e == strings.ToLower(email) {
-			return true
-		}
-	}
-	return false
 }
 
 // plausibleEmail is the fake's own test of an address: something, an @,

@@ -8,32 +8,21 @@ import (
 	"mime"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/loremup/loremup-go/internal/fake"
 )
 
-// FaultSpec is a fault as the control API reads and shows it: the
-// loremuptest.Fault vocabulary in JSON, plus which requests suffer it
-// (times or every, and method).
+// FaultSpec is a fault as the control API reads and shows it: the fake's
+// own PendingFault in JSON, with the latency in milliseconds and header
+// values given as a string or a list of strings. (Headers shadows the
+// Fault's Header in JSON.)
 type FaultSpec struct {
-	// Method, when set, limits the fault to requests of that method.
-	Method string `json:"method,omitempty"`
-	// Times is how many of the next requests suffer the fault (1 when
-	// neither Times nor Every is given); Every makes every Every-th
-	// request suffer it, replacing an earlier periodic fault.
-	Times int `json:"times,omitempty"`
-	Every int `json:"every,omitempty"`
-
-	Status        int          `json:"status,omitempty"`
-	RetryAfter    string       `json:"retry_after,omitempty"`
-	Headers       headerValues `json:"headers,omitempty"`
-	Body          string       `json:"body,omitempty"`
-	LatencyMS     int64        `json:"latency_ms,omitempty"`
-	Drop          bool         `json:"drop,omitempty"`
-	DropMidBody   bool         `json:"drop_mid_body,omitempty"`
-	MalformedBody bool         `json:"malformed_body,omitempty"`
+	fake.PendingFault
+	LatencyMS int64        `json:"latency_ms,omitempty"`
+	Headers   headerValues `json:"headers,omitempty"`
 }
 
 // headerValues reads a header object whose values are a string or a list
@@ -70,29 +59,29 @@ func (e errFieldType) Error() string { return e.field + " must be " + e.want }
 // message's framing, which the fake (or net/http) decides.
 var frameHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection"}
 
-// validate checks s and turns it into the fake's Fault, or returns the
-// field at fault and why.
-func (s *FaultSpec) validate() (fake.Fault, string, string) {
+// validate checks s and completes its Fault, or returns the field at
+// fault and why.
+func (s *FaultSpec) validate() (string, string) {
 	s.Method = strings.ToUpper(s.Method)
 	switch {
-	case s.Method != "" && !isToken(s.Method):
-		return fake.Fault{}, "method", "method must be an HTTP method such as POST or DELETE"
+	case s.Method != "" && !fake.IsToken(s.Method):
+		return "method", "method must be an HTTP method such as POST or DELETE"
 	case s.Times != 0 && s.Every != 0:
-		return fake.Fault{}, "every", "times and every exclude each other"
+		return "every", "times and every exclude each other"
 	case s.Times < 0 || s.Times > MaxTimes:
-		return fake.Fault{}, "times", fmt.Sprintf("times must be from 1 to %d", MaxTimes)
+		return "times", fmt.Sprintf("times must be from 1 to %d", MaxTimes)
 	case s.Every < 0 || s.Every > MaxTimes:
-		return fake.Fault{}, "every", fmt.Sprintf("every must be from 1 to %d", MaxTimes)
+		return "every", fmt.Sprintf("every must be from 1 to %d", MaxTimes)
 	case s.Status != 0 && (s.Status < 200 || s.Status > 599):
-		return fake.Fault{}, "status", "status must be a final HTTP status, 200 to 599"
+		return "status", "status must be a final HTTP status, 200 to 599"
 	case s.LatencyMS < 0 || s.LatencyMS > MaxLatency.Milliseconds():
-		return fake.Fault{}, "latency_ms", fmt.Sprintf("latency_ms must be from 0 to %d", MaxLatency.Milliseconds())
+		return "latency_ms", fmt.Sprintf("latency_ms must be from 0 to %d", MaxLatency.Milliseconds())
 	case len(s.RetryAfter) > maxFieldLen || strings.ContainsFunc(s.RetryAfter, isCtl):
-		return fake.Fault{}, "retry_after", "retry_after must be seconds or an HTTP date, without control characters"
+		return "retry_after", "retry_after must be seconds or an HTTP date, without control characters"
 	case len(s.Body) > MaxFaultBody:
-		return fake.Fault{}, "body", fmt.Sprintf("body must be at most %d bytes", MaxFaultBody)
+		return "body", fmt.Sprintf("body must be at most %d bytes", MaxFaultBody)
 	case len(s.Headers) > MaxFaultHeaders:
-		return fake.Fault{}, "headers", fmt.Sprintf("at most %d headers", MaxFaultHeaders)
+		return "headers", fmt.Sprintf("at most %d headers", MaxFaultHeaders)
 	}
 	if s.Times == 0 && s.Every == 0 {
 		s.Times = 1
@@ -102,14 +91,14 @@ func (s *FaultSpec) validate() (fake.Fault, string, string) {
 		field := "headers." + name
 		canon := textproto.CanonicalMIMEHeaderKey(name)
 		switch {
-		case !isToken(name):
-			return fake.Fault{}, field, "a header name must be an HTTP token"
-		case containsFold(frameHeaders, canon):
-			return fake.Fault{}, field, "the fake sets " + canon + " itself"
+		case !fake.IsToken(name):
+			return field, "a header name must be an HTTP token"
+		case slices.Contains(frameHeaders, canon):
+			return field, "the fake sets " + canon + " itself"
 		}
 		for _, v := range vs {
 			if len(v) > maxFieldLen || strings.ContainsFunc(v, isCtl) {
-				return fake.Fault{}, field, "a header value must be at most 1024 bytes, without control characters"
+				return field, "a header value must be at most 1024 bytes, without control characters"
 			}
 		}
 		hdr[canon] = append(hdr[canon], vs...)
@@ -126,21 +115,18 @@ func (s *FaultSpec) validate() (fake.Fault, string, string) {
 	answers := s.Status != 0 || s.DropMidBody || s.MalformedBody
 	switch {
 	case ways > 1:
-		return fake.Fault{}, "drop", "drop, drop_mid_body and malformed_body exclude each other"
+		return "drop", "drop, drop_mid_body and malformed_body exclude each other"
 	case s.Drop && (s.Status != 0 || s.RetryAfter != "" || hdr != nil || s.Body != ""):
-		return fake.Fault{}, "drop", "drop closes the connection without an answer: status, retry_after, headers and body cannot apply"
+		return "drop", "drop closes the connection without an answer: status, retry_after, headers and body cannot apply"
 	case s.Body != "" && (s.Status == 0 || s.DropMidBody || s.MalformedBody):
-		return fake.Fault{}, "body", "body replaces the error document of a status answer: it needs status, and no drop_mid_body or malformed_body"
+		return "body", "body replaces the error document of a status answer: it needs status, and no drop_mid_body or malformed_body"
 	case (s.RetryAfter != "" || hdr != nil) && !answers:
-		return fake.Fault{}, "retry_after", "retry_after and headers go on an answer: they need status, drop_mid_body or malformed_body"
+		return "retry_after", "retry_after and headers go on an answer: they need status, drop_mid_body or malformed_body"
 	case !answers && !s.Drop && s.LatencyMS == 0:
-		return fake.Fault{}, "status", "a fault needs at least one of status, latency_ms, drop, drop_mid_body, malformed_body"
+		return "status", "a fault needs at least one of status, latency_ms, drop, drop_mid_body, malformed_body"
 	}
-	return fake.Fault{
-		Status: s.Status, RetryAfter: s.RetryAfter, Header: hdr, Body: s.Body,
-		Latency: time.Duration(s.LatencyMS) * time.Millisecond,
-		Drop:    s.Drop, DropMidBody: s.DropMidBody, MalformedBody: s.MalformedBody,
-	}, "", ""
+	s.Header, s.Latency = hdr, time.Duration(s.LatencyMS)*time.Millisecond
+	return "", ""
 }
 
 func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +134,7 @@ func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &s) {
 		return
 	}
-	f, field, msg := s.validate()
+	field, msg := s.validate()
 	if field != "" {
 		writeError(w, http.StatusBadRequest, "invalid", field, msg)
 		return
@@ -170,9 +156,9 @@ func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if s.Every > 0 {
-		err = c.fake.InjectEveryFor(s.Method, s.Every, f)
+		err = c.fake.InjectEvery(s.Every, s.Fault)
 	} else {
-		err = c.fake.InjectFor(s.Method, s.Times, f)
+		err = c.fake.Inject(s.Times, s.Fault)
 	}
 	if err != nil { // validate checked what the fake checks
 		writeError(w, http.StatusBadRequest, "invalid", "status", err.Error())
@@ -180,7 +166,7 @@ func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, struct {
 		Fault FaultSpec `json:"fault"`
-	}{specOf(fake.PendingFault{Method: s.Method, Times: s.Times, Every: s.Every, Fault: f})})
+	}{specOf(s.PendingFault)})
 }
 
 func (c *Handler) listFaults(w http.ResponseWriter) {
@@ -195,12 +181,7 @@ func (c *Handler) listFaults(w http.ResponseWriter) {
 }
 
 func specOf(p fake.PendingFault) FaultSpec {
-	f := p.Fault
-	return FaultSpec{
-		Method: p.Method, Times: p.Times, Every: p.Every,
-		Status: f.Status, RetryAfter: f.RetryAfter, Headers: headerValues(f.Header), Body: f.Body,
-		LatencyMS: f.Latency.Milliseconds(), Drop: f.Drop, DropMidBody: f.DropMidBody, MalformedBody: f.MalformedBody,
-	}
+	return FaultSpec{PendingFault: p, LatencyMS: p.Latency.Milliseconds(), Headers: headerValues(p.Header)}
 }
 
 // decode reads r's body, which must be one JSON object of v's fields and
@@ -214,9 +195,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
-	}
 	if err == nil {
 		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
 			err = errors.New("trailing data")
@@ -237,7 +215,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	case errors.As(err, &fieldErr):
 		writeError(w, http.StatusBadRequest, "invalid", fieldErr.field, fieldErr.Error())
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		writeError(w, http.StatusBadRequest, "invalid", typeErr.Field, typeErr.Field+" must be "+jsonKind(typeErr.Type.Kind().String()))
+		// The path through embedded structs (PendingFault.Fault.status)
+		// is not the client's.
+		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
+		writeError(w, http.StatusBadRequest, "invalid", field, field+" must be "+jsonKind(typeErr.Type.Kind().String()))
 	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -264,28 +245,4 @@ func jsonKind(goKind string) string {
 	}
 }
 
-// isToken reports whether s is an HTTP token (RFC 9110 tchar+).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
-
 func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}

@@ -5,19 +5,13 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/loremup/loremup-go/internal/fake"
 )
 
-// Session is a live session as the control API shows it. Its ID is a
-// handle derived from the session cookie's value, never the value itself:
-// the cookie is a credential, and a handle is enough to end the session.
-type Session struct {
-	ID      string    `json:"id"`
-	Email   string    `json:"email"`
-	Created time.Time `json:"created"`
-}
-
-// handle is the ID the control API shows for a session cookie value.
+// handle is the ID the control API shows for a session cookie value: a
+// handle derived from it, never the value itself (the cookie is a
+// credential, and a handle is enough to end the session).
 func handle(cookieValue string) string {
 	sum := sha256.Sum256([]byte(cookieValue))
 	return hex.EncodeToString(sum[:8])
@@ -30,16 +24,17 @@ func (c *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.ToLower(r.URL.Query().Get("email"))
 	out := struct {
-		Total    int       `json:"total"`
-		Sessions []Session `json:"sessions"`
-	}{Sessions: []Session{}}
+		Total    int            `json:"total"`
+		Sessions []fake.Session `json:"sessions"`
+	}{Sessions: []fake.Session{}}
 	for _, s := range c.fake.Sessions() {
 		if email != "" && s.Email != email {
 			continue
 		}
 		out.Total++
 		if len(out.Sessions) < limit {
-			out.Sessions = append(out.Sessions, Session{ID: handle(s.ID), Email: s.Email, Created: s.Created.UTC()})
+			s.ID, s.Created = handle(s.ID), s.Created.UTC()
+			out.Sessions = append(out.Sessions, s)
 		}
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 const (
@@ -44,9 +46,9 @@ func serveAdmin(h *Handler, method, body string, header map[string]string) int {
 const loginJSON = `{"form_name":"reference_rest_api_create_sessions","form":{"email":"` + adminEmail + `","password":"` + adminPassword + `"}}`
 const logoutJSON = `{"form_name":"reference_rest_api_delete_sessions"}`
 
-func TestInjectFor_OnlyRequestsOfThatMethodTakeTheFault(t *testing.T) {
+func TestInject_OnlyRequestsOfTheFaultsMethodTakeIt(t *testing.T) {
 	h := newAdminHandler(t)
-	require.NoError(t, h.InjectFor(http.MethodPost, 1, Fault{Status: 503}))
+	require.NoError(t, h.Inject(1, Fault{Method: "post", Status: 503}), "methods are upper-cased")
 	require.NoError(t, h.Inject(1, Fault{Status: 502}))
 
 	// The DELETE skips the POST-only fault and takes the one for any
@@ -57,9 +59,9 @@ func TestInjectFor_OnlyRequestsOfThatMethodTakeTheFault(t *testing.T) {
 	assert.Empty(t, h.PendingFaults())
 }
 
-func TestInjectEveryFor_CountsOnlyThatMethod(t *testing.T) {
+func TestInjectEvery_CountsOnlyTheFaultsMethod(t *testing.T) {
 	h := newAdminHandler(t)
-	require.NoError(t, h.InjectEveryFor(http.MethodPost, 2, Fault{Status: 503}))
+	require.NoError(t, h.InjectEvery(2, Fault{Method: http.MethodPost, Status: 503}))
 
 	var got []int
 	for range 3 {
@@ -70,12 +72,12 @@ func TestInjectEveryFor_CountsOnlyThatMethod(t *testing.T) {
 
 func TestPendingFaults_ListsQueuedThenPeriodic(t *testing.T) {
 	h := newAdminHandler(t)
-	require.NoError(t, h.InjectFor(http.MethodDelete, 3, Fault{Status: 503, RetryAfter: "0"}))
+	require.NoError(t, h.Inject(3, Fault{Method: http.MethodDelete, Status: 503, RetryAfter: "0"}))
 	require.NoError(t, h.InjectEvery(4, Fault{Drop: true}))
 	assert.Equal(t, http.StatusServiceUnavailable, serveAdmin(h, http.MethodDelete, logoutJSON, nil))
 
 	assert.Equal(t, []PendingFault{
-		{Method: http.MethodDelete, Times: 2, Fault: Fault{Status: 503, RetryAfter: "0"}},
+		{Times: 2, Fault: Fault{Method: http.MethodDelete, Status: 503, RetryAfter: "0"}},
 		{Every: 4, Fault: Fault{Drop: true}},
 	}, h.PendingFaults())
 }
@@ -127,25 +129,25 @@ func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
 		wantToken  bool
 	}{
 		{
-			name:      "login: token form kept, password member redacted, other bytes as sent",
+			name:      "login: the whole credential hidden, password member redacted, other bytes as sent",
 			body:      `{"form_name": "reference_rest_api_create_sessions", "form": {"email": "` + adminEmail + `", "password" :  "` + adminPassword + `"}}`,
-			wantAuth:  "Token token=" + Redacted,
-			wantBody:  `{"form_name": "reference_rest_api_create_sessions", "form": {"email": "` + adminEmail + `", "password" :  "` + Redacted + `"}}`,
+			wantAuth:  redact.Marker,
+			wantBody:  `{"form_name": "reference_rest_api_create_sessions", "form": {"email": "` + adminEmail + `", "password" :  "` + redact.Marker + `"}}`,
 			wantToken: true,
 		},
 		{
 			name:     "quoted wrong token, nested password object, password in another member",
 			header:   map[string]string{"Authorization": `Token token="not-ours"`},
 			body:     `{"a":[{"new_password":{"x":[1,2]}},"` + adminPassword + `"],"password":null}`,
-			wantAuth: `Token token="` + Redacted + `"`,
-			wantBody: `{"a":[{"new_password":"` + Redacted + `"},"` + Redacted + `"],"password":"` + Redacted + `"}`,
+			wantAuth: redact.Marker,
+			wantBody: `{"a":[{"new_password":"` + redact.Marker + `"},"` + redact.Marker + `"],"password":"` + redact.Marker + `"}`,
 		},
 		{
 			name:       "bearer scheme, session cookie among others",
 			header:     map[string]string{"Authorization": "Bearer " + adminToken, "Cookie": "a=1; " + CookieName + "=abcdef; b=2"},
 			body:       logoutJSON,
-			wantAuth:   "Bearer " + Redacted,
-			wantCookie: "a=1; " + CookieName + "=" + Redacted + "; b=2",
+			wantAuth:   redact.Marker,
+			wantCookie: redact.Marker,
 			wantBody:   logoutJSON,
 			wantToken:  true, // Rails reads a bearer token as the API token too
 		},
@@ -153,8 +155,8 @@ func TestRedactedRequests_HideSecretsAndKeepTheRest(t *testing.T) {
 			name:     "form body and a bare credential",
 			header:   map[string]string{"Authorization": "opaque-secret", "Content-Type": "application/x-www-form-urlencoded"},
 			body:     "email=a%40b.c&user%5Bpassword%5D=pw&token=" + adminToken,
-			wantAuth: Redacted,
-			wantBody: "email=a%40b.c&user%5Bpassword%5D=" + Redacted + "&token=" + Redacted,
+			wantAuth: redact.Marker,
+			wantBody: "email=a%40b.c&user%5Bpassword%5D=" + redact.Marker + "&token=" + redact.Marker,
 		},
 	}
 	for _, tt := range tests {
@@ -206,7 +208,9 @@ func TestRecord_KeepsTheRequestAsSent(t *testing.T) {
 
 	got := h.Requests()
 	require.Len(t, got, 2)
-	assert.Equal(t, Request{Method: http.MethodPost, Path: "/tenant/api/sessions", Header: r.Header, Body: []byte(loginJSON)}, got[0])
+	assert.Positive(t, got[0].Duration)
+	got[0].Duration = 0
+	assert.Equal(t, Request{Method: http.MethodPost, Path: "/tenant/api/sessions", Header: r.Header, Body: []byte(loginJSON), Status: http.StatusNotFound}, got[0])
 	assert.Equal(t, http.MethodGet, got[1].Method)
 	assert.Empty(t, got[1].Body)
 	assert.False(t, got[1].Truncated)
@@ -243,12 +247,13 @@ func TestRedactedRequests_HideSecretsInPathsHeaderNamesAndOtherCookies(t *testin
 	for _, secret := range []string{adminToken, adminPassword, id} {
 		assert.NotContains(t, strings.ToLower(shown), strings.ToLower(secret))
 	}
-	assert.Equal(t, "/api/"+Redacted+"/"+Redacted+"/"+Redacted, got[0].Path)
-	assert.Equal(t, "id="+Redacted, got[0].Header.Get("X-Echo"))
+	assert.Equal(t, "/api/"+redact.Marker+"/"+redact.Marker+"/"+redact.Marker, got[0].Path)
+	assert.Equal(t, "id="+redact.Marker, got[0].Header.Get("X-Echo"))
 }
 
-// The request log shows the path, where a client may put the API token
-// or a session cookie's value: neither is printed.
+// The request log shows the path and the request id, where a client may
+// put the API token or a session cookie's value: neither is printed, also
+// when cut at the log's bound.
 func TestLogRequest_HidesTheTokenAndSessionIDsInThePath(t *testing.T) {
 	var logged bytes.Buffer
 	h, err := New(Config{Token: adminToken, Users: []User{{Email: adminEmail, Password: adminPassword}},
@@ -259,8 +264,13 @@ func TestLogRequest_HidesTheTokenAndSessionIDsInThePath(t *testing.T) {
 	id := h.Sessions()[0].ID
 
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/"+adminToken+"/"+id, nil))
+	// In the request id, and cut at the log's bound of the path.
+	r := httptest.NewRequest(http.MethodGet, "/"+strings.Repeat("x", maxLoggedPath-11)+id, nil)
+	r.Header.Set("X-Request-Id", "req-"+adminToken+"-"+id)
+	h.ServeHTTP(httptest.NewRecorder(), r)
 
-	assert.Contains(t, logged.String(), "path=/api/"+Redacted+"/"+Redacted)
+	assert.Contains(t, logged.String(), "path=/api/"+redact.Marker+"/"+redact.Marker)
+	assert.Contains(t, logged.String(), "request_id=req-"+redact.Marker+"-"+redact.Marker)
 	assert.NotContains(t, logged.String(), adminToken)
-	assert.NotContains(t, logged.String(), id)
+	assert.NotContains(t, logged.String(), id[:10])
 }

@@ -14,8 +14,8 @@ import (
 )
 
 // This file is the rest of the app: stand-ins for the app's own endpoints
-// that a test mounts with Handle, served behind the session check as a
-// Rails app's before_action would serve them.
+// that a test mounts with Handle, served behind the checks a Rails app
+// runs on every endpoint (token, Accept) and its session check.
 
 // userKey is the context key under which a mounted handler finds the
 // logged-in user.
@@ -30,8 +30,9 @@ func SessionUser(r *http.Request) (email string, ok bool) {
 
 // Handle mounts h for pattern, an http.ServeMux pattern ("/api/me",
 // "GET /api/items/{id}") whose path is taken under the path prefix.
-// Requests it matches are served only with a live session cookie; without
-// one they get 401 and a JSON:API error document (code "unauthenticated").
+// Requests it matches are served only with the API token, an acceptable
+// Accept and a live session cookie, checked in that order (see gate);
+// without a live cookie they get 401 (code "unauthenticated").
 // Handle panics, as http.ServeMux.Handle does, on a pattern that is not
 // valid, has a host, conflicts with an earlier one or is the Sessions API
 // path, which the fake always serves itself.
@@ -65,11 +66,14 @@ func (h *Handler) serveApp(e *exchange) {
 }
 
 func (h *Handler) serveMounted(e *exchange) {
+	if !h.gate(e) {
+		return
+	}
 	id, hasCookie := sessionCookieOf(e.r)
 	var email string
 	live := false
 	if hasCookie {
-		email, live = h.sessions.lookup(id)
+		email, live = h.sessions.use(id)
 	}
 	if !live {
 		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)

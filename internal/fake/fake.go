@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/loremup/loremup-go/internal/redact"
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
@@ -82,6 +83,13 @@ type Config struct {
 	// the old value stops working, as when a Rails app re-issues its
 	// session cookie.
 	RotateCookies bool
+	// WriteTimeout, when set, bounds the writing of each answer from when
+	// it is due (after an injected latency): a client that sends requests
+	// and never reads the answers is dropped after it.
+	WriteTimeout time.Duration
+	// Policies are the production policies, off by default; SetPolicies
+	// changes them while serving.
+	Policies
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
@@ -95,6 +103,7 @@ type Handler struct {
 	path        string // prefix + wire.SessionsPath
 	logger      *slog.Logger
 	rotate      bool
+	writeTime   time.Duration
 
 	usersMu    sync.RWMutex
 	users      map[string]string // lower-cased e-mail -> password
@@ -105,6 +114,7 @@ type Handler struct {
 
 	faults faultState
 	record recorder
+	policy policies
 
 	done      chan struct{} // closed by Close: ends injected latencies
 	closeOnce sync.Once
@@ -120,6 +130,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
 		return nil, errors.New("session lifetime and max sessions must not be negative")
+	}
+	if err := cfg.Policies.validate(); err != nil {
+		return nil, err
 	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
@@ -142,12 +155,15 @@ func New(cfg Config) (*Handler, error) {
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
 		rotate:      cfg.RotateCookies,
+		writeTime:   cfg.WriteTimeout,
 		users:       make(map[string]string, len(cfg.Users)),
 		startUsers:  slices.Clone(cfg.Users),
 		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:         http.NewServeMux(),
 		done:        make(chan struct{}),
+		policy:      policies{now: time.Now},
 	}
+	_ = h.SetPolicies(cfg.Policies) // validated above
 	h.record.on.Store(cfg.RecordRequests)
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
@@ -234,8 +250,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
 	w.Header().Set(requestIDHeader, e.id)
 	e.body, e.bodyErr = readBody(w, r, h.maxBody)
-	h.record.add(r, e.body)
-	defer h.logRequest(e, start)
+	h.record.count.Add(1)
+	defer h.finish(e, start)
+	h.armWrite(w)
 
 	if f, ok := h.faults.next(r.Method); ok && h.applyFault(e, f) {
 		return
@@ -246,12 +263,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
 	case r.Method == http.MethodPost:
+		if wait, over := h.policy.throttle(r); over { // Rack::Attack runs before the app
+			h.refuseThrottled(e, wait)
+			return
+		}
 		h.create(e)
 	case r.Method == http.MethodDelete:
 		h.delete(e)
 	default:
 		h.fail(e, http.StatusNotFound, "not_found",
 			"no such endpoint; the Sessions API is POST (log in) and DELETE (log out) "+h.path, nil)
+	}
+}
+
+// armWrite starts the write timeout of the answer due now. The server's
+// own WriteTimeout would count from the request's arrival, and so cut
+// answers an injected latency delays.
+func (h *Handler) armWrite(w http.ResponseWriter) {
+	if h.writeTime > 0 {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.writeTime)) // a recorder cannot: nothing to bound
 	}
 }
 
@@ -283,28 +313,32 @@ func (h *Handler) writeRaw(e *exchange, status int, contentType string, body []b
 // maxLoggedPath keeps a hostile request line from flooding the log.
 const maxLoggedPath = 200
 
-func (h *Handler) logRequest(e *exchange, start time.Time) {
+// finish records the answered request and logs it.
+func (h *Handler) finish(e *exchange, start time.Time) {
+	took := time.Since(start)
+	if h.record.on.Load() {
+		req := newRequest(e.r, e.body)
+		req.Status, req.Duration = e.status, took
+		h.record.add(req)
+	}
 	if h.logger == nil {
 		return
 	}
-	path := e.r.URL.Path
+	// A client may put the API token or a session id in the path or its
+	// request id; the log never shows them. (Passwords are not searched
+	// here: that would cost every request a walk over all users.)
+	set := redact.New(h.token)
+	set.AddIDs(sessionIDLen, h.sessions.live)
+	path := set.String(e.r.URL.Path)
 	if len(path) > maxLoggedPath {
-		path = path[:maxLoggedPath] + "..."
+		path = string(set.CutTail([]byte(path[:maxLoggedPath]))) + "..."
 	}
-	// A client may put the API token or a session cookie's value in the
-	// path; the log never shows them. (Passwords are not searched here:
-	// that would cost every request a walk over all users.)
-	path = strings.ReplaceAll(path, h.token, Redacted)
-	path = redactSessionIDsFunc(path, func(id string) bool {
-		_, ok := h.sessions.lookup(id)
-		return ok
-	})
 	attrs := []slog.Attr{
 		slog.String("method", e.r.Method),
 		slog.String("path", path),
 		slog.Int("status", e.status),
-		slog.Duration("duration", time.Since(start)),
-		slog.String("request_id", e.id),
+		slog.Duration("duration", took),
+		slog.String("request_id", set.String(e.id)),
 	}
 	if e.fault != "" {
 		attrs = append(attrs, slog.String("fault", e.fault))

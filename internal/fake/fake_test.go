@@ -88,7 +88,7 @@ func TestRequests_KeepsTheLatestMaxRecorded(t *testing.T) {
 	h, err := New(Config{Token: "t", RecordRequests: true})
 	require.NoError(t, err)
 	for i := range MaxRecorded + 5 {
-		h.record.add(httptest.NewRequest(http.MethodGet, fmt.Sprintf("/r/%d", i), nil), nil)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, fmt.Sprintf("/r/%d", i), nil))
 	}
 	got := h.Requests()
 	require.Len(t, got, MaxRecorded)

@@ -17,83 +17,104 @@ import (
 // This file is fault injection: which request gets which fault, and
 // what each fault does to it.
 
-// Fault is what an injected failure does to one request; loremuptest.Fault
-// documents it for users and converts to it. Latency is waited out first;
-// then the first of Drop, DropMidBody, MalformedBody and Status that is
-// set decides the answer. With none set the request is served normally
-// after the latency. A fault that answers never changes sessions.
+// Fault is what an injected failure does to one request. Latency is
+// waited out first; then the first of Drop, DropMidBody, MalformedBody
+// and Status that is set decides the answer. With none of those set, the
+// request is served normally after the Latency.
+//
+// A fault that answers or drops a request never changes the server's
+// state: no session starts or ends. The request is still recorded and
+// counted.
+//
+// Method limits a fault to the requests of one method, so that a test
+// can fail logins and leave logouts alone (or the other way round)
+// whatever the order of its requests.
 type Fault struct {
-	Status        int
-	RetryAfter    string
-	Header        http.Header
-	Body          string
-	Latency       time.Duration
-	Drop          bool
-	DropMidBody   bool
-	MalformedBody bool
+	// Method, when set, makes the fault apply only to requests of this
+	// method, e.g. http.MethodPost (logins) or http.MethodDelete
+	// (logouts); requests of other methods pass it by. It is upper-cased,
+	// as HTTP clients send methods. Empty means every method.
+	Method string `json:"method,omitempty"`
+	// Status answers with this status (200-599) and a JSON:API error
+	// document, e.g. 503 to make a client retry, or 302 with a Location
+	// in Header to check that a client does not follow redirects.
+	Status int `json:"status,omitempty"`
+	// RetryAfter is sent as the Retry-After header of a Status or
+	// MalformedBody answer: seconds ("1") or an HTTP date.
+	RetryAfter string `json:"retry_after,omitempty"`
+	// Header holds extra headers of a Status, MalformedBody or DropMidBody
+	// answer, e.g. Location, or a Content-Type for Body.
+	Header http.Header `json:"headers,omitempty"`
+	// Body, when set, replaces the JSON:API error document of a Status
+	// answer, e.g. a Rails-style {"errors":{"email":["is invalid"]}} or an
+	// HTML page (with a Content-Type in Header; the default is
+	// application/vnd.api+json).
+	Body string `json:"body,omitempty"`
+	// Latency delays the request, then the rest of the Fault applies. The
+	// wait ends early when the client gives up (nothing is answered then)
+	// or the server closes.
+	Latency time.Duration `json:"-"`
+	// Drop closes the connection without answering.
+	Drop bool `json:"drop,omitempty"`
+	// DropMidBody sends the head of an answer (Status, 201 Created if
+	// zero) whose Content-Length promises more body than follows, sends
+	// half of that body, and closes the connection.
+	DropMidBody bool `json:"drop_mid_body,omitempty"`
+	// MalformedBody answers Status (201 Created if zero), Content-Type
+	// application/vnd.api+json, with a body that is not valid JSON.
+	MalformedBody bool `json:"malformed_body,omitempty"`
 }
 
-// ValidateFault refuses a Status that net/http could not send as a final
-// answer.
-func ValidateFault(f Fault) error {
+// validate refuses a Status that net/http could not send as a final
+// answer, and a method no request can have (not an HTTP token): its
+// fault would wait for ever.
+func (f Fault) validate() error {
+	if f.Method != "" && !IsToken(f.Method) {
+		return fmt.Errorf("fault method %q is not an HTTP method", f.Method)
+	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
 		return fmt.Errorf("fault status %d is not a final HTTP status (want 0 or 200-599)", f.Status)
 	}
 	return nil
 }
 
-// validateFaultFor is ValidateFault, and refuses a method no request
-// can have (not an HTTP token): its fault would wait for ever.
-func validateFaultFor(method string, f Fault) error {
-	if strings.ContainsFunc(method, notTchar) {
-		return fmt.Errorf("fault method %q is not an HTTP method", method)
-	}
-	return ValidateFault(f)
+// IsToken reports whether s is an HTTP token (RFC 9110 tchar+), as a
+// method and a header name are.
+func IsToken(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		return !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
+	})
 }
 
-// notTchar reports whether r may not appear in an HTTP token (RFC 9110
-// tchar), which a method is.
-func notTchar(r rune) bool {
-	isAlnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-	return !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", r)
-}
-
-// Inject makes the next n requests (counted across all paths and methods)
-// suffer f; successive calls queue up in order. n <= 0 does nothing.
-func (h *Handler) Inject(n int, f Fault) error { return h.InjectFor("", n, f) }
-
-// InjectFor is Inject for the next n requests of one method ("POST",
-// "DELETE"; "" is any method). A request takes the first queued fault
-// meant for its method, so InjectFor("POST", 1, a) then Inject(1, b)
-// gives a DELETE arriving first b, and the POST after it a.
-func (h *Handler) InjectFor(method string, n int, f Fault) error {
-	if err := validateFaultFor(method, f); err != nil {
+// Inject makes the next n requests (counted across all paths; with
+// f.Method, of that method) suffer f; successive calls queue up in order.
+// A request takes the first queued fault meant for its method. n <= 0
+// does nothing.
+func (h *Handler) Inject(n int, f Fault) error {
+	if err := f.validate(); err != nil {
 		return err
 	}
 	if n <= 0 {
 		return nil
 	}
 	h.faults.mu.Lock()
-	h.faults.queue = append(h.faults.queue, queuedFault{left: n, method: method, f: cloneFault(f)})
+	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: cloneFault(f)})
 	h.faults.mu.Unlock()
 	return nil
 }
 
-// InjectEvery makes every k-th request from now on suffer f (requests k,
-// 2k, 3k... counted from this call), replacing an earlier InjectEvery;
-// k <= 0 stops it. Faults queued by Inject come first: a request they
-// take is still counted but gets only the queued fault.
-func (h *Handler) InjectEvery(k int, f Fault) error { return h.InjectEveryFor("", k, f) }
-
-// InjectEveryFor is InjectEvery counting only the requests of one method
-// ("" is any method): InjectEveryFor("POST", 2, f) fails every second
-// login and no logout.
-func (h *Handler) InjectEveryFor(method string, k int, f Fault) error {
-	if err := validateFaultFor(method, f); err != nil {
+// InjectEvery makes every k-th request from now on (of f.Method, when
+// set) suffer f: requests k, 2k, 3k... counted from this call, replacing
+// an earlier InjectEvery; k <= 0 stops it. Faults queued by Inject come
+// first: a request they take is still counted but gets only the queued
+// fault.
+func (h *Handler) InjectEvery(k int, f Fault) error {
+	if err := f.validate(); err != nil {
 		return err
 	}
 	h.faults.mu.Lock()
-	h.faults.everyK, h.faults.everyMethod, h.faults.seen, h.faults.every = max(k, 0), method, 0, cloneFault(f)
+	h.faults.every, h.faults.seen = PendingFault{Every: max(k, 0), Fault: cloneFault(f)}, 0
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -101,28 +122,50 @@ func (h *Handler) InjectEveryFor(method string, k int, f Fault) error {
 // ClearFaults drops every queued and periodic fault.
 func (h *Handler) ClearFaults() {
 	h.faults.mu.Lock()
-	h.faults.queue, h.faults.everyK, h.faults.everyMethod, h.faults.seen, h.faults.every = nil, 0, "", 0, Fault{}
+	h.faults.queue, h.faults.every, h.faults.seen = nil, PendingFault{}, 0
 	h.faults.mu.Unlock()
 }
 
+// PendingFault is one fault still to come: queued for the next Times
+// requests (Every is 0), or for every Every-th request (Times is 0).
+type PendingFault struct {
+	Times int `json:"times,omitempty"`
+	Every int `json:"every,omitempty"`
+	Fault
+}
+
+// PendingFaults returns the faults still to come: the queued ones in the
+// order requests will take them, then the periodic one if any.
+func (h *Handler) PendingFaults() []PendingFault {
+	s := &h.faults
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]PendingFault, 0, len(s.queue)+1)
+	for _, q := range s.queue {
+		q.Fault = cloneFault(q.Fault)
+		out = append(out, q)
+	}
+	if s.every.Every > 0 {
+		p := s.every
+		p.Fault = cloneFault(p.Fault)
+		out = append(out, p)
+	}
+	return out
+}
+
+// cloneFault copies what the caller may go on changing, and upper-cases
+// the method as clients send it.
 func cloneFault(f Fault) Fault {
-	f.Header = f.Header.Clone() // the caller may go on changing theirs
+	f.Header = f.Header.Clone()
+	f.Method = strings.ToUpper(f.Method)
 	return f
 }
 
-type queuedFault struct {
-	left   int
-	method string // "" matches every method
-	f      Fault
-}
-
 type faultState struct {
-	mu          sync.Mutex
-	queue       []queuedFault
-	everyK      int
-	everyMethod string // "" counts every method
-	seen        int    // requests of everyMethod since InjectEvery
-	every       Fault
+	mu    sync.Mutex
+	queue []PendingFault
+	every PendingFault // Every 0: none
+	seen  int          // requests of every.Method since InjectEvery
 }
 
 // next takes the fault, if any, that the request now arriving with
@@ -131,23 +174,23 @@ type faultState struct {
 func (s *faultState) next(method string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	periodic := s.everyK > 0 && (s.everyMethod == "" || s.everyMethod == method)
+	periodic := s.every.Every > 0 && (s.every.Method == "" || s.every.Method == method)
 	if periodic {
 		s.seen++
 	}
 	for i := range s.queue {
 		q := &s.queue[i]
-		if q.method != "" && q.method != method {
+		if q.Method != "" && q.Method != method {
 			continue
 		}
-		f := q.f
-		if q.left--; q.left == 0 {
+		f := q.Fault
+		if q.Times--; q.Times == 0 {
 			s.queue = slices.Delete(s.queue, i, i+1) // zeroes the freed slot: its Header can be collected
 		}
 		return f, true
 	}
-	if periodic && s.seen%s.everyK == 0 {
-		return s.every, true
+	if periodic && s.seen%s.every.Every == 0 {
+		return s.every.Fault, true
 	}
 	return Fault{}, false
 }
@@ -155,9 +198,12 @@ func (s *faultState) next(method string) (Fault, bool) {
 // applyFault does what f says to the exchange and reports whether it
 // answered (or dropped) the request; false means serve it normally.
 func (h *Handler) applyFault(e *exchange, f Fault) bool {
-	if f.Latency > 0 && !h.wait(e.r.Context(), f.Latency) {
-		e.fault = "latency: client gone"
-		return true // nobody is left to answer
+	if f.Latency > 0 {
+		if !h.wait(e.r.Context(), f.Latency) {
+			e.fault = "latency: client gone"
+			return true // nobody is left to answer
+		}
+		h.armWrite(e.w)
 	}
 	switch {
 	case f.Drop:

@@ -77,7 +77,7 @@ type clock struct {
 
 func newClock(h *Handler) *clock {
 	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	h.sessions.now = c.Now
+	h.sessions.now, h.policy.now = c.Now, c.Now
 	return c
 }
 

@@ -1,12 +1,12 @@
 package fake
 
 import (
-	"encoding/binary"
 	"net"
 	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // This file is what the fake remembers for test authors: the requests it
@@ -31,16 +31,27 @@ const (
 	MaxRecordedBytes = 32 << 20
 )
 
-// Request is one received request as the handler saw it, within the
-// recording bounds.
+// Request is one request the server received, within the recording
+// bounds.
 type Request struct {
-	Method string
-	Path   string
-	Header http.Header
-	Body   []byte // as read, at most the body cap and MaxRecordedBodyBytes
-	// Truncated reports that the path, some headers or the body were
-	// longer than the recording bounds and were cut.
-	Truncated bool
+	// Method and Path are the request's method and URL path.
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Header is the request's header, secrets included: it is what the
+	// client sent, for the test to check (e.g. its Authorization form).
+	Header http.Header `json:"headers"`
+	// Body is the body as read: at most the body cap, and at most 64 KiB.
+	Body []byte `json:"-"`
+	// Truncated reports that the request was larger than what the server
+	// keeps of one request (16 KiB of method, path and headers, 64 KiB of
+	// body) and was cut: headers past the bound are left out.
+	Truncated bool `json:"truncated"`
+	// Status is the status the server answered, 0 for a request dropped
+	// without an answer.
+	Status int `json:"status"`
+	// Duration is how long the server took to answer, injected latency
+	// included.
+	Duration time.Duration `json:"-"`
 }
 
 // size is what a Request counts against MaxRecordedBytes.
@@ -58,41 +69,27 @@ func headerBytes(h http.Header) int {
 	return n
 }
 
+// recorder keeps the latest requests in a queue bounded by count and by
+// bytes.
 type recorder struct {
 	count atomic.Int64
 	conns atomic.Int64
 	on    atomic.Bool
 
 	mu    sync.Mutex
-	queue []record // oldest first from head
+	queue []Request // oldest first from head
 	head  int
 	bytes int // sum of the size of queue[head:]
 }
 
-// record is one kept request, encoded as one pointer-free block: keeping
-// it costs one allocation, and thousands of them cost the garbage
-// collector almost nothing to scan (a Request's header map, slices and
-// strings would be a dozen objects to allocate and to mark on every
-// cycle). Requests decodes them.
-type record struct {
-	data      []byte // see encodeRequest
-	size      int    // what it counts against MaxRecordedBytes: Request.size of the decoded Request
-	truncated bool
-}
-
-func (rc *recorder) add(r *http.Request, body []byte) {
-	rc.count.Add(1)
-	if !rc.on.Load() {
-		return
-	}
-	rec := encodeRequest(r, body)
+func (rc *recorder) add(req Request) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	rc.queue = append(rc.queue, rec)
-	rc.bytes += rec.size
+	rc.queue = append(rc.queue, req)
+	rc.bytes += req.size()
 	for len(rc.queue)-rc.head > MaxRecorded || rc.bytes > MaxRecordedBytes {
-		rc.bytes -= rc.queue[rc.head].size
-		rc.queue[rc.head] = record{} // let the dropped request's memory go
+		rc.bytes -= rc.queue[rc.head].size()
+		rc.queue[rc.head] = Request{} // let the dropped request's memory go
 		rc.head++
 	}
 	if rc.head > MaxRecorded/2 && rc.head >= len(rc.queue)/2 {
@@ -101,106 +98,51 @@ func (rc *recorder) add(r *http.Request, body []byte) {
 	}
 }
 
-// encodeRequest keeps what the bounds allow of a request: the method, the
+// newRequest keeps what the bounds allow of a request: the method, the
 // path (cut to half of MaxRecordedHeaderBytes), the header values that fit
 // in the rest of MaxRecordedHeaderBytes (all of them, usually; otherwise
 // taken in sorted order of their names, a value too long for what is left
-// skipped), and MaxRecordedBodyBytes of the body. The block holds
-// uvarint-prefixed method, path, number of header values, then each
-// value's name and value, and the body to the end.
-func encodeRequest(r *http.Request, body []byte) record {
-	method, path := r.Method, r.URL.Path
-	rec := record{}
+// skipped), and MaxRecordedBodyBytes of the body. Strings are shared with
+// the request (they cannot change); the header map and body are copies.
+func newRequest(r *http.Request, body []byte) Request {
+	req := Request{Method: r.Method, Path: r.URL.Path}
 	budget := MaxRecordedHeaderBytes
-	if len(method)+len(path) > budget/2 {
-		path = path[:max(budget/2-len(method), 0)]
-		rec.truncated = true
+	if len(req.Method)+len(req.Path) > budget/2 {
+		req.Path = req.Path[:max(budget/2-len(req.Method), 0)]
+		req.Truncated = true
 	}
-	budget -= len(method) + len(path)
+	budget -= len(req.Method) + len(req.Path)
 	if len(body) > MaxRecordedBodyBytes {
 		body = body[:MaxRecordedBodyBytes]
-		rec.truncated = true
+		req.Truncated = true
 	}
-
-	// Which values are kept: all when they fit, the common case, found
-	// without sorting.
-	kept := r.Header
-	if hb := headerBytes(r.Header); hb > budget {
-		kept = make(http.Header, len(r.Header))
-		keys := make([]string, 0, len(r.Header))
-		for k := range r.Header {
-			keys = append(keys, k)
+	if len(body) > 0 {
+		req.Body = slices.Clone(body)
+	}
+	if headerBytes(r.Header) <= budget {
+		req.Header = r.Header.Clone()
+		if req.Header == nil {
+			req.Header = http.Header{}
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			for _, v := range r.Header[k] {
-				if len(k)+len(v) > budget {
-					rec.truncated = true
-					continue
-				}
-				budget -= len(k) + len(v)
-				kept[k] = append(kept[k], v)
+		return req
+	}
+	req.Header = make(http.Header, len(r.Header))
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			if len(k)+len(v) > budget {
+				req.Truncated = true
+				continue
 			}
+			budget -= len(k) + len(v)
+			req.Header[k] = append(req.Header[k], v)
 		}
-	}
-
-	values, hb := 0, 0
-	for k, vs := range kept {
-		values += len(vs)
-		hb += len(vs) * len(k)
-		for _, v := range vs {
-			hb += len(v)
-		}
-	}
-	rec.size = len(method) + len(path) + hb + len(body)
-	const prefix = binary.MaxVarintLen32 // every length here is below 2^32
-	data := make([]byte, 0, rec.size+prefix*(3+2*values))
-	data = appendString(data, method)
-	data = appendString(data, path)
-	data = binary.AppendUvarint(data, uint64(values))
-	for k, vs := range kept {
-		for _, v := range vs {
-			data = appendString(data, k)
-			data = appendString(data, v)
-		}
-	}
-	data = append(data, body...)
-	rec.data = data
-	return rec
-}
-
-func appendString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// decode turns a record back into a Request the caller owns.
-func (rec record) decode() Request {
-	d := rec.data
-	next := func() string {
-		n, w := binary.Uvarint(d)
-		s := string(d[w : w+int(n)])
-		d = d[w+int(n):]
-		return s
-	}
-	req := Request{Method: next(), Path: next(), Truncated: rec.truncated}
-	values, w := binary.Uvarint(d)
-	d = d[w:]
-	req.Header = make(http.Header)
-	for range values {
-		k := next()
-		req.Header[k] = append(req.Header[k], next())
-	}
-	if len(d) > 0 {
-		req.Body = slices.Clone(d)
 	}
 	return req
-}
-
-// recordedBytes is the recorder's own accounting of what it keeps.
-func (rc *recorder) recordedBytes() int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.bytes
 }
 
 // SetRecording turns recording on or off while the Handler serves;
@@ -212,12 +154,22 @@ func (h *Handler) SetRecording(on bool) { h.record.on.Store(on) }
 func (h *Handler) Requests() []Request {
 	rc := &h.record
 	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	out := make([]Request, 0, len(rc.queue)-rc.head)
-	for _, rec := range rc.queue[rc.head:] {
-		out = append(out, rec.decode())
+	out := slices.Clone(rc.queue[rc.head:])
+	rc.mu.Unlock()
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+		out[i].Body = slices.Clone(out[i].Body)
 	}
 	return out
+}
+
+// ClearRequests forgets the recorded requests. RequestCount goes on
+// counting; Reset sets it back to zero.
+func (h *Handler) ClearRequests() {
+	rc := &h.record
+	rc.mu.Lock()
+	rc.queue, rc.head, rc.bytes = nil, 0, 0
+	rc.mu.Unlock()
 }
 
 // RequestCount returns how many requests reached the handler, faulted

@@ -82,11 +82,18 @@ func TestRecord_BoundsWhatAllRequestsKeep(t *testing.T) {
 func TestRecord_DroppingOldRequestsKeepsOrder(t *testing.T) {
 	h := newTestHandler(t, Config{RecordRequests: true})
 	for i := range 3 * MaxRecorded {
-		h.record.add(httptest.NewRequest(http.MethodGet, fmt.Sprintf("/r/%d", i), nil), nil)
+		h.record.add(newRequest(httptest.NewRequest(http.MethodGet, fmt.Sprintf("/r/%d", i), nil), nil))
 	}
 	got := h.Requests()
 	require.Len(t, got, MaxRecorded)
 	assert.Equal(t, fmt.Sprintf("/r/%d", 2*MaxRecorded), got[0].Path)
 	assert.Equal(t, fmt.Sprintf("/r/%d", 3*MaxRecorded-1), got[MaxRecorded-1].Path)
 	assert.LessOrEqual(t, cap(h.record.queue), 3*MaxRecorded, "the queue is compacted, not grown forever")
+}
+
+// recordedBytes is the recorder's own accounting of what it keeps.
+func (rc *recorder) recordedBytes() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.bytes
 }

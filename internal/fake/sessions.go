@@ -23,15 +23,7 @@ import (
 // It answers and returns ok false on the first that fails; otherwise it
 // returns the body's members.
 func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json.RawMessage, bool) {
-	if !h.authorized(e.r) {
-		e.w.Header().Set("WWW-Authenticate", wire.UnauthorizedChallenge)
-		h.writeRaw(e, http.StatusUnauthorized, wire.ContentTypeText, []byte(wire.UnauthorizedBody))
-		return nil, false
-	}
-	if !wire.Acceptable(e.r.Header.Values("Accept")) {
-		h.fail(e, http.StatusNotAcceptable, "not_acceptable",
-			"Accept must name "+wire.MediaTypeJSONAPI+" or "+wire.MediaTypeJSON+" (a browser-like list with */* is not enough)",
-			&wire.ErrorSource{Header: "Accept"})
+	if !h.gate(e) {
 		return nil, false
 	}
 	switch {
@@ -70,6 +62,25 @@ func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json
 	return obj, true
 }
 
+// gate is what a Rails app's ApplicationController checks on every
+// endpoint, in order: the API token (401, Rails' plain-text refusal),
+// then Accept (406). It answers and returns false on the first that
+// fails.
+func (h *Handler) gate(e *exchange) bool {
+	if !h.authorized(e.r) {
+		e.w.Header().Set("WWW-Authenticate", wire.UnauthorizedChallenge)
+		h.writeRaw(e, http.StatusUnauthorized, wire.ContentTypeText, []byte(wire.UnauthorizedBody))
+		return false
+	}
+	if !wire.Acceptable(e.r.Header.Values("Accept")) {
+		h.fail(e, http.StatusNotAcceptable, "not_acceptable",
+			"Accept must name "+wire.MediaTypeJSONAPI+" or "+wire.MediaTypeJSON+" (a browser-like list with */* is not enough)",
+			&wire.ErrorSource{Header: "Accept"})
+		return false
+	}
+	return true
+}
+
 // jsonObject decodes data as exactly one JSON object (no trailing data).
 func jsonObject(data []byte) (map[string]json.RawMessage, bool) {
 	data = bytes.TrimSpace(data)
@@ -91,7 +102,7 @@ func (h *Handler) create(e *exchange) {
 		return
 	}
 	form, ok := jsonObject(obj["form"])
-	if !ok {
+	if !ok || len(form) == 0 { // params.require refuses an empty hash as a missing one
 		h.fail(e, http.StatusNotAcceptable, "invalid_form", "form must be an object holding email and password",
 			&wire.ErrorSource{Pointer: "/form"})
 		return
@@ -102,15 +113,19 @@ func (h *Handler) create(e *exchange) {
 		h.writeJSON(e, http.StatusUnprocessableEntity, wire.ErrorDocument{Errors: errs})
 		return
 	}
-	if !h.knows(email, password) {
+	if h.policy.locked(email) {
+		h.fail(e, http.StatusUnauthorized, "locked", "this account is locked after too many failed logins", nil)
+		return
+	}
+	ok = h.knows(email, password)
+	h.policy.loggedIn(email, ok)
+	if !ok {
 		h.fail(e, http.StatusUnauthorized, "invalid_credentials", "e-mail or password is not known", nil)
 		return
 	}
 
 	id := h.sessions.start(email)
-	http.SetCookie(e.w, &http.Cookie{
-		Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-	})
+	http.SetCookie(e.w, newSessionCookie(id))
 	h.writeRaw(e, http.StatusCreated, wire.ContentTypeJSONAPI, []byte(`{}`))
 }
 

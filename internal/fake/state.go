@@ -22,18 +22,30 @@ const DefaultSessionLifetime = 24 * time.Hour
 // live session, as a session store that evicts its oldest entries does.
 const DefaultMaxSessions = 100_000
 
-// Session is one live session: the value of its cookie, the user it
-// belongs to (lower-cased e-mail) and when it was created by a login.
+// Session is one live session of the server.
 type Session struct {
-	ID      string
-	Email   string
-	Created time.Time
+	// ID is the value of the session's cookie (the session cookie name):
+	// what a client holding this session sends. It is a credential of the
+	// fake, to be compared in tests, not printed. The control API shows
+	// a handle derived from it instead.
+	ID string `json:"id"`
+	// Email is the user's e-mail, lower-cased.
+	Email string `json:"email"`
+	// Created is when the login that started the session was answered.
+	Created time.Time `json:"created"`
+}
+
+// entry is a live session and when an authorised request last used it.
+type entry struct {
+	Session
+	used time.Time
 }
 
 // sessionStore holds the live sessions in creation order, so that both
 // the lifetime and the count bound end the oldest first.
 type sessionStore struct {
 	lifetime time.Duration
+	idle     time.Duration // 0: no idle timeout
 	max      int
 	now      func() time.Time
 
@@ -54,26 +66,31 @@ func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
 
 // sweepLocked ends the sessions whose lifetime is over. Sessions are kept
 // in creation order and share one lifetime, so they are at the front.
+// With an idle timeout, the sessions unused for that long end too,
+// wherever they are.
 func (s *sessionStore) sweepLocked() {
-	deadline := s.now().Add(-s.lifetime)
-	for e := s.order.Front(); e != nil; e = s.order.Front() {
-		sess := e.Value.(*Session)
-		if sess.Created.After(deadline) {
-			return
-		}
+	now := s.now()
+	for e := s.order.Front(); e != nil && !e.Value.(*entry).Created.After(now.Add(-s.lifetime)); e = s.order.Front() {
 		s.removeLocked(e)
+	}
+	for e := s.order.Front(); s.idle > 0 && e != nil; {
+		next := e.Next()
+		if !e.Value.(*entry).used.After(now.Add(-s.idle)) {
+			s.removeLocked(e)
+		}
+		e = next
 	}
 }
 
 func (s *sessionStore) removeLocked(e *list.Element) {
-	delete(s.byID, e.Value.(*Session).ID)
+	delete(s.byID, e.Value.(*entry).ID)
 	s.order.Remove(e)
 }
 
 // start creates a session for email and returns its id, ending the
 // oldest session if the store is full.
 func (s *sessionStore) start(email string) string {
-	sess := &Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}
+	sess := &entry{Session: Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -81,12 +98,14 @@ func (s *sessionStore) start(email string) string {
 		s.removeLocked(s.order.Front())
 	}
 	sess.Created = s.now()
+	sess.used = sess.Created
 	s.byID[sess.ID] = s.order.PushBack(sess)
 	return sess.ID
 }
 
-// lookup returns the user of the live session id.
-func (s *sessionStore) lookup(id string) (email string, ok bool) {
+// use returns the user of the live session id, and renews its idle
+// timeout: an authorised request used it.
+func (s *sessionStore) use(id string) (email string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
@@ -94,7 +113,17 @@ func (s *sessionStore) lookup(id string) (email string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	return e.Value.(*Session).Email, true
+	e.Value.(*entry).used = s.now()
+	return e.Value.(*entry).Email, true
+}
+
+// live reports whether id is a live session's id.
+func (s *sessionStore) live(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	_, ok := s.byID[id]
+	return ok
 }
 
 // rotate gives the live session id a new id, which it returns; the old
@@ -110,18 +139,21 @@ func (s *sessionStore) rotate(id string) (string, bool) {
 		return "", false
 	}
 	delete(s.byID, id)
-	e.Value.(*Session).ID = fresh
+	e.Value.(*entry).ID = fresh
 	s.byID[fresh] = e
 	return fresh, true
 }
 
-// end ends the live session id, if any.
-func (s *sessionStore) end(id string) {
+// end ends the live session id, if any, and reports whether there was
+// one.
+func (s *sessionStore) end(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.byID[id]; ok {
+	e, ok := s.byID[id]
+	if ok {
 		s.removeLocked(e)
 	}
+	return ok
 }
 
 // expire ends the sessions of the given e-mails (matched
@@ -138,7 +170,7 @@ func (s *sessionStore) expire(emails []string) int {
 	n := 0
 	for e := s.order.Front(); e != nil; {
 		next := e.Next()
-		if len(users) == 0 || users[e.Value.(*Session).Email] {
+		if len(users) == 0 || users[e.Value.(*entry).Email] {
 			s.removeLocked(e)
 			n++
 		}
@@ -153,7 +185,7 @@ func (s *sessionStore) snapshot() []Session {
 	s.sweepLocked()
 	out := make([]Session, 0, s.order.Len())
 	for e := s.order.Front(); e != nil; e = e.Next() {
-		out = append(out, *e.Value.(*Session))
+		out = append(out, e.Value.(*entry).Session)
 	}
 	return out
 }

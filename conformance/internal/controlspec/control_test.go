@@ -13,6 +13,7 @@ import (
 
 	"github.com/loremup/loremup-go/internal/control"
 	"github.com/loremup/loremup-go/internal/fake"
+	"github.com/loremup/loremup-go/internal/redact"
 )
 
 func TestNew_RefusesTheAPITokenAndBadTokens(t *testing.T) {
@@ -245,8 +246,8 @@ func TestRequests_RecordedWithSecretsRedacted(t *testing.T) {
 	a := e.control(http.MethodGet, "/requests", "")
 	require.Equal(t, http.StatusOK, a.status)
 	var got struct {
-		Total    int                       `json:"total"`
-		Requests []control.RecordedRequest `json:"requests"`
+		Total    int                    `json:"total"`
+		Requests []fake.RecordedRequest `json:"requests"`
 	}
 	require.NoError(t, jsonDecode(a.body, &got))
 	assert.Equal(t, 2, got.Total)
@@ -254,11 +255,13 @@ func TestRequests_RecordedWithSecretsRedacted(t *testing.T) {
 	login, logout := got.Requests[0], got.Requests[1]
 	assert.Equal(t, http.MethodPost, login.Method)
 	assert.Equal(t, "/api/sessions", login.Path)
-	assert.Equal(t, []string{"Token token=" + fake.Redacted}, login.Headers["Authorization"])
+	assert.Equal(t, []string{redact.Marker}, login.Header["Authorization"], "the whole credential is hidden")
 	assert.True(t, login.SentAPIToken)
-	assert.Equal(t, loginBody(email, fake.Redacted), login.Body)
+	assert.Equal(t, http.StatusCreated, login.Status)
+	assert.Positive(t, login.DurationMS)
+	assert.Equal(t, loginBody(email, redact.Marker), login.Body)
 	assert.Equal(t, http.MethodDelete, logout.Method)
-	assert.Equal(t, []string{fake.CookieName + "=" + fake.Redacted}, logout.Headers["Cookie"])
+	assert.Equal(t, []string{redact.Marker}, logout.Header["Cookie"])
 	assert.JSONEq(t, logoutBody, logout.Body)
 
 	a = e.control(http.MethodGet, "/requests?limit=1", "")
@@ -279,7 +282,7 @@ func TestRequests_AnswerIsBounded(t *testing.T) {
 	_, _, err := e.call(http.MethodDelete, big)
 	require.NoError(t, err)
 	var got struct {
-		Requests []control.RecordedRequest `json:"requests"`
+		Requests []fake.RecordedRequest `json:"requests"`
 	}
 	require.NoError(t, jsonDecode(e.control(http.MethodGet, "/requests", "").body, &got))
 	require.Len(t, got.Requests, 1)
@@ -369,8 +372,8 @@ func TestSessions_ListEndAndExpire(t *testing.T) {
 	e.login("grace@example.com", "another-pw")
 
 	var list struct {
-		Total    int               `json:"total"`
-		Sessions []control.Session `json:"sessions"`
+		Total    int            `json:"total"`
+		Sessions []fake.Session `json:"sessions"`
 	}
 	require.NoError(t, jsonDecode(e.control(http.MethodGet, "/sessions", "").body, &list))
 	require.Equal(t, 3, list.Total)
@@ -415,4 +418,29 @@ func TestReset_AndCounters(t *testing.T) {
 	assert.JSONEq(t, `{"requests":0,"active_sessions":0,"connections":0,"users":1,"faults":0}`, a.body)
 	assert.JSONEq(t, `{"total":0,"requests":[]}`, e.control(http.MethodGet, "/requests", "").body)
 	e.login(email, password)
+}
+
+func TestPolicies_SetReadAndUnlock(t *testing.T) {
+	e := newEnv(t)
+	a := e.control(http.MethodGet, "/policies", "")
+	require.Equal(t, http.StatusOK, a.status)
+	assert.JSONEq(t, `{"lock_after":0,"login_rate":0,"login_per_ms":0,"session_idle_ms":0}`, a.body, "off by default")
+
+	a = e.control(http.MethodPost, "/policies", `{"lock_after":1,"login_rate":100,"login_per_ms":60000,"session_idle_ms":3600000}`)
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.JSONEq(t, `{"lock_after":1,"login_rate":100,"login_per_ms":60000,"session_idle_ms":3600000}`, a.body)
+
+	got, _, err := e.call(http.MethodPost, loginBody(email, "wrong"))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnauthorized, got.status)
+	got, _, err = e.call(http.MethodPost, loginBody(email, password))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, got.status)
+	assert.Contains(t, got.body, `"locked"`)
+
+	assert.Equal(t, http.StatusNoContent, e.control(http.MethodDelete, "/locks/"+url.PathEscape(email), "").status)
+	e.login(email, password)
+
+	a = e.control(http.MethodPost, "/policies", `{"login_rate":5}`)
+	assert.Equal(t, http.StatusBadRequest, a.status, "a rate needs a window")
 }

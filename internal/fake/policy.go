@@ -1,0 +1,139 @@
+package fake
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/loremup/loremup-go/internal/wire"
+)
+
+// This file is the production policies a test can turn on: account
+// lockout (Devise's lockable) and the login throttle (Rack::Attack). The
+// idle timeout (Devise's timeoutable) lives with the sessions.
+
+// Policies are the production policies a test can turn on; each is off
+// when zero.
+type Policies struct {
+	// LockAfter locks an e-mail out after that many failed logins in a
+	// row: its logins answer 401 with code "locked", even with the right
+	// password, until Unlock or Reset.
+	LockAfter int `json:"lock_after"`
+	// LoginRate and LoginPer throttle logins: those past LoginRate from
+	// one client address within a window of LoginPer answer 429.
+	LoginRate int           `json:"login_rate"`
+	LoginPer  time.Duration `json:"-"`
+	// SessionIdle ends a session unused for that long; every authorised
+	// request renews it.
+	SessionIdle time.Duration `json:"-"`
+}
+
+func (p Policies) validate() error {
+	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
+		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
+	}
+	return nil
+}
+
+// SetPolicies replaces the production policies while the Handler serves.
+// Counts of failures and logins already made stay.
+func (h *Handler) SetPolicies(p Policies) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	h.policy.mu.Lock()
+	h.policy.cfg = p
+	h.policy.mu.Unlock()
+	h.sessions.mu.Lock()
+	h.sessions.idle = p.SessionIdle
+	h.sessions.mu.Unlock()
+	return nil
+}
+
+// Policies returns the production policies in force.
+func (h *Handler) Policies() Policies {
+	h.policy.mu.Lock()
+	defer h.policy.mu.Unlock()
+	return h.policy.cfg
+}
+
+// policies holds the state of the lockout and the throttle.
+type policies struct {
+	now func() time.Time
+
+	mu       sync.Mutex
+	cfg      Policies
+	failures map[string]int // lower-cased e-mail -> failed logins in a row
+	window   int64          // the throttle's current window, counted from the epoch
+	logins   map[string]int // client address -> logins in the window
+}
+
+// locked reports whether email is locked out.
+func (p *policies) locked(email string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cfg.LockAfter > 0 && p.failures[strings.ToLower(email)] >= p.cfg.LockAfter
+}
+
+// loggedIn counts a failed login of email in a row, or ends the row.
+func (p *policies) loggedIn(email string, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failures == nil {
+		p.failures = map[string]int{}
+	}
+	if ok {
+		delete(p.failures, strings.ToLower(email))
+	} else if p.cfg.LockAfter > 0 {
+		p.failures[strings.ToLower(email)]++
+	}
+}
+
+// unlock ends the lockout of email, or of everyone when email is "".
+func (p *policies) unlock(email string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if email == "" {
+		p.failures, p.logins = nil, nil
+	}
+	delete(p.failures, strings.ToLower(email))
+}
+
+// throttle counts a login from r's client address and returns how long
+// until its window ends when the address is over the rate. Windows are
+// fixed and counted from the epoch, as Rack::Attack counts them.
+func (p *policies) throttle(r *http.Request) (time.Duration, bool) {
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		addr = r.RemoteAddr
+	}
+	now := p.now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cfg.LoginRate == 0 {
+		return 0, false
+	}
+	if w := now.UnixNano() / int64(p.cfg.LoginPer); w != p.window || p.logins == nil {
+		p.window, p.logins = w, map[string]int{} // the old window's counts go
+	}
+	p.logins[addr]++
+	if p.logins[addr] <= p.cfg.LoginRate {
+		return 0, false
+	}
+	return time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now), true
+}
+
+// refuseThrottled answers a login over the rate as Rack::Attack does:
+// 429, text/plain, Retry-After in whole seconds to the window's end.
+func (h *Handler) refuseThrottled(e *exchange, wait time.Duration) {
+	e.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+	h.writeRaw(e, http.StatusTooManyRequests, wire.ContentTypeText, []byte("Retry later\n"))
+}
+
+// Unlock ends the lockout of email (matched case-insensitively): its
+// failed logins are forgotten.
+func (h *Handler) Unlock(email string) { h.policy.unlock(email) }
