@@ -131,7 +131,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
 		return nil, errors.New("session lifetime and max sessions must not be negative")
 	}
-	if err := cfg.Policies.validate(); err != nil {
+	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
