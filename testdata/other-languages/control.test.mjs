@@ -7,7 +7,9 @@
 // The test starts the fake with --control, injects a 503 with
 // Retry-After: 0 and then a dropped connection, checks that a small
 // retrying client gets through them, reads the recorded requests back to
-// check what was sent, resets the fake, and stops it by its PID.
+// check what was sent, resets the fake, and stops it by its PID. Another
+// test turns on the production policies (lockout and the login throttle)
+// through the control API and checks what logins answer.
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -138,7 +140,8 @@ test('a retrying client survives a 503 and a dropped connection; the fake record
   for (const req of recorded.requests) {
     assert.equal(req.method, 'POST');
     assert.equal(req.path, '/api/sessions');
-    assert.deepEqual(req.headers.Authorization, [`Token token=${REDACTED}`]);
+    // A credential header is hidden whole, scheme and all.
+    assert.deepEqual(req.headers.Authorization, [REDACTED]);
     assert.equal(req.sent_api_token, true);
     assert.deepEqual(JSON.parse(req.body), {
       form_name: 'reference_rest_api_create_sessions', form: { email: EMAIL, password: REDACTED },
@@ -150,11 +153,53 @@ test('a retrying client survives a 503 and a dropped connection; the fake record
   assert.equal((await control('GET', '/sessions')).json.total, 0);
   const logout = (await control('GET', '/requests?limit=1')).json.requests[0];
   assert.equal(logout.method, 'DELETE');
-  assert.deepEqual(logout.headers.Cookie, [`_loremup_session=${REDACTED}`]);
+  assert.deepEqual(logout.headers.Cookie, [REDACTED]);
 
   assert.equal((await control('POST', '/reset')).status, 204);
   assert.deepEqual((await control('GET', '/counters')).json,
     { requests: 0, active_sessions: 0, connections: 0, users: 1, faults: 0 });
+});
+
+// One login, no retry: the status, Retry-After and body.
+async function login(password) {
+  const res = await fetch(`${baseURL}/api/sessions`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Token token=${API_TOKEN}`,
+      Accept: 'application/vnd.api+json, application/json',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ form_name: 'reference_rest_api_create_sessions', form: { email: EMAIL, password } }),
+  });
+  return { status: res.status, retryAfter: res.headers.get('Retry-After'), text: await res.text() };
+}
+
+test('the production policies lock an e-mail out and throttle logins', async () => {
+  assert.deepEqual(await control('POST', '/policies', { lock_after: 2 }),
+    { status: 200, json: { lock_after: 2, login_rate: 0, login_per_ms: 0, session_idle_ms: 0 } });
+  for (let i = 0; i < 2; i++) assert.equal((await login('wrong-password')).status, 401);
+  const locked = await login(PASSWORD);
+  assert.equal(locked.status, 401, 'locked, even with the right password');
+  assert.equal(JSON.parse(locked.text).errors[0].code, 'locked');
+  assert.equal((await control('DELETE', `/locks/${encodeURIComponent(EMAIL)}`)).status, 204);
+  assert.equal((await login(PASSWORD)).status, 201);
+
+  // One login an hour: the window (counted from the epoch) outlasts the test.
+  assert.equal((await control('POST', '/policies', { login_rate: 1, login_per_ms: 3600000 })).status, 200);
+  assert.equal((await login(PASSWORD)).status, 201);
+  const throttled = await login(PASSWORD);
+  assert.equal(throttled.status, 429);
+  assert.match(throttled.retryAfter ?? '', /^[0-9]+$/, 'Retry-After in whole seconds');
+  assert.ok(Number(throttled.retryAfter) >= 1 && Number(throttled.retryAfter) <= 3600, throttled.retryAfter);
+
+  // A reset clears locks and counts but leaves the policies in force;
+  // an empty body turns them all off.
+  assert.equal((await control('POST', '/reset')).status, 204);
+  assert.equal((await control('GET', '/policies')).json.login_rate, 1);
+  assert.deepEqual(await control('POST', '/policies', {}),
+    { status: 200, json: { lock_after: 0, login_rate: 0, login_per_ms: 0, session_idle_ms: 0 } });
+  assert.equal((await login(PASSWORD)).status, 201);
+  assert.equal((await control('POST', '/reset')).status, 204);
 });
 
 test('the control API refuses the API token', async () => {

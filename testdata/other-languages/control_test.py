@@ -9,7 +9,8 @@ The test starts the fake with --control, injects a 503 with Retry-After: 0
 and then a dropped connection, checks that a small retrying client (the
 kind a Python app would have) gets through them, reads the recorded
 requests back to check what was sent, resets the fake, and stops it by
-its PID.
+its PID. Another test turns on the production policies (lockout and the
+login throttle) through the control API and checks what logins answer.
 """
 
 import http.client
@@ -22,6 +23,7 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
 API_TOKEN = "tok_python_api_4f1c"
@@ -130,6 +132,49 @@ class ControlAPITest(unittest.TestCase):
             self.assertNotIn(secret, text)
         return status, (json.loads(text) if text else None)
 
+    def login(self, password):
+        """One login, no retry: the status, Retry-After and body."""
+        req = urllib.request.Request(
+            self.base_url + "/api/sessions", method="POST",
+            data=json.dumps({"form_name": "reference_rest_api_create_sessions",
+                             "form": {"email": EMAIL, "password": password}}).encode(),
+            headers={"Authorization": "Token token=" + API_TOKEN, "Content-Type": "application/json",
+                     "Accept": "application/vnd.api+json, application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, resp.headers.get("Retry-After"), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers.get("Retry-After"), err.read()
+
+    def test_production_policies_lock_out_and_throttle(self):
+        status, policies = self.control("POST", "/policies", {"lock_after": 2})
+        self.assertEqual((200, 2), (status, policies["lock_after"]))
+        for _ in range(2):
+            self.assertEqual(401, self.login("wrong-password")[0])
+        status, _, body = self.login(PASSWORD)
+        self.assertEqual(401, status, "locked, even with the right password")
+        self.assertEqual("locked", json.loads(body)["errors"][0]["code"])
+        self.assertEqual(204, self.control("DELETE", "/locks/" + urllib.parse.quote(EMAIL, safe=""))[0])
+        self.assertEqual(201, self.login(PASSWORD)[0])
+
+        # One login an hour: the window (counted from the epoch) outlasts the test.
+        self.assertEqual(200, self.control("POST", "/policies", {"login_rate": 1, "login_per_ms": 3600000})[0])
+        self.assertEqual(201, self.login(PASSWORD)[0])
+        status, retry_after, _ = self.login(PASSWORD)
+        self.assertEqual(429, status)
+        self.assertRegex(retry_after or "", r"^[0-9]+$", "Retry-After in whole seconds")
+        self.assertTrue(1 <= int(retry_after) <= 3600, retry_after)
+
+        # A reset clears locks and counts but leaves the policies in force;
+        # an empty body turns them all off.
+        self.assertEqual(204, self.control("POST", "/reset")[0])
+        self.assertEqual(1, self.control("GET", "/policies")[1]["login_rate"])
+        status, policies = self.control("POST", "/policies", {})
+        self.assertEqual((200, {"lock_after": 0, "login_rate": 0, "login_per_ms": 0, "session_idle_ms": 0}),
+                         (status, policies))
+        self.assertEqual(201, self.login(PASSWORD)[0])
+
     def test_client_survives_faults_and_requests_are_recorded(self):
         status, _ = self.control("POST", "/faults", {"status": 503, "retry_after": "0", "method": "POST"})
         self.assertEqual(201, status)
@@ -152,7 +197,8 @@ class ControlAPITest(unittest.TestCase):
         for req in recorded["requests"]:
             self.assertEqual("POST", req["method"])
             self.assertEqual("/api/sessions", req["path"])
-            self.assertEqual(["Token token=" + REDACTED], req["headers"]["Authorization"])
+            # A credential header is hidden whole, scheme and all.
+            self.assertEqual([REDACTED], req["headers"]["Authorization"])
             self.assertTrue(req["sent_api_token"])
             body = json.loads(req["body"])
             self.assertEqual("reference_rest_api_create_sessions", body["form_name"])
@@ -168,7 +214,7 @@ class ControlAPITest(unittest.TestCase):
         _, recorded = self.control("GET", "/requests?limit=1")
         logout = recorded["requests"][0]
         self.assertEqual("DELETE", logout["method"])
-        self.assertEqual(["_loremup_session=" + REDACTED], logout["headers"]["Cookie"])
+        self.assertEqual([REDACTED], logout["headers"]["Cookie"])
 
         self.assertEqual(204, self.control("POST", "/reset")[0])
         _, counters = self.control("GET", "/counters")
