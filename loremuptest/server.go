@@ -231,7 +231,9 @@ func (s *Server) RemoveUser(email string) bool { return s.h.RemoveUser(email) }
 // API's reset does: the users of WithUser kept (their passwords
 // restored, users added since forgotten); faults, sessions and recorded
 // requests cleared, locks and throttle counts too, and the request and
-// connection counts back at zero.
+// connection counts back at zero. The policies (WithLockout,
+// WithLoginRateLimit, WithSessionIdleTimeout) stay: they are how the
+// server was started.
 func (s *Server) Reset() { s.h.Reset() }
 
 // Unlock ends the lockout of email (see WithLockout): its failed logins
