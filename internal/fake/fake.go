@@ -68,9 +68,8 @@ type Config struct {
 	// Never a password, token or cookie value.
 	Logger *slog.Logger
 	// RecordRequests makes the Handler keep a bounded copy of each request
-	// for Requests (see MaxRecorded and the other recording bounds);
-	// SetRecording changes it while serving. RequestCount counts every
-	// request either way.
+	// for Requests (see MaxRecorded and the other recording bounds).
+	// RequestCount counts every request either way.
 	RecordRequests bool
 	// SessionLifetime is how long a session lives after its login; zero
 	// means DefaultSessionLifetime.
@@ -164,7 +163,7 @@ func New(cfg Config) (*Handler, error) {
 		policy:      policies{now: time.Now},
 	}
 	_ = h.SetPolicies(cfg.Policies) // validated above
-	h.record.on.Store(cfg.RecordRequests)
+	h.record.on = cfg.RecordRequests
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
@@ -316,7 +315,7 @@ const maxLoggedPath = 200
 // finish records the answered request and logs it.
 func (h *Handler) finish(e *exchange, start time.Time) {
 	took := time.Since(start)
-	if h.record.on.Load() {
+	if h.record.on {
 		req := newRequest(e.r, e.body)
 		req.Status, req.Duration = e.status, took
 		h.record.add(req)
