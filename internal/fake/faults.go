@@ -1,7 +1,7 @@
 package fake
 
 import (
-	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -215,7 +215,7 @@ func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	case f.MalformedBody:
 		e.fault = "malformed_body"
 		setFaultHeaders(e.w.Header(), f)
-		h.writeRaw(e, statusOr(f.Status, http.StatusCreated), wire.ContentTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
+		h.writeRaw(e, cmp.Or(f.Status, http.StatusCreated), wire.ContentTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
 	case f.Status != 0:
 		e.fault = "status"
 		setFaultHeaders(e.w.Header(), f)
@@ -257,13 +257,6 @@ func setFaultHeaders(hdr http.Header, f Fault) {
 	}
 }
 
-func statusOr(status, def int) int {
-	if status == 0 {
-		return def
-	}
-	return status
-}
-
 // midBody is the body an answer cut short promises; only its first half
 // is sent.
 const midBody = `{"meta": {"note": "this answer is cut short: the connection closes before its end"}}`
@@ -284,20 +277,16 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	if mid == nil {
 		return
 	}
-	status := statusOr(mid.Status, http.StatusCreated)
+	status := cmp.Or(mid.Status, http.StatusCreated)
 	e.status = status
 	hdr := http.Header{}
 	setFaultHeaders(hdr, *mid)
 	hdr.Set("Content-Type", wire.ContentTypeJSONAPI)
 	hdr.Set("Content-Length", strconv.Itoa(len(midBody)))
 	hdr.Set(requestIDHeader, e.id)
-	writeHead(brw.Writer, status, hdr)
+	fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	_ = hdr.Write(brw)
+	_, _ = brw.WriteString("\r\n")
 	_, _ = brw.WriteString(midBody[:len(midBody)/2])
 	_ = brw.Flush()
-}
-
-func writeHead(w *bufio.Writer, status int, hdr http.Header) {
-	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
-	_ = hdr.Write(w)
-	_, _ = w.WriteString("\r\n")
 }
