@@ -170,7 +170,6 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 		usersFile  string
 		createForm string
 		deleteForm string
-		maxBody    int64
 	)
 	fs := flag.NewFlagSet("loremup-fake", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by writeUsage
@@ -181,7 +180,7 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `NAME` POST accepts")
 	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `NAME` DELETE accepts")
 	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under the path prefix `PATH`: /tenant serves /tenant/api/sessions")
-	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest request body, `N` bytes")
+	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest request body, `N` bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.cfg.RotateCookies, "cookie-rotation", false, "every answer of "+mePath+" sets a new session cookie value; the old one stops working")
@@ -225,7 +224,7 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	// The control API reads recorded requests: record with it on, and
 	// otherwise only when --record asks (recording costs every request).
 	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
-	if maxBody <= 0 {
+	if o.cfg.MaxBodyBytes <= 0 {
 		return o, errors.New("--max-body-bytes must be positive")
 	}
 	if o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0 {
@@ -244,7 +243,6 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	if createForm == "" || deleteForm == "" {
 		return o, errors.New("--create-form and --delete-form must not be empty")
 	}
-	o.cfg.MaxBodyBytes = maxBody
 	o.cfg.CreateFormNames = []string{createForm}
 	o.cfg.DeleteFormNames = []string{deleteForm}
 	if usersFile != "" {

@@ -147,13 +147,17 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 			http.MethodGet:  func() { c.listUsers(w, r) },
 			http.MethodPost: func() { c.addUser(w, r) },
 		})
-	case strings.HasPrefix(path, "/users/"):
-		email, err := url.PathUnescape(strings.TrimPrefix(path, "/users/"))
+	case strings.HasPrefix(path, "/users/") || strings.HasPrefix(path, "/locks/"):
+		email, err := url.PathUnescape(path[len("/users/"):])
 		if err != nil || email == "" {
 			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
 			return
 		}
-		methods(w, r, map[string]func(){http.MethodDelete: func() { c.removeUser(w, email) }})
+		op := func() { c.removeUser(w, email) }
+		if strings.HasPrefix(path, "/locks/") {
+			op = func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }
+		}
+		methods(w, r, map[string]func(){http.MethodDelete: op})
 	case path == "/sessions":
 		methods(w, r, map[string]func(){
 			http.MethodGet:    func() { c.listSessions(w, r) },
@@ -167,13 +171,6 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 			http.MethodGet:  func() { writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies())) },
 			http.MethodPost: func() { c.setPolicies(w, r) },
 		})
-	case strings.HasPrefix(path, "/locks/"):
-		email, err := url.PathUnescape(strings.TrimPrefix(path, "/locks/"))
-		if err != nil || email == "" {
-			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
-			return
-		}
-		methods(w, r, map[string]func(){http.MethodDelete: func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }})
 	case path == "/reset":
 		methods(w, r, map[string]func(){http.MethodPost: func() { c.fake.Reset(); w.WriteHeader(http.StatusNoContent) }})
 	default:
