@@ -121,7 +121,7 @@ type Handler struct {
 
 // New returns a Handler for cfg, or an error naming the first bad field.
 func New(cfg Config) (*Handler, error) {
-	if err := ValidateToken(cfg.Token); err != nil {
+	if err := wire.CheckToken(cfg.Token); err != nil { // a token a client could send unchanged
 		return nil, err
 	}
 	if cfg.MaxBodyBytes < 0 {
@@ -186,10 +186,6 @@ func formSet(op string, names []string, def string) (map[string]bool, error) {
 	}
 	return set, nil
 }
-
-// ValidateToken refuses API tokens that a client could not send in a
-// "Token token=..." header unchanged (see wire.CheckToken).
-func ValidateToken(tok string) error { return wire.CheckToken(tok) }
 
 // NormalizePrefix turns "tenant/", "/tenant" or "/tenant/" into "/tenant"
 // and "" or "/" into "".
