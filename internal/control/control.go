@@ -334,7 +334,7 @@ func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case u.Email == nil || *u.Email == "":
 		writeError(w, http.StatusBadRequest, "required", "email", "email is required")
-	case len(*u.Email) > maxFieldLen || !plausibleEmail(*u.Email):
+	case len(*u.Email) > maxFieldLen || !fake.IsAddress(*u.Email) || strings.ContainsFunc(*u.Email, isCtl):
 		writeError(w, http.StatusBadRequest, "invalid", "email", "email must be an address (something@something, no spaces), at most 1024 bytes")
 	case u.Password == nil || strings.TrimSpace(*u.Password) == "":
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")
@@ -346,14 +346,6 @@ func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
 		c.fake.AddUser(*u.Email, *u.Password)
 		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(*u.Email)})
 	}
-}
-
-// plausibleEmail is the fake's own test of an address: something, an @,
-// something, no whitespace or control characters.
-func plausibleEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") &&
-		!strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f })
 }
 
 func (c *Handler) removeUser(w http.ResponseWriter, email string) {
