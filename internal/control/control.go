@@ -320,31 +320,25 @@ func (c *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// newUser is the body of POST /users.
-type newUser struct {
-	Email    *string `json:"email"`
-	Password *string `json:"password"`
-}
-
 func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
-	var u newUser
+	var u fake.User // the body of POST /users
 	if !decode(w, r, &u) {
 		return
 	}
 	switch {
-	case u.Email == nil || *u.Email == "":
+	case u.Email == "":
 		writeError(w, http.StatusBadRequest, "required", "email", "email is required")
-	case len(*u.Email) > maxFieldLen || !fake.IsAddress(*u.Email) || strings.ContainsFunc(*u.Email, isCtl):
+	case len(u.Email) > maxFieldLen || !fake.IsAddress(u.Email) || strings.ContainsFunc(u.Email, isCtl):
 		writeError(w, http.StatusBadRequest, "invalid", "email", "email must be an address (something@something, no spaces), at most 1024 bytes")
-	case u.Password == nil || strings.TrimSpace(*u.Password) == "":
+	case strings.TrimSpace(u.Password) == "":
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")
-	case len(*u.Password) > maxFieldLen:
+	case len(u.Password) > maxFieldLen:
 		writeError(w, http.StatusBadRequest, "invalid", "password", "password must be at most 1024 bytes")
-	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(*u.Email)):
+	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(u.Email)):
 		writeError(w, http.StatusConflict, "too_many", "email", fmt.Sprintf("the fake holds at most %d users; remove some or reset", MaxUsers))
 	default:
-		c.fake.AddUser(*u.Email, *u.Password)
-		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(*u.Email)})
+		c.fake.AddUser(u.Email, u.Password)
+		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(u.Email)})
 	}
 }
 

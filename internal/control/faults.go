@@ -238,8 +238,6 @@ func jsonKind(goKind string) string {
 		return "true or false"
 	case "int", "int64":
 		return "an integer"
-	case "ptr":
-		return "a string"
 	default:
 		return "a " + goKind
 	}
