@@ -196,18 +196,15 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
-		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
-			err = errors.New("trailing data")
+		if _, tail := dec.Token(); errors.Is(tail, io.EOF) {
+			return true
 		}
-	}
-	if err == nil {
-		return true
+		err = errors.New("trailing data")
 	}
 	var (
-		tooBig    *http.MaxBytesError
-		typeErr   *json.UnmarshalTypeError
-		syntaxErr *json.SyntaxError
-		fieldErr  errFieldType
+		tooBig   *http.MaxBytesError
+		typeErr  *json.UnmarshalTypeError
+		fieldErr errFieldType
 	)
 	switch {
 	case errors.As(err, &tooBig):
@@ -219,8 +216,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		// is not the client's.
 		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
 		writeError(w, http.StatusBadRequest, "invalid", field, field+" must be "+jsonKind(typeErr.Type.Kind().String()))
-	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		writeError(w, http.StatusBadRequest, "unknown_field", field, "unknown field "+field)

@@ -37,9 +37,6 @@ const CookieName = wire.CookieName
 // Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = wire.DefaultMaxRequestBytes
 
-// requestIDHeader is the header every answer carries (Rails' name).
-const requestIDHeader = wire.RequestIDHeader
-
 // User is an account the fake knows: an e-mail (matched case-insensitively)
 // and its password.
 type User struct {
@@ -242,8 +239,8 @@ type exchange struct {
 // endpoint mounted with Handle behind the session check.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
-	w.Header().Set(requestIDHeader, e.id)
+	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(wire.RequestIDHeader))}
+	w.Header().Set(wire.RequestIDHeader, e.id)
 	e.body, e.bodyErr = readBody(w, r, h.maxBody)
 	h.record.count.Add(1)
 	defer h.finish(e, start)

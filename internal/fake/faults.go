@@ -283,7 +283,7 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	setFaultHeaders(hdr, *mid)
 	hdr.Set("Content-Type", wire.ContentTypeJSONAPI)
 	hdr.Set("Content-Length", strconv.Itoa(len(midBody)))
-	hdr.Set(requestIDHeader, e.id)
+	hdr.Set(wire.RequestIDHeader, e.id)
 	fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	_ = hdr.Write(brw)
 	_, _ = brw.WriteString("\r\n")
