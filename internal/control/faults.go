@@ -106,15 +106,9 @@ func (s *FaultSpec) validate() (string, string) {
 	if len(hdr) == 0 {
 		hdr = nil
 	}
-	ways := 0
-	for _, on := range []bool{s.Drop, s.DropMidBody, s.MalformedBody} {
-		if on {
-			ways++
-		}
-	}
 	answers := s.Status != 0 || s.DropMidBody || s.MalformedBody
 	switch {
-	case ways > 1:
+	case s.Drop && (s.DropMidBody || s.MalformedBody) || s.DropMidBody && s.MalformedBody:
 		return "drop", "drop, drop_mid_body and malformed_body exclude each other"
 	case s.Drop && (s.Status != 0 || s.RetryAfter != "" || hdr != nil || s.Body != ""):
 		return "drop", "drop closes the connection without an answer: status, retry_after, headers and body cannot apply"
