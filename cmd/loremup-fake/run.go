@@ -166,7 +166,7 @@ func baseURL(addr net.Addr) string {
 func parseArgs(args []string, help io.Writer) (options, error) {
 	var (
 		o          options
-		users      userFlags
+		users      []string // checked after parsing, so that no error echoes a password
 		usersFile  string
 		createForm string
 		deleteForm string
@@ -175,7 +175,7 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by writeUsage
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen on `HOST:PORT`; port 0 picks a free one")
 	fs.StringVar(&o.cfg.Token, "token", "", "API `TOKEN` to accept (default: random, printed on stderr)")
-	fs.Var(&users, "user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable")
+	fs.Func("user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable", func(v string) error { users = append(users, v); return nil })
 	fs.StringVar(&usersFile, "users", "", "accounts from a JSON `FILE`: [{\"email\": \"...\", \"password\": \"...\"}]")
 	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `NAME` POST accepts")
 	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `NAME` DELETE accepts")
@@ -262,19 +262,6 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	}
 	return o, nil
 }
-
-// userFlags collects repeated --user values. Set never fails, so that the
-// flag package never prints a value (it holds a password); parseArgs
-// checks them.
-type userFlags []string
-
-func (u *userFlags) String() string {
-	if u == nil || len(*u) == 0 {
-		return "" // no default shown in the help
-	}
-	return fmt.Sprintf("%d users", len(*u))
-}
-func (u *userFlags) Set(v string) error { *u = append(*u, v); return nil }
 
 // maxUsersFile bounds how much of a --users file is read.
 const maxUsersFile = 16 << 20
