@@ -146,7 +146,7 @@ func New(cfg Config) (*Handler, error) {
 		token:       cfg.Token,
 		createForms: create,
 		deleteForms: del,
-		maxBody:     cfg.MaxBodyBytes,
+		maxBody:     cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
 		prefix:      prefix,
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
@@ -161,9 +161,6 @@ func New(cfg Config) (*Handler, error) {
 	}
 	_ = h.SetPolicies(cfg.Policies) // validated above
 	h.record.on = cfg.RecordRequests
-	if h.maxBody == 0 {
-		h.maxBody = DefaultMaxBodyBytes
-	}
 	for _, u := range cfg.Users {
 		h.AddUser(u.Email, u.Password)
 	}
