@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -228,6 +229,7 @@ type exchange struct {
 	bodyErr error // nil, errBodyTooLarge, or the read error
 	status  int   // 0 until answered; stays 0 for a dropped request
 	fault   string
+	conn    io.Closer // a connection taken over by a drop, closed by finish
 }
 
 // ServeHTTP answers one request. The steps: give it a request id, read
@@ -309,6 +311,9 @@ func (h *Handler) finish(e *exchange, start time.Time) {
 		req := newRequest(e.r, e.body)
 		req.Status, req.Duration = e.status, took
 		h.record.add(req)
+	}
+	if e.conn != nil {
+		_ = e.conn.Close()
 	}
 	if h.logger == nil {
 		return

@@ -140,15 +140,12 @@ func (h *Handler) PendingFaults() []PendingFault {
 	s := &h.faults
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]PendingFault, 0, len(s.queue)+1)
-	for _, q := range s.queue {
-		q.Fault = cloneFault(q.Fault)
-		out = append(out, q)
-	}
+	out := append(make([]PendingFault, 0, len(s.queue)+1), s.queue...)
 	if s.every.Every > 0 {
-		p := s.every
-		p.Fault = cloneFault(p.Fault)
-		out = append(out, p)
+		out = append(out, s.every)
+	}
+	for i := range out {
+		out[i].Fault = cloneFault(out[i].Fault)
 	}
 	return out
 }
@@ -273,7 +270,7 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	defer conn.Close()
+	e.conn = conn // closed by finish once the request is recorded, so a client's next request is recorded after it
 	if mid == nil {
 		return
 	}
