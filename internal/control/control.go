@@ -109,8 +109,12 @@ func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &fake.StatusRecorder{ResponseWriter: w}
 	if c.logger != nil {
 		defer func() {
+			path := r.URL.Path
+			if len(path) > 200 { // a hostile request line does not flood the log
+				path = path[:200] + "..."
+			}
 			c.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",
-				slog.String("method", r.Method), slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.Status))
+				slog.String("method", r.Method), slog.String("path", path), slog.Int("status", sw.Status))
 		}()
 	}
 	w = sw
@@ -378,11 +382,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }
