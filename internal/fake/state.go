@@ -190,6 +190,15 @@ func (s *sessionStore) snapshot() []Session {
 	return out
 }
 
+// count is the number of live sessions, without copying them (there may
+// be DefaultMaxSessions).
+func (s *sessionStore) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	return s.order.Len()
+}
+
 // sessionCookieOf returns the value of the request's session cookie.
 func sessionCookieOf(r *http.Request) (string, bool) {
 	c, err := r.Cookie(CookieName)
@@ -206,7 +215,7 @@ func newSessionCookie(id string) *http.Cookie {
 
 // ActiveSessions returns how many sessions are live: logged in, not
 // logged out, expired or evicted.
-func (h *Handler) ActiveSessions() int { return len(h.sessions.snapshot()) }
+func (h *Handler) ActiveSessions() int { return h.sessions.count() }
 
 // Sessions returns the live sessions, oldest first. Each ID is the value
 // of that session's cookie: test data, to be kept out of logs.
