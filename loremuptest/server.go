@@ -11,6 +11,7 @@ import (
 
 	"github.com/loremup/loremup-go/internal/fake"
 	"github.com/loremup/loremup-go/internal/redact"
+	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // SessionCookieName is the name of the session cookie the fake sets on a
@@ -40,9 +41,7 @@ type Server struct {
 // that can never work, and NewServer panics with that error.
 type Option func(*config) error
 
-type config struct {
-	fake.Config
-}
+type config = fake.Config
 
 // WithToken makes the server accept token as its API token instead of a
 // random one. The token must be printable ASCII without spaces, quotes,
@@ -50,7 +49,7 @@ type config struct {
 // it travels in "Authorization: Token token=<token>".
 func WithToken(token string) Option {
 	return func(c *config) error {
-		if err := fake.ValidateToken(token); err != nil {
+		if err := wire.CheckToken(token); err != nil {
 			return fmt.Errorf("WithToken: %w", err)
 		}
 		c.Token = token
@@ -185,7 +184,7 @@ func WithSessionIdleTimeout(d time.Duration) Option {
 // it cannot listen, as httptest.NewServer does: both are mistakes in the
 // test, not conditions to handle.
 func NewServer(opts ...Option) *Server {
-	cfg := config{Config: fake.Config{Token: fake.RandomToken(), RecordRequests: true}}
+	cfg := config{Token: fake.RandomToken(), RecordRequests: true}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -194,7 +193,7 @@ func NewServer(opts ...Option) *Server {
 			panic("loremuptest: " + err.Error())
 		}
 	}
-	h, err := fake.New(cfg.Config)
+	h, err := fake.New(cfg)
 	if err != nil {
 		panic("loremuptest: " + err.Error())
 	}

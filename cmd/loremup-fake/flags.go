@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/loremup/loremup-go/internal/cliflag"
 )
@@ -33,10 +32,8 @@ Flags:
 
 // writeUsage prints the help: usageIntro, then every flag of fs.
 func writeUsage(w io.Writer, fs *flag.FlagSet) {
-	var b strings.Builder
-	b.WriteString(usageIntro)
-	cliflag.WriteFlags(&b, fs, nil, flagColumn)
-	_, _ = io.WriteString(w, b.String())
+	_, _ = io.WriteString(w, usageIntro)
+	cliflag.WriteFlags(w, fs, nil, flagColumn)
 }
 
 // flagColumn is the width of the "--name VALUE" column of the help.

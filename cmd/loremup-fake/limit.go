@@ -36,10 +36,9 @@ const fullRetry = 100 * time.Millisecond
 const defaultMaxConns = 1024
 
 // limitListener accepts at most cap(sem) connections at once. Past that,
-// Accept calls full (which closes idle keep-alive connections, so that a
-// busy test suite is not held up by connections nobody uses) every
-// fullRetry until a connection closes; new ones wait in the kernel's
-// backlog meanwhile.
+// Accept closes idle keep-alive connections (so that a busy test suite
+// is not held up by connections nobody uses) every fullRetry until a
+// connection closes; new ones wait in the kernel's backlog meanwhile.
 type limitListener struct {
 	net.Listener
 	sem       chan struct{}
@@ -52,13 +51,6 @@ func newLimitListener(ln net.Listener, n int, srv *http.Server) *limitListener {
 	return &limitListener{Listener: ln, sem: make(chan struct{}, n), srv: srv, done: make(chan struct{})}
 }
 
-// full closes the server's idle keep-alive connections; keep-alives go
-// on.
-func (l *limitListener) full() {
-	l.srv.SetKeepAlivesEnabled(false)
-	l.srv.SetKeepAlivesEnabled(true)
-}
-
 func (l *limitListener) Accept() (net.Conn, error) {
 	select {
 	case l.sem <- struct{}{}:
@@ -68,7 +60,8 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		tick := time.NewTicker(fullRetry)
 		defer tick.Stop()
 		for waiting := true; waiting; {
-			l.full()
+			l.srv.SetKeepAlivesEnabled(false) // closes the idle connections
+			l.srv.SetKeepAlivesEnabled(true)
 			select {
 			case l.sem <- struct{}{}:
 				waiting = false

@@ -51,9 +51,9 @@
 // (the API token, passwords and session cookie values redacted); add and
 // remove users; list and end sessions, or expire one user's; set the
 // production policies (lockout, login throttle, idle timeout) and unlock
-// an e-mail; reset
-// everything to the start state; read the counters. It is plain JSON over
-// HTTP, described by api/control.yaml in the source repository:
+// an e-mail; reset everything to the start state; read the counters. It
+// is plain JSON over HTTP, described by api/control.yaml in the source
+// repository:
 //
 //	curl -H "Authorization: Bearer $CONTROL_TOKEN" -H 'Content-Type: application/json' \
 //	     -d '{"status": 503, "retry_after": "0", "times": 2}' "$CONTROL_URL/faults"

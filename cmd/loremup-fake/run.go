@@ -166,22 +166,21 @@ func baseURL(addr net.Addr) string {
 func parseArgs(args []string, help io.Writer) (options, error) {
 	var (
 		o          options
-		users      userFlags
+		users      []string // checked after parsing, so that no error echoes a password
 		usersFile  string
 		createForm string
 		deleteForm string
-		maxBody    int64
 	)
 	fs := flag.NewFlagSet("loremup-fake", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by run, help by writeUsage
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen on `HOST:PORT`; port 0 picks a free one")
 	fs.StringVar(&o.cfg.Token, "token", "", "API `TOKEN` to accept (default: random, printed on stderr)")
-	fs.Var(&users, "user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable")
+	fs.Func("user", "an account that can log in, as `EMAIL:PASSWORD`; repeatable", func(v string) error { users = append(users, v); return nil })
 	fs.StringVar(&usersFile, "users", "", "accounts from a JSON `FILE`: [{\"email\": \"...\", \"password\": \"...\"}]")
 	fs.StringVar(&createForm, "create-form", wire.DefaultCreateFormName, "form_name `NAME` POST accepts")
 	fs.StringVar(&deleteForm, "delete-form", wire.DefaultDeleteFormName, "form_name `NAME` DELETE accepts")
 	fs.StringVar(&o.cfg.PathPrefix, "prefix", "", "serve under the path prefix `PATH`: /tenant serves /tenant/api/sessions")
-	fs.Int64Var(&maxBody, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest request body, `N` bytes")
+	fs.Int64Var(&o.cfg.MaxBodyBytes, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest request body, `N` bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.cfg.RotateCookies, "cookie-rotation", false, "every answer of "+mePath+" sets a new session cookie value; the old one stops working")
@@ -225,7 +224,7 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	// The control API reads recorded requests: record with it on, and
 	// otherwise only when --record asks (recording costs every request).
 	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
-	if maxBody <= 0 {
+	if o.cfg.MaxBodyBytes <= 0 {
 		return o, errors.New("--max-body-bytes must be positive")
 	}
 	if o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0 {
@@ -244,7 +243,6 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	if createForm == "" || deleteForm == "" {
 		return o, errors.New("--create-form and --delete-form must not be empty")
 	}
-	o.cfg.MaxBodyBytes = maxBody
 	o.cfg.CreateFormNames = []string{createForm}
 	o.cfg.DeleteFormNames = []string{deleteForm}
 	if usersFile != "" {
@@ -264,19 +262,6 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	}
 	return o, nil
 }
-
-// userFlags collects repeated --user values. Set never fails, so that the
-// flag package never prints a value (it holds a password); parseArgs
-// checks them.
-type userFlags []string
-
-func (u *userFlags) String() string {
-	if u == nil || len(*u) == 0 {
-		return "" // no default shown in the help
-	}
-	return fmt.Sprintf("%d users", len(*u))
-}
-func (u *userFlags) Set(v string) error { *u = append(*u, v); return nil }
 
 // maxUsersFile bounds how much of a --users file is read.
 const maxUsersFile = 16 << 20

@@ -109,8 +109,12 @@ func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &fake.StatusRecorder{ResponseWriter: w}
 	if c.logger != nil {
 		defer func() {
+			path := r.URL.Path
+			if len(path) > 200 { // a hostile request line does not flood the log
+				path = path[:200] + "..."
+			}
 			c.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",
-				slog.String("method", r.Method), slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.Status))
+				slog.String("method", r.Method), slog.String("path", path), slog.Int("status", sw.Status))
 		}()
 	}
 	w = sw
@@ -147,13 +151,17 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 			http.MethodGet:  func() { c.listUsers(w, r) },
 			http.MethodPost: func() { c.addUser(w, r) },
 		})
-	case strings.HasPrefix(path, "/users/"):
-		email, err := url.PathUnescape(strings.TrimPrefix(path, "/users/"))
+	case strings.HasPrefix(path, "/users/") || strings.HasPrefix(path, "/locks/"):
+		email, err := url.PathUnescape(path[len("/users/"):])
 		if err != nil || email == "" {
 			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
 			return
 		}
-		methods(w, r, map[string]func(){http.MethodDelete: func() { c.removeUser(w, email) }})
+		op := func() { c.removeUser(w, email) }
+		if strings.HasPrefix(path, "/locks/") {
+			op = func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }
+		}
+		methods(w, r, map[string]func(){http.MethodDelete: op})
 	case path == "/sessions":
 		methods(w, r, map[string]func(){
 			http.MethodGet:    func() { c.listSessions(w, r) },
@@ -167,13 +175,6 @@ func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
 			http.MethodGet:  func() { writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies())) },
 			http.MethodPost: func() { c.setPolicies(w, r) },
 		})
-	case strings.HasPrefix(path, "/locks/"):
-		email, err := url.PathUnescape(strings.TrimPrefix(path, "/locks/"))
-		if err != nil || email == "" {
-			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
-			return
-		}
-		methods(w, r, map[string]func(){http.MethodDelete: func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }})
 	case path == "/reset":
 		methods(w, r, map[string]func(){http.MethodPost: func() { c.fake.Reset(); w.WriteHeader(http.StatusNoContent) }})
 	default:
@@ -323,40 +324,26 @@ func (c *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// newUser is the body of POST /users.
-type newUser struct {
-	Email    *string `json:"email"`
-	Password *string `json:"password"`
-}
-
 func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
-	var u newUser
+	var u fake.User // the body of POST /users
 	if !decode(w, r, &u) {
 		return
 	}
 	switch {
-	case u.Email == nil || *u.Email == "":
+	case u.Email == "":
 		writeError(w, http.StatusBadRequest, "required", "email", "email is required")
-	case len(*u.Email) > maxFieldLen || !plausibleEmail(*u.Email):
+	case len(u.Email) > maxFieldLen || !fake.IsAddress(u.Email) || strings.ContainsFunc(u.Email, isCtl):
 		writeError(w, http.StatusBadRequest, "invalid", "email", "email must be an address (something@something, no spaces), at most 1024 bytes")
-	case u.Password == nil || strings.TrimSpace(*u.Password) == "":
+	case strings.TrimSpace(u.Password) == "":
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")
-	case len(*u.Password) > maxFieldLen:
+	case len(u.Password) > maxFieldLen:
 		writeError(w, http.StatusBadRequest, "invalid", "password", "password must be at most 1024 bytes")
-	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(*u.Email)):
+	case len(c.fake.Users()) >= MaxUsers && !slices.Contains(c.fake.Users(), strings.ToLower(u.Email)):
 		writeError(w, http.StatusConflict, "too_many", "email", fmt.Sprintf("the fake holds at most %d users; remove some or reset", MaxUsers))
 	default:
-		c.fake.AddUser(*u.Email, *u.Password)
-		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(*u.Email)})
+		c.fake.AddUser(u.Email, u.Password)
+		writeJSON(w, http.StatusCreated, User{Email: strings.ToLower(u.Email)})
 	}
-}
-
-// plausibleEmail is the fake's own test of an address: something, an @,
-// something, no whitespace or control characters.
-func plausibleEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") &&
-		!strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f })
 }
 
 func (c *Handler) removeUser(w http.ResponseWriter, email string) {
@@ -395,11 +382,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }

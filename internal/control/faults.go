@@ -106,15 +106,9 @@ func (s *FaultSpec) validate() (string, string) {
 	if len(hdr) == 0 {
 		hdr = nil
 	}
-	ways := 0
-	for _, on := range []bool{s.Drop, s.DropMidBody, s.MalformedBody} {
-		if on {
-			ways++
-		}
-	}
 	answers := s.Status != 0 || s.DropMidBody || s.MalformedBody
 	switch {
-	case ways > 1:
+	case s.Drop && (s.DropMidBody || s.MalformedBody) || s.DropMidBody && s.MalformedBody:
 		return "drop", "drop, drop_mid_body and malformed_body exclude each other"
 	case s.Drop && (s.Status != 0 || s.RetryAfter != "" || hdr != nil || s.Body != ""):
 		return "drop", "drop closes the connection without an answer: status, retry_after, headers and body cannot apply"
@@ -196,18 +190,15 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
-		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
-			err = errors.New("trailing data")
+		if _, tail := dec.Token(); errors.Is(tail, io.EOF) {
+			return true
 		}
-	}
-	if err == nil {
-		return true
+		err = errors.New("trailing data")
 	}
 	var (
-		tooBig    *http.MaxBytesError
-		typeErr   *json.UnmarshalTypeError
-		syntaxErr *json.SyntaxError
-		fieldErr  errFieldType
+		tooBig   *http.MaxBytesError
+		typeErr  *json.UnmarshalTypeError
+		fieldErr errFieldType
 	)
 	switch {
 	case errors.As(err, &tooBig):
@@ -219,8 +210,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		// is not the client's.
 		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
 		writeError(w, http.StatusBadRequest, "invalid", field, field+" must be "+jsonKind(typeErr.Type.Kind().String()))
-	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		writeError(w, http.StatusBadRequest, "unknown_field", field, "unknown field "+field)
@@ -238,8 +227,6 @@ func jsonKind(goKind string) string {
 		return "true or false"
 	case "int", "int64":
 		return "an integer"
-	case "ptr":
-		return "a string"
 	default:
 		return "a " + goKind
 	}

@@ -54,9 +54,8 @@ func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
 // Reset puts the Handler back in its start state: the users of its
 // Config (users added since are forgotten, passwords changed since are
 // restored), no sessions, no faults, no locks or throttle counts, no
-// recorded requests, and the
-// request and connection counts at zero. Latencies being waited out are
-// not cut short.
+// recorded requests, and the request and connection counts at zero.
+// Latencies being waited out are not cut short.
 func (h *Handler) Reset() {
 	h.ClearFaults()
 	users := make(map[string]string, len(h.startUsers))

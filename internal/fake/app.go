@@ -2,6 +2,7 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,12 +70,8 @@ func (h *Handler) serveMounted(e *exchange) {
 	if !h.gate(e) {
 		return
 	}
-	id, hasCookie := sessionCookieOf(e.r)
-	var email string
-	live := false
-	if hasCookie {
-		email, live = h.sessions.use(id)
-	}
+	id, _ := sessionCookieOf(e.r) // "" is no session's id
+	email, live := h.sessions.use(id)
 	if !live {
 		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)
 		return
@@ -96,10 +93,7 @@ func (h *Handler) serveMounted(e *exchange) {
 	r.Body = io.NopCloser(bytes.NewReader(e.body)) // read already, for the record
 	w := &StatusRecorder{ResponseWriter: e.w}
 	h.app.ServeHTTP(w, r)
-	e.status = w.Status
-	if e.status == 0 {
-		e.status = http.StatusOK // the handler wrote nothing: net/http sends 200
-	}
+	e.status = cmp.Or(w.Status, http.StatusOK) // the handler wrote nothing: net/http sends 200
 }
 
 // StatusRecorder is an http.ResponseWriter that remembers the status

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -36,9 +37,6 @@ const CookieName = wire.CookieName
 // DefaultMaxBodyBytes caps how much of a request body is read when
 // Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = wire.DefaultMaxRequestBytes
-
-// requestIDHeader is the header every answer carries (Rails' name).
-const requestIDHeader = wire.RequestIDHeader
 
 // User is an account the fake knows: an e-mail (matched case-insensitively)
 // and its password.
@@ -68,9 +66,8 @@ type Config struct {
 	// Never a password, token or cookie value.
 	Logger *slog.Logger
 	// RecordRequests makes the Handler keep a bounded copy of each request
-	// for Requests (see MaxRecorded and the other recording bounds);
-	// SetRecording changes it while serving. RequestCount counts every
-	// request either way.
+	// for Requests (see MaxRecorded and the other recording bounds).
+	// RequestCount counts every request either way.
 	RecordRequests bool
 	// SessionLifetime is how long a session lives after its login; zero
 	// means DefaultSessionLifetime.
@@ -122,7 +119,7 @@ type Handler struct {
 
 // New returns a Handler for cfg, or an error naming the first bad field.
 func New(cfg Config) (*Handler, error) {
-	if err := ValidateToken(cfg.Token); err != nil {
+	if err := wire.CheckToken(cfg.Token); err != nil { // a token a client could send unchanged
 		return nil, err
 	}
 	if cfg.MaxBodyBytes < 0 {
@@ -150,7 +147,7 @@ func New(cfg Config) (*Handler, error) {
 		token:       cfg.Token,
 		createForms: create,
 		deleteForms: del,
-		maxBody:     cfg.MaxBodyBytes,
+		maxBody:     cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
 		prefix:      prefix,
 		path:        prefix + wire.SessionsPath,
 		logger:      cfg.Logger,
@@ -164,10 +161,7 @@ func New(cfg Config) (*Handler, error) {
 		policy:      policies{now: time.Now},
 	}
 	_ = h.SetPolicies(cfg.Policies) // validated above
-	h.record.on.Store(cfg.RecordRequests)
-	if h.maxBody == 0 {
-		h.maxBody = DefaultMaxBodyBytes
-	}
+	h.record.on = cfg.RecordRequests
 	for _, u := range cfg.Users {
 		h.AddUser(u.Email, u.Password)
 	}
@@ -187,10 +181,6 @@ func formSet(op string, names []string, def string) (map[string]bool, error) {
 	}
 	return set, nil
 }
-
-// ValidateToken refuses API tokens that a client could not send in a
-// "Token token=..." header unchanged (see wire.CheckToken).
-func ValidateToken(tok string) error { return wire.CheckToken(tok) }
 
 // NormalizePrefix turns "tenant/", "/tenant" or "/tenant/" into "/tenant"
 // and "" or "/" into "".
@@ -239,6 +229,7 @@ type exchange struct {
 	bodyErr error // nil, errBodyTooLarge, or the read error
 	status  int   // 0 until answered; stays 0 for a dropped request
 	fault   string
+	conn    io.Closer // a connection taken over by a drop, closed by finish
 }
 
 // ServeHTTP answers one request. The steps: give it a request id, read
@@ -247,8 +238,8 @@ type exchange struct {
 // endpoint mounted with Handle behind the session check.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(requestIDHeader))}
-	w.Header().Set(requestIDHeader, e.id)
+	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(wire.RequestIDHeader))}
+	w.Header().Set(wire.RequestIDHeader, e.id)
 	e.body, e.bodyErr = readBody(w, r, h.maxBody)
 	h.record.count.Add(1)
 	defer h.finish(e, start)
@@ -316,10 +307,13 @@ const maxLoggedPath = 200
 // finish records the answered request and logs it.
 func (h *Handler) finish(e *exchange, start time.Time) {
 	took := time.Since(start)
-	if h.record.on.Load() {
+	if h.record.on {
 		req := newRequest(e.r, e.body)
 		req.Status, req.Duration = e.status, took
 		h.record.add(req)
+	}
+	if e.conn != nil {
+		_ = e.conn.Close()
 	}
 	if h.logger == nil {
 		return

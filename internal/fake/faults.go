@@ -1,7 +1,7 @@
 package fake
 
 import (
-	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -140,15 +140,12 @@ func (h *Handler) PendingFaults() []PendingFault {
 	s := &h.faults
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]PendingFault, 0, len(s.queue)+1)
-	for _, q := range s.queue {
-		q.Fault = cloneFault(q.Fault)
-		out = append(out, q)
-	}
+	out := append(make([]PendingFault, 0, len(s.queue)+1), s.queue...)
 	if s.every.Every > 0 {
-		p := s.every
-		p.Fault = cloneFault(p.Fault)
-		out = append(out, p)
+		out = append(out, s.every)
+	}
+	for i := range out {
+		out[i].Fault = cloneFault(out[i].Fault)
 	}
 	return out
 }
@@ -215,7 +212,7 @@ func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	case f.MalformedBody:
 		e.fault = "malformed_body"
 		setFaultHeaders(e.w.Header(), f)
-		h.writeRaw(e, statusOr(f.Status, http.StatusCreated), wire.ContentTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
+		h.writeRaw(e, cmp.Or(f.Status, http.StatusCreated), wire.ContentTypeJSONAPI, []byte(`{"data": {"type": "sessions", "id": `))
 	case f.Status != 0:
 		e.fault = "status"
 		setFaultHeaders(e.w.Header(), f)
@@ -257,13 +254,6 @@ func setFaultHeaders(hdr http.Header, f Fault) {
 	}
 }
 
-func statusOr(status, def int) int {
-	if status == 0 {
-		return def
-	}
-	return status
-}
-
 // midBody is the body an answer cut short promises; only its first half
 // is sent.
 const midBody = `{"meta": {"note": "this answer is cut short: the connection closes before its end"}}`
@@ -280,24 +270,20 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	defer conn.Close()
+	e.conn = conn // closed by finish once the request is recorded, so a client's next request is recorded after it
 	if mid == nil {
 		return
 	}
-	status := statusOr(mid.Status, http.StatusCreated)
+	status := cmp.Or(mid.Status, http.StatusCreated)
 	e.status = status
 	hdr := http.Header{}
 	setFaultHeaders(hdr, *mid)
 	hdr.Set("Content-Type", wire.ContentTypeJSONAPI)
 	hdr.Set("Content-Length", strconv.Itoa(len(midBody)))
-	hdr.Set(requestIDHeader, e.id)
-	writeHead(brw.Writer, status, hdr)
+	hdr.Set(wire.RequestIDHeader, e.id)
+	fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	_ = hdr.Write(brw)
+	_, _ = brw.WriteString("\r\n")
 	_, _ = brw.WriteString(midBody[:len(midBody)/2])
 	_ = brw.Flush()
-}
-
-func writeHead(w *bufio.Writer, status int, hdr http.Header) {
-	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
-	_ = hdr.Write(w)
-	_, _ = w.WriteString("\r\n")
 }

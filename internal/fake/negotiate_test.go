@@ -78,13 +78,14 @@ func TestValidatePassword(t *testing.T) {
 	}
 }
 
-func TestValidateToken(t *testing.T) {
+func TestNew_RefusesTokensAClientCannotSend(t *testing.T) {
 	for tok, ok := range map[string]bool{
 		"abc": true, "tok_4f8a9c2e7b": true, "A-Z.0~9": true,
 		"": false, "a b": false, `a"b`: false, "a'b": false, "a,b": false, "a;b": false, `a\b`: false,
 		"a\tb": false, "a\x7fb": false, "naïve": false,
 	} {
-		assert.Equal(t, ok, ValidateToken(tok) == nil, "%q", tok)
+		_, err := New(Config{Token: tok})
+		assert.Equal(t, ok, err == nil, "%q", tok)
 	}
 }
 

@@ -74,7 +74,7 @@ func headerBytes(h http.Header) int {
 type recorder struct {
 	count atomic.Int64
 	conns atomic.Int64
-	on    atomic.Bool
+	on    bool // set by New only
 
 	mu    sync.Mutex
 	queue []Request // oldest first from head
@@ -144,10 +144,6 @@ func newRequest(r *http.Request, body []byte) Request {
 	}
 	return req
 }
-
-// SetRecording turns recording on or off while the Handler serves;
-// requests already recorded stay.
-func (h *Handler) SetRecording(on bool) { h.record.on.Store(on) }
 
 // Requests returns the recorded requests, oldest first. Each is a copy
 // the caller may change.

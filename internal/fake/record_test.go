@@ -17,14 +17,12 @@ func TestRecord_OffUnlessAskedButAlwaysCounted(t *testing.T) {
 	assert.Empty(t, h.Requests())
 	assert.Equal(t, 1, h.RequestCount())
 
-	h.SetRecording(true)
-	serve(h, http.MethodGet, "/on", "")
-	h.SetRecording(false)
-	serve(h, http.MethodGet, "/off", "")
-	got := h.Requests()
+	on := newTestHandler(t, Config{RecordRequests: true})
+	serve(on, http.MethodGet, "/on", "")
+	got := on.Requests()
 	require.Len(t, got, 1)
 	assert.Equal(t, "/on", got[0].Path)
-	assert.Equal(t, 3, h.RequestCount())
+	assert.Equal(t, 1, on.RequestCount())
 }
 
 func TestRecord_BoundsWhatOneRequestKeeps(t *testing.T) {

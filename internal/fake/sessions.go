@@ -141,10 +141,9 @@ func (h *Handler) delete(e *exchange) {
 			h.sessions.end(c.Value)
 		}
 	}
-	http.SetCookie(e.w, &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-	})
+	gone := newSessionCookie("")
+	gone.MaxAge, gone.Expires = -1, time.Unix(0, 0)
+	http.SetCookie(e.w, gone)
 	e.status = http.StatusNoContent
 	e.w.WriteHeader(http.StatusNoContent)
 }
@@ -172,15 +171,15 @@ func validateEmail(raw json.RawMessage) (string, []wire.ErrorObject) {
 		}
 	case !isString:
 		return "", []wire.ErrorObject{fieldError("email", "invalid", "email must be a string")}
-	case !isAddress(s):
+	case !IsAddress(s):
 		return "", []wire.ErrorObject{fieldError("email", "invalid", "email is not a valid address")}
 	}
 	return s, nil
 }
 
-// isAddress is Devise's default e-mail check, \A[^@\s]+@[^@\s]+\z: one
+// IsAddress is Devise's default e-mail check, \A[^@\s]+@[^@\s]+\z: one
 // @ with something on both sides, and no whitespace.
-func isAddress(s string) bool {
+func IsAddress(s string) bool {
 	local, domain, ok := strings.Cut(s, "@")
 	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") &&
 		!strings.ContainsAny(s, " \t\n\v\f\r")

@@ -190,6 +190,8 @@ func (s *sessionStore) snapshot() []Session {
 	return out
 }
 
+// count is the number of live sessions, without copying them (there may
+// be DefaultMaxSessions).
 func (s *sessionStore) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
