@@ -125,15 +125,10 @@
 //		fmt.Fprint(w, email)
 //	}))
 //
-// A Rails app checks the API token and Accept in its ApplicationController,
-// so on every endpoint; a request a mounted endpoint matches is checked
-// the same way, in this order, and the handler is called only when all
-// pass: the API token, as on the Sessions API (Rails' plain-text 401);
-// Accept, as on the Sessions API (406); then a live session cookie,
-// without which (none sent, logged out, expired, or replaced by rotation)
-// the answer is 401 Unauthorized with a JSON:API error document whose
-// code is "unauthenticated". SessionUser tells the handler which user is
-// logged in.
+// A Rails app checks the API token and Accept on every endpoint, so a
+// mounted endpoint's requests pass checks 1 and 2 above, then need a live
+// session cookie (else 401, code "unauthenticated"); see [Server.Handle].
+// SessionUser tells the handler which user is logged in.
 //
 // ExpireSessions ends sessions server-side (one user's, or all), as a
 // server whose sessions time out does, so that a test can check how a

@@ -36,9 +36,8 @@ type Server struct {
 	ts *httptest.Server
 }
 
-// Option configures a Server; pass any number to NewServer. It has the
-// shape of the SDK's loremup.Option: it returns an error for a value
-// that can never work, and NewServer panics with that error.
+// Option configures a Server; pass any number to NewServer, which panics
+// on a value that can never work.
 type Option func(*config) error
 
 type config = fake.Config
@@ -84,9 +83,8 @@ func WithFormNames(create, del string) Option {
 }
 
 // WithLogger makes the server log one Info line per request to l: method,
-// path, status, duration, request id, and the fault if one was injected.
-// The lines never hold passwords, tokens or cookie values. Without it the
-// server is silent.
+// path, status, duration, request id and any injected fault; never a
+// password, token or cookie value. Without it the server is silent.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.Logger = l
@@ -122,13 +120,11 @@ func WithPathPrefix(prefix string) Option {
 }
 
 // WithCookieRotation makes every answer of an endpoint mounted with
-// Handle, to a request carrying a live session cookie, set a new value of
-// that cookie; the old value stops working at once, as if the server
-// re-issued its session cookie on each answer. Use it to prove that a
-// client keeps the cookie it was last given. Only one of several
-// concurrent requests made with the same cookie is then served; the
-// others get 401. Logins set a fresh cookie and logouts end the session
-// with or without it.
+// Handle to a live session set a new value of its cookie, retiring the
+// old one at once, as a server re-issuing its session cookie does: a
+// client must keep the cookie it was last given. Of several concurrent
+// requests with the same cookie only one is then served; the others get
+// 401. Logins and logouts answer as without rotation.
 func WithCookieRotation() Option {
 	return func(c *config) error {
 		c.RotateCookies = true
@@ -309,24 +305,18 @@ func (s *Server) RequestCount() int { return s.h.RequestCount() }
 // A client that reuses its connections keeps it low.
 func (s *Server) ConnectionCount() int { return s.h.ConnectionCount() }
 
-// Format prints the Server without its token or its users' passwords (for
-// every verb), so a test log that prints it leaks nothing a real
+// Format prints the Server without its token (for every verb, and so in
+// slog's text handler), so a test log that prints it leaks nothing a real
 // deployment's tests would reuse.
 func (s Server) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "loremuptest.Server{URL: %q, Token: %s}", s.URL, redact.Marker)
 }
 
-// MarshalJSON encodes the Server with its token hidden, so a Server nested
-// in a value that a JSON log handler prints (where Format and LogValue are
-// not consulted) leaks nothing either.
+// MarshalJSON encodes the Server with its token hidden, so that
+// encoding/json and slog's JSON handler leak nothing either.
 func (s Server) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		URL   string
 		Token string
 	}{s.URL, redact.Marker})
-}
-
-// LogValue keeps the token out of structured logs.
-func (s Server) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("URL", s.URL), slog.String("Token", redact.Marker))
 }

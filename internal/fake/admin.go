@@ -9,22 +9,16 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file is what steers the fake from outside a Go test (the control
-// API of loremup-fake) and what a test needs between cases: removing
-// users, listing them, reading the queued faults, reading the recorded
-// requests with their secrets redacted, and putting everything back to
-// the start state.
+// This file is what the control API and a test between cases need.
 
-// IsAPIToken reports whether s is the API token this Handler accepts. It
-// lets a layer with a token of its own refuse the API token by mistake
-// without ever holding it.
+// IsAPIToken reports whether s is the API token, so that a layer with a
+// token of its own can refuse it without holding it.
 func (h *Handler) IsAPIToken(s string) bool {
-	return subtle.ConstantTimeCompare([]byte(s), []byte(h.token)) == 1
+	return subtle.ConstantTimeCompare([]byte(s), []byte(h.cfg.Token)) == 1
 }
 
-// RemoveUser forgets the account of email (matched case-insensitively)
-// and reports whether there was one. Its live sessions are not ended
-// here: that is ExpireSessions' job.
+// RemoveUser forgets the account of email and reports whether there was
+// one; its sessions stay (see ExpireSessions).
 func (h *Handler) RemoveUser(email string) bool {
 	key := strings.ToLower(email)
 	h.usersMu.Lock()
@@ -51,15 +45,12 @@ func (h *Handler) Users() []string {
 // whether there was one.
 func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
 
-// Reset puts the Handler back in its start state: the users of its
-// Config (users added since are forgotten, passwords changed since are
-// restored), no sessions, no faults, no locks or throttle counts, no
-// recorded requests, and the request and connection counts at zero.
-// Latencies being waited out are not cut short.
+// Reset puts the Handler back in its start state but for the policies
+// (see loremuptest's Server.Reset). Latencies being waited out go on.
 func (h *Handler) Reset() {
 	h.ClearFaults()
-	users := make(map[string]string, len(h.startUsers))
-	for _, u := range h.startUsers {
+	users := make(map[string]string, len(h.cfg.Users))
+	for _, u := range h.cfg.Users {
 		users[strings.ToLower(u.Email)] = u.Password
 	}
 	h.usersMu.Lock()
@@ -96,20 +87,16 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 	if limit > 0 && len(reqs) > limit {
 		reqs = reqs[len(reqs)-limit:]
 	}
-	set := redact.New(h.token)
+	set := redact.New(h.cfg.Token)
 	h.usersMu.RLock()
 	for _, p := range h.users {
 		set.Add(p)
 	}
 	h.usersMu.RUnlock()
-	for _, u := range h.startUsers {
+	for _, u := range h.cfg.Users {
 		set.Add(u.Password)
 	}
-	live := make(map[string]bool)
-	for _, s := range h.sessions.snapshot() {
-		live[s.ID] = true
-	}
-	set.AddIDs(sessionIDLen, func(id string) bool { return live[id] })
+	set.AddIDs(sessionIDLen, h.sessions.live)
 	out := make([]RecordedRequest, len(reqs))
 	for i, r := range reqs {
 		sent := h.sentAPIToken(r.Header.Values("Authorization"))

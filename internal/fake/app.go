@@ -14,13 +14,10 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file is the rest of the app: stand-ins for the app's own endpoints
-// that a test mounts with Handle, served behind the checks a Rails app
-// runs on every endpoint (token, Accept) and its session check.
+// This file is the rest of the app: endpoints mounted with Handle, behind
+// the checks a Rails app runs on every endpoint and its session check.
 
-// userKey is the context key under which a mounted handler finds the
-// logged-in user.
-type userKey struct{}
+type userKey struct{} // the context key of the logged-in user
 
 // SessionUser returns the e-mail (lower-cased) of the user whose session
 // cookie authorised r, inside a handler mounted with Handle.
@@ -29,14 +26,8 @@ func SessionUser(r *http.Request) (email string, ok bool) {
 	return email, ok
 }
 
-// Handle mounts h for pattern, an http.ServeMux pattern ("/api/me",
-// "GET /api/items/{id}") whose path is taken under the path prefix.
-// Requests it matches are served only with the API token, an acceptable
-// Accept and a live session cookie, checked in that order (see gate);
-// without a live cookie they get 401 (code "unauthenticated").
-// Handle panics, as http.ServeMux.Handle does, on a pattern that is not
-// valid, has a host, conflicts with an earlier one or is the Sessions API
-// path, which the fake always serves itself.
+// Handle mounts hd for pattern, an http.ServeMux pattern whose path is
+// taken under the path prefix; see loremuptest's Server.Handle.
 func (h *Handler) Handle(pattern string, hd http.Handler) {
 	method, path, hasMethod := strings.Cut(pattern, " ")
 	if !hasMethod {
@@ -84,7 +75,7 @@ func (h *Handler) serveMounted(e *exchange) {
 		h.fail(e, http.StatusBadRequest, "unreadable", "the request body could not be read", nil)
 		return
 	}
-	if h.rotate {
+	if h.cfg.RotateCookies {
 		if fresh, ok := h.sessions.rotate(id); ok {
 			http.SetCookie(e.w, newSessionCookie(fresh))
 		}
@@ -96,10 +87,8 @@ func (h *Handler) serveMounted(e *exchange) {
 	e.status = cmp.Or(w.Status, http.StatusOK) // the handler wrote nothing: net/http sends 200
 }
 
-// StatusRecorder is an http.ResponseWriter that remembers the status
-// answered, for request logs: the fake's for mounted handlers, the
-// control API's for its own. Informational (1xx) headers are not the
-// status.
+// StatusRecorder is an http.ResponseWriter that remembers the final
+// status answered, for request logs (the fake's and the control API's).
 type StatusRecorder struct {
 	http.ResponseWriter
 	// Status is the status written, 0 while nothing was.
@@ -126,10 +115,8 @@ func (w *StatusRecorder) Write(p []byte) (int, error) {
 // deadlines) through the wrapper.
 func (w *StatusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// MeHandler answers GET with the logged-in user as a JSON object,
-// {"email": "..."}: the protected endpoint the loremup-fake command
-// mounts at /api/me, so that tests in other languages can check their
-// cookie handling.
+// MeHandler answers the logged-in user as {"email": "..."}: loremup-fake
+// mounts it at /api/me for tests in other languages.
 func MeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		email, _ := SessionUser(r)

@@ -1,15 +1,10 @@
-// Package fake is the LoremUp Sessions API fake server: the http.Handler
-// and its state, shared by package loremuptest and the loremup-fake
-// command. It speaks the Sessions API (POST and DELETE
-// {prefix}/api/sessions) as a Rails app serving it does, with the rules of
-// package wire, in the API's order of checks; it answers every error with
-// a JSON:API error document (the token refusal excepted, which is Rails'
-// plain-text answer), and never answers 5xx on its own. Endpoints mounted
-// with Handle stand in for the rest of the app, behind its session check.
-//
-// It also records what it receives (bounded) and injects faults on
-// demand, so that tests can drive a client through retries and broken
-// answers.
+// Package fake is the LoremUp Sessions API fake server, the http.Handler
+// and state behind package loremuptest and the loremup-fake command. It
+// answers POST and DELETE {prefix}/api/sessions as a Rails app serving
+// them does, with the rules of package wire in the API's order of checks,
+// and never answers 5xx on its own; endpoints mounted with Handle stand
+// in for the rest of the app. It records what it receives (bounded) and
+// injects faults on demand. Package loremuptest documents the behaviour.
 package fake
 
 import (
@@ -18,7 +13,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -45,66 +39,41 @@ type User struct {
 	Password string `json:"password"`
 }
 
-// Config configures a Handler. Only Token is required.
+// Config configures a Handler; only Token is required. Zero values
+// mean the defaults. The fields are loremuptest's options and
+// loremup-fake's flags, which document them.
 type Config struct {
-	// Token is the API token accepted in "Authorization: Token token=...".
 	Token string
-	// Users are the accounts that can log in; more can be added later.
 	Users []User
-	// CreateFormNames and DeleteFormNames are the form_name values
-	// accepted by POST and DELETE; nil or empty means the reference forms
-	// wire.DefaultCreateFormName and wire.DefaultDeleteFormName.
+	// CreateFormNames and DeleteFormNames default to the reference forms.
 	CreateFormNames, DeleteFormNames []string
-	// MaxBodyBytes caps how much of a request body is read; a longer body
-	// is answered 406. Zero means DefaultMaxBodyBytes.
-	MaxBodyBytes int64
-	// PathPrefix is served in front of /api/sessions ("/tenant" serves
-	// "/tenant/api/sessions"). Empty serves at the root.
-	PathPrefix string
-	// Logger, when set, gets one Info line per request: method, path,
-	// status, duration, request id (and the fault, if one was injected).
-	// Never a password, token or cookie value.
+	MaxBodyBytes                     int64 // a longer body is answered 406
+	PathPrefix                       string
+	// Logger gets one Info line per request, never a secret.
 	Logger *slog.Logger
-	// RecordRequests makes the Handler keep a bounded copy of each request
-	// for Requests (see MaxRecorded and the other recording bounds).
-	// RequestCount counts every request either way.
-	RecordRequests bool
-	// SessionLifetime is how long a session lives after its login; zero
-	// means DefaultSessionLifetime.
+	// RecordRequests keeps bounded copies for Requests; RequestCount
+	// counts every request either way.
+	RecordRequests  bool
 	SessionLifetime time.Duration
-	// MaxSessions bounds the live sessions; at the bound a new login ends
-	// the oldest live session. Zero means DefaultMaxSessions.
-	MaxSessions int
-	// RotateCookies makes every answer of an endpoint mounted with Handle,
-	// to a request carrying a live session cookie, set a new cookie value;
-	// the old value stops working, as when a Rails app re-issues its
-	// session cookie.
+	MaxSessions     int // at the bound a login ends the oldest session
+	// RotateCookies: every answer of a mounted endpoint to a live session
+	// sets a new cookie value and retires the old one.
 	RotateCookies bool
-	// WriteTimeout, when set, bounds the writing of each answer from when
-	// it is due (after an injected latency): a client that sends requests
-	// and never reads the answers is dropped after it.
+	// WriteTimeout bounds the writing of each answer from when it is due
+	// (after an injected latency).
 	WriteTimeout time.Duration
-	// Policies are the production policies, off by default; SetPolicies
-	// changes them while serving.
-	Policies
+	Policies     // SetPolicies changes them while serving
 }
 
 // Handler is the fake server. It is safe for concurrent use; its methods
 // may be called while it serves.
 type Handler struct {
-	token       string
-	createForms map[string]bool
-	deleteForms map[string]bool
-	maxBody     int64
-	prefix      string // the path prefix, "" or "/tenant"
-	path        string // prefix + wire.SessionsPath
-	logger      *slog.Logger
-	rotate      bool
-	writeTime   time.Duration
+	cfg    Config // with the defaults filled in; the policies live in policy
+	prefix string // the path prefix, "" or "/tenant"
+	path   string // prefix + wire.SessionsPath
 
-	usersMu    sync.RWMutex
-	users      map[string]string // lower-cased e-mail -> password
-	startUsers []User            // Config.Users, for Reset
+	usersMu sync.RWMutex
+	users   map[string]string // lower-cased e-mail -> password
 
 	sessions *sessionStore
 	app      *http.ServeMux // endpoints mounted with Handle
@@ -122,11 +91,14 @@ func New(cfg Config) (*Handler, error) {
 	if err := wire.CheckToken(cfg.Token); err != nil { // a token a client could send unchanged
 		return nil, err
 	}
-	if cfg.MaxBodyBytes < 0 {
-		return nil, errors.New("max body bytes must not be negative")
+	if cfg.MaxBodyBytes < 0 || cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
+		return nil, errors.New("max body bytes, session lifetime and max sessions must not be negative")
 	}
-	if cfg.SessionLifetime < 0 || cfg.MaxSessions < 0 {
-		return nil, errors.New("session lifetime and max sessions must not be negative")
+	if slices.Contains(cfg.CreateFormNames, "") {
+		return nil, errors.New("create form name must not be empty")
+	}
+	if slices.Contains(cfg.DeleteFormNames, "") {
+		return nil, errors.New("delete form name must not be empty")
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -135,51 +107,29 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	create, err := formSet("create", cfg.CreateFormNames, wire.DefaultCreateFormName)
-	if err != nil {
-		return nil, err
+	cfg.Users = slices.Clone(cfg.Users) // for Reset
+	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	if len(cfg.CreateFormNames) == 0 {
+		cfg.CreateFormNames = []string{wire.DefaultCreateFormName}
 	}
-	del, err := formSet("delete", cfg.DeleteFormNames, wire.DefaultDeleteFormName)
-	if err != nil {
-		return nil, err
+	if len(cfg.DeleteFormNames) == 0 {
+		cfg.DeleteFormNames = []string{wire.DefaultDeleteFormName}
 	}
 	h := &Handler{
-		token:       cfg.Token,
-		createForms: create,
-		deleteForms: del,
-		maxBody:     cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		prefix:      prefix,
-		path:        prefix + wire.SessionsPath,
-		logger:      cfg.Logger,
-		rotate:      cfg.RotateCookies,
-		writeTime:   cfg.WriteTimeout,
-		users:       make(map[string]string, len(cfg.Users)),
-		startUsers:  slices.Clone(cfg.Users),
-		sessions:    newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
-		app:         http.NewServeMux(),
-		done:        make(chan struct{}),
-		policy:      policies{now: time.Now},
+		cfg:      cfg,
+		prefix:   prefix,
+		path:     prefix + wire.SessionsPath,
+		users:    make(map[string]string, len(cfg.Users)),
+		sessions: newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
+		app:      http.NewServeMux(),
+		done:     make(chan struct{}),
+		policy:   policies{now: time.Now},
 	}
 	_ = h.SetPolicies(cfg.Policies) // validated above
-	h.record.on = cfg.RecordRequests
 	for _, u := range cfg.Users {
 		h.AddUser(u.Email, u.Password)
 	}
 	return h, nil
-}
-
-func formSet(op string, names []string, def string) (map[string]bool, error) {
-	if len(names) == 0 {
-		names = []string{def}
-	}
-	set := make(map[string]bool, len(names))
-	for _, n := range names {
-		if n == "" {
-			return nil, fmt.Errorf("%s form name must not be empty", op)
-		}
-		set[n] = true
-	}
-	return set, nil
 }
 
 // NormalizePrefix turns "tenant/", "/tenant" or "/tenant/" into "/tenant"
@@ -240,7 +190,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	e := &exchange{w: w, r: r, id: requestID(r.Header.Get(wire.RequestIDHeader))}
 	w.Header().Set(wire.RequestIDHeader, e.id)
-	e.body, e.bodyErr = readBody(w, r, h.maxBody)
+	e.body, e.bodyErr = readBody(w, r, h.cfg.MaxBodyBytes)
 	h.record.count.Add(1)
 	defer h.finish(e, start)
 	h.armWrite(w)
@@ -271,8 +221,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // own WriteTimeout would count from the request's arrival, and so cut
 // answers an injected latency delays.
 func (h *Handler) armWrite(w http.ResponseWriter) {
-	if h.writeTime > 0 {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.writeTime)) // a recorder cannot: nothing to bound
+	if h.cfg.WriteTimeout > 0 {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout)) // a recorder cannot: nothing to bound
 	}
 }
 
@@ -307,7 +257,7 @@ const maxLoggedPath = 200
 // finish records the answered request and logs it.
 func (h *Handler) finish(e *exchange, start time.Time) {
 	took := time.Since(start)
-	if h.record.on {
+	if h.cfg.RecordRequests {
 		req := newRequest(e.r, e.body)
 		req.Status, req.Duration = e.status, took
 		h.record.add(req)
@@ -315,13 +265,13 @@ func (h *Handler) finish(e *exchange, start time.Time) {
 	if e.conn != nil {
 		_ = e.conn.Close()
 	}
-	if h.logger == nil {
+	if h.cfg.Logger == nil {
 		return
 	}
 	// A client may put the API token or a session id in the path or its
 	// request id; the log never shows them. (Passwords are not searched
 	// here: that would cost every request a walk over all users.)
-	set := redact.New(h.token)
+	set := redact.New(h.cfg.Token)
 	set.AddIDs(sessionIDLen, h.sessions.live)
 	path := set.String(e.r.URL.Path)
 	if len(path) > maxLoggedPath {
@@ -337,5 +287,5 @@ func (h *Handler) finish(e *exchange, start time.Time) {
 	if e.fault != "" {
 		attrs = append(attrs, slog.String("fault", e.fault))
 	}
-	h.logger.LogAttrs(e.r.Context(), slog.LevelInfo, "request", attrs...)
+	h.cfg.Logger.LogAttrs(e.r.Context(), slog.LevelInfo, "request", attrs...)
 }

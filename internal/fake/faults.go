@@ -14,9 +14,6 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file is fault injection: which request gets which fault, and
-// what each fault does to it.
-
 // Fault is what an injected failure does to one request. Latency is
 // waited out first; then the first of Drop, DropMidBody, MalformedBody
 // and Status that is set decides the answer. With none of those set, the
@@ -87,10 +84,8 @@ func IsToken(s string) bool {
 	})
 }
 
-// Inject makes the next n requests (counted across all paths; with
-// f.Method, of that method) suffer f; successive calls queue up in order.
-// A request takes the first queued fault meant for its method. n <= 0
-// does nothing.
+// Inject queues f for the next n requests (of f.Method, when set); see
+// loremuptest's Server.Inject.
 func (h *Handler) Inject(n int, f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
@@ -104,11 +99,9 @@ func (h *Handler) Inject(n int, f Fault) error {
 	return nil
 }
 
-// InjectEvery makes every k-th request from now on (of f.Method, when
-// set) suffer f: requests k, 2k, 3k... counted from this call, replacing
-// an earlier InjectEvery; k <= 0 stops it. Faults queued by Inject come
-// first: a request they take is still counted but gets only the queued
-// fault.
+// InjectEvery gives f to every k-th request from now on (of f.Method,
+// when set), replacing an earlier one; k <= 0 stops it. Queued faults
+// come first; a request they take still counts.
 func (h *Handler) InjectEvery(k int, f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
@@ -126,16 +119,16 @@ func (h *Handler) ClearFaults() {
 	h.faults.mu.Unlock()
 }
 
-// PendingFault is one fault still to come: queued for the next Times
-// requests (Every is 0), or for every Every-th request (Times is 0).
+// PendingFault is a fault queued for the next Times requests, or given
+// to every Every-th one.
 type PendingFault struct {
 	Times int `json:"times,omitempty"`
 	Every int `json:"every,omitempty"`
 	Fault
 }
 
-// PendingFaults returns the faults still to come: the queued ones in the
-// order requests will take them, then the periodic one if any.
+// PendingFaults returns the queued faults in the order requests will
+// take them, then the periodic one if any.
 func (h *Handler) PendingFaults() []PendingFault {
 	s := &h.faults
 	s.mu.Lock()

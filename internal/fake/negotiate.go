@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -9,9 +11,8 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file reads the parts of a request that come before its meaning:
-// the request id, the body (bounded) and the API token. The rules
-// themselves (token grammar, Accept, Content-Type) live in package wire.
+// This file reads what comes before a request's meaning: its id, its
+// body (bounded) and its API token; package wire holds the rules.
 
 var errBodyTooLarge = errors.New("body too large")
 
@@ -46,17 +47,11 @@ func requestID(given string) string {
 	if b.Len() > 0 {
 		return b.String()
 	}
-	u := []byte(randomHex(16))
-	u[12] = '4'                       // version 4 (random)
-	u[16] = "89ab"[hexValue(u[16])%4] // RFC 9562 variant
-	return string(u[0:8]) + "-" + string(u[8:12]) + "-" + string(u[12:16]) + "-" + string(u[16:20]) + "-" + string(u[20:32])
-}
-
-func hexValue(c byte) byte {
-	if c >= 'a' {
-		return c - 'a' + 10
-	}
-	return c - '0'
+	var u [16]byte
+	_, _ = rand.Read(u[:])
+	u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80 // version 4, RFC 9562 variant
+	x := hex.EncodeToString(u[:])
+	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
 // authorized reports whether the Authorization header carries the API

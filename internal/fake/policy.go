@@ -12,12 +12,10 @@ import (
 	"github.com/loremup/loremup-go/internal/wire"
 )
 
-// This file is the production policies a test can turn on: account
-// lockout (Devise's lockable) and the login throttle (Rack::Attack). The
-// idle timeout (Devise's timeoutable) lives with the sessions.
-
-// Policies are the production policies a test can turn on; each is off
-// when zero.
+// Policies are the production policies a test can turn on, each off
+// when zero: account lockout (Devise's lockable), the login throttle
+// (Rack::Attack) and the idle timeout (Devise's timeoutable), which the
+// session store applies.
 type Policies struct {
 	// LockAfter locks an e-mail out after that many failed logins in a
 	// row: its logins answer 401 with code "locked", even with the right

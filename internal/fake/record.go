@@ -9,26 +9,15 @@ import (
 	"time"
 )
 
-// This file is what the fake remembers for test authors: the requests it
-// received and the connections it accepted. What it keeps is bounded per
-// request and in total, so that a client of a long-running fake cannot
-// make it grow without bound by sending large requests.
-
-// Bounds on the recorded requests: Requests keeps the most recent ones
-// within all of them; RequestCount counts every request.
+// Bounds on the recorded requests, so that a client of a long-running
+// fake cannot make it grow without bound: the latest MaxRecorded within
+// MaxRecordedBytes together, and of each MaxRecordedHeaderBytes of
+// method, path and headers and MaxRecordedBodyBytes of body.
 const (
-	// MaxRecorded is how many requests are kept.
-	MaxRecorded = 10_000
-	// MaxRecordedHeaderBytes bounds the method, path and header bytes
-	// (names and values) kept of one request; headers past it are left
-	// out, in sorted order of their names, and the Request is marked
-	// Truncated.
+	MaxRecorded            = 10_000
 	MaxRecordedHeaderBytes = 16 << 10
-	// MaxRecordedBodyBytes bounds the body bytes kept of one request.
-	MaxRecordedBodyBytes = 64 << 10
-	// MaxRecordedBytes bounds the bytes kept of all requests together;
-	// the oldest are dropped first.
-	MaxRecordedBytes = 32 << 20
+	MaxRecordedBodyBytes   = 64 << 10
+	MaxRecordedBytes       = 32 << 20
 )
 
 // Request is one request the server received, within the recording
@@ -74,7 +63,6 @@ func headerBytes(h http.Header) int {
 type recorder struct {
 	count atomic.Int64
 	conns atomic.Int64
-	on    bool // set by New only
 
 	mu    sync.Mutex
 	queue []Request // oldest first from head
@@ -98,12 +86,10 @@ func (rc *recorder) add(req Request) {
 	}
 }
 
-// newRequest keeps what the bounds allow of a request: the method, the
-// path (cut to half of MaxRecordedHeaderBytes), the header values that fit
-// in the rest of MaxRecordedHeaderBytes (all of them, usually; otherwise
-// taken in sorted order of their names, a value too long for what is left
-// skipped), and MaxRecordedBodyBytes of the body. Strings are shared with
-// the request (they cannot change); the header map and body are copies.
+// newRequest keeps what the bounds allow of a request: the path cut to
+// half the header bound, then the header values that fit in the rest,
+// taken in sorted order of their names when not all do (a value too long
+// for what is left is skipped), and the body's first bytes.
 func newRequest(r *http.Request, body []byte) Request {
 	req := Request{Method: r.Method, Path: r.URL.Path}
 	budget := MaxRecordedHeaderBytes
@@ -159,8 +145,7 @@ func (h *Handler) Requests() []Request {
 	return out
 }
 
-// ClearRequests forgets the recorded requests. RequestCount goes on
-// counting; Reset sets it back to zero.
+// ClearRequests forgets the recorded requests; RequestCount goes on.
 func (h *Handler) ClearRequests() {
 	rc := &h.record
 	rc.mu.Lock()
@@ -168,8 +153,7 @@ func (h *Handler) ClearRequests() {
 	rc.mu.Unlock()
 }
 
-// RequestCount returns how many requests reached the handler, faulted
-// and dropped ones included, recorded or not.
+// RequestCount returns how many requests reached the handler.
 func (h *Handler) RequestCount() int { return int(h.record.count.Load()) }
 
 // ConnState is an http.Server ConnState hook counting accepted

@@ -22,7 +22,7 @@ import (
 // Content-Type, size, JSON syntax (400), a JSON object, form_name (406).
 // It answers and returns ok false on the first that fails; otherwise it
 // returns the body's members.
-func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json.RawMessage, bool) {
+func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMessage, bool) {
 	if !h.gate(e) {
 		return nil, false
 	}
@@ -54,7 +54,7 @@ func (h *Handler) preflight(e *exchange, forms map[string]bool) (map[string]json
 			&wire.ErrorSource{Pointer: "/form_name"})
 		return nil, false
 	}
-	if !forms[name] {
+	if !slices.Contains(forms, name) {
 		h.fail(e, http.StatusNotAcceptable, "unknown_form_name", "form_name names no form configuration of this operation",
 			&wire.ErrorSource{Pointer: "/form_name"})
 		return nil, false
@@ -97,7 +97,7 @@ func jsonObject(data []byte) (map[string]json.RawMessage, bool) {
 // create is POST /api/sessions: the shared checks, then 4. field
 // validation (422), 5. credentials (401), then a new session (201).
 func (h *Handler) create(e *exchange) {
-	obj, ok := h.preflight(e, h.createForms)
+	obj, ok := h.preflight(e, h.cfg.CreateFormNames)
 	if !ok {
 		return
 	}
@@ -133,7 +133,7 @@ func (h *Handler) create(e *exchange) {
 // session its cookie names (if live) and expires the cookie: 204 either
 // way, so logging out twice is not an error.
 func (h *Handler) delete(e *exchange) {
-	if _, ok := h.preflight(e, h.deleteForms); !ok {
+	if _, ok := h.preflight(e, h.cfg.DeleteFormNames); !ok {
 		return
 	}
 	for _, c := range e.r.Cookies() {

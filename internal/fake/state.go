@@ -8,26 +8,17 @@ import (
 	"time"
 )
 
-// This file is the fake's session state: which session ids are live, for
-// which user, since when, and the bounds that keep a long-running fake's
-// memory flat (a lifetime and a maximum number of live sessions).
-
-// DefaultSessionLifetime is how long a session lives after its login when
-// Config.SessionLifetime is zero: long enough for any test run, short
-// enough that a fake left running does not keep every login forever.
-const DefaultSessionLifetime = 24 * time.Hour
-
-// DefaultMaxSessions is how many sessions may be live at once when
-// Config.MaxSessions is zero. At the bound a new login ends the oldest
-// live session, as a session store that evicts its oldest entries does.
-const DefaultMaxSessions = 100_000
+// The session store is bounded by a lifetime and a count, so that a fake
+// left running keeps its memory flat: long enough for any test run.
+const (
+	DefaultSessionLifetime = 24 * time.Hour
+	DefaultMaxSessions     = 100_000
+)
 
 // Session is one live session of the server.
 type Session struct {
-	// ID is the value of the session's cookie (the session cookie name):
-	// what a client holding this session sends. It is a credential of the
-	// fake, to be compared in tests, not printed. The control API shows
-	// a handle derived from it instead.
+	// ID is the session cookie's value: a credential, to be compared in
+	// tests, not printed (the control API shows a handle derived from it).
 	ID string `json:"id"`
 	// Email is the user's e-mail, lower-cased.
 	Email string `json:"email"`
@@ -50,8 +41,8 @@ type sessionStore struct {
 	now      func() time.Time
 
 	mu    sync.Mutex
-	byID  map[string]*list.Element // id -> element holding a *Session
-	order list.List                // *Session, oldest first
+	byID  map[string]*list.Element // id -> element holding an *entry
+	order list.List                // *entry, oldest first
 }
 
 // sessionIDLen is the length of a session cookie value: 32 random bytes
@@ -59,9 +50,7 @@ type sessionStore struct {
 const sessionIDLen = 64
 
 func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
-	s := &sessionStore{lifetime: lifetime, max: maxSessions, now: time.Now, byID: make(map[string]*list.Element)}
-	s.order.Init()
-	return s
+	return &sessionStore{lifetime: lifetime, max: maxSessions, now: time.Now, byID: make(map[string]*list.Element)}
 }
 
 // sweepLocked ends the sessions whose lifetime is over. Sessions are kept
@@ -213,16 +202,12 @@ func newSessionCookie(id string) *http.Cookie {
 	return &http.Cookie{Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 }
 
-// ActiveSessions returns how many sessions are live: logged in, not
-// logged out, expired or evicted.
+// ActiveSessions returns how many sessions are live.
 func (h *Handler) ActiveSessions() int { return h.sessions.count() }
 
-// Sessions returns the live sessions, oldest first. Each ID is the value
-// of that session's cookie: test data, to be kept out of logs.
+// Sessions returns the live sessions, oldest first.
 func (h *Handler) Sessions() []Session { return h.sessions.snapshot() }
 
-// ExpireSessions ends the sessions of the given users (e-mails matched
-// case-insensitively), or every session when none is given, and returns
-// how many it ended. Their cookies then get 401 from the endpoints
-// mounted with Handle; logging out with them is still 204.
+// ExpireSessions ends the sessions of emails (all when none is given)
+// and returns how many it ended.
 func (h *Handler) ExpireSessions(emails ...string) int { return h.sessions.expire(emails) }
