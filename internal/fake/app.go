@@ -62,10 +62,13 @@ func (h *Handler) serveMounted(e *exchange) {
 		return
 	}
 	id, _ := sessionCookieOf(e.r) // "" is no session's id
-	email, live := h.sessions.use(id)
+	email, fresh, live := h.sessions.use(id, h.cfg.RotateCookies)
 	if !live {
 		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)
 		return
+	}
+	if fresh != "" { // whatever the answer: the old value no longer works
+		http.SetCookie(e.w, newSessionCookie(fresh))
 	}
 	switch {
 	case errors.Is(e.bodyErr, errBodyTooLarge):
@@ -74,11 +77,6 @@ func (h *Handler) serveMounted(e *exchange) {
 	case e.bodyErr != nil:
 		h.fail(e, http.StatusBadRequest, "unreadable", "the request body could not be read", nil)
 		return
-	}
-	if h.cfg.RotateCookies {
-		if fresh, ok := h.sessions.rotate(id); ok {
-			http.SetCookie(e.w, newSessionCookie(fresh))
-		}
 	}
 	r := e.r.WithContext(context.WithValue(e.r.Context(), userKey{}, email))
 	r.Body = io.NopCloser(bytes.NewReader(e.body)) // read already, for the record

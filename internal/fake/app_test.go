@@ -163,3 +163,34 @@ func TestHandle_LogsTheMountedHandlersStatus(t *testing.T) {
 	assert.Contains(t, logs.String(), "status=418")
 	assert.NotContains(t, logs.String(), id)
 }
+
+// Of concurrent requests with the same cookie under rotation, exactly one
+// is served, as the loremuptest docs promise: the first holds the mounted
+// handler until all the others have been answered.
+func TestRotateCookies_ConcurrentRequestsWithOneCookieServeOne(t *testing.T) {
+	h := newTestHandler(t, Config{RotateCookies: true})
+	entered, release := make(chan struct{}, 8), make(chan struct{})
+	h.Handle("/api/me", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		entered <- struct{}{}
+		<-release
+	}))
+	id := loginAs(t, h, testEmail, testPassword)
+
+	const n = 8
+	codes := make(chan int, n)
+	for range n {
+		go func() { codes <- serve(h, http.MethodGet, "/api/me", "", id).Code }()
+	}
+	<-entered
+	defer close(release)
+	for range n - 1 {
+		select {
+		case code := <-codes:
+			assert.Equal(t, http.StatusUnauthorized, code)
+		case <-entered:
+			t.Fatal("a second request with the same cookie reached the handler")
+		}
+	}
+	release <- struct{}{}
+	assert.Equal(t, http.StatusOK, <-codes)
+}

@@ -92,18 +92,29 @@ func (s *sessionStore) start(email string) string {
 	return sess.ID
 }
 
-// use returns the user of the live session id, and renews its idle
-// timeout: an authorised request used it.
-func (s *sessionStore) use(id string) (email string, ok bool) {
+// use returns the user of the live session id and renews its idle
+// timeout: an authorised request used it. With rotate it also gives the
+// session a new id, fresh, in one step, so that of concurrent requests
+// with the old id only one gets through; the session keeps its creation
+// time (and so its lifetime).
+func (s *sessionStore) use(id string, rotate bool) (email, fresh string, ok bool) {
+	if rotate {
+		fresh = randomHex(sessionIDLen / 2)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweepLocked()
-	e, ok := s.byID[id]
+	el, ok := s.byID[id]
 	if !ok {
-		return "", false
+		return "", "", false
 	}
-	e.Value.(*entry).used = s.now()
-	return e.Value.(*entry).Email, true
+	e := el.Value.(*entry)
+	e.used = s.now()
+	if rotate {
+		delete(s.byID, id)
+		e.ID, s.byID[fresh] = fresh, el
+	}
+	return e.Email, fresh, true
 }
 
 // live reports whether id is a live session's id.
@@ -113,24 +124,6 @@ func (s *sessionStore) live(id string) bool {
 	s.sweepLocked()
 	_, ok := s.byID[id]
 	return ok
-}
-
-// rotate gives the live session id a new id, which it returns; the old
-// one stops working. The session keeps its creation time (and so its
-// lifetime).
-func (s *sessionStore) rotate(id string) (string, bool) {
-	fresh := randomHex(sessionIDLen / 2)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked()
-	e, ok := s.byID[id]
-	if !ok {
-		return "", false
-	}
-	delete(s.byID, id)
-	e.Value.(*entry).ID = fresh
-	s.byID[fresh] = e
-	return fresh, true
 }
 
 // end ends the live session id, if any, and reports whether there was
