@@ -14,7 +14,7 @@ import (
 
 func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 	s := start(t, "--token", token, "--user", email+":"+password)
-	assert.Zero(t, controlGoroutines())
+	assert.Equal(t, 1, servedListeners(), "the API's alone")
 	status, _ := controlGet(t, s.url+"/counters", "Bearer "+controlToken)
 	assert.Equal(t, http.StatusNotFound, status, "the API listener has no control route")
 	require.Equal(t, exitOK, s.shutdown())
@@ -25,9 +25,9 @@ func TestRun_ControlOffAddsNoListenerRouteOrGoroutine(t *testing.T) {
 	// above means something.
 	on := start(t, "--token", token, "--control", "--control-token", controlToken)
 	controlURL(t, on)
-	assert.Positive(t, controlGoroutines())
+	assert.Equal(t, 2, servedListeners())
 	require.Equal(t, exitOK, on.shutdown())
-	assert.Zero(t, controlGoroutines(), "gone after shutdown")
+	assert.Zero(t, servedListeners(), "gone after shutdown")
 }
 
 func TestRun_ControlServesOnItsOwnLoopbackListener(t *testing.T) {

@@ -202,13 +202,14 @@ func controlGet(t *testing.T, url, auth string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// controlGoroutines counts the goroutines running the control API's code.
-func controlGoroutines() int {
+// servedListeners counts the goroutines serving a listener: run starts
+// no others.
+func servedListeners() int {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	n := 0
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "controlServer") || strings.Contains(g, "internal/control.") {
+		if strings.Contains(g, "created by github.com/loremup/loremup-go/cmd/loremup-fake.run in ") {
 			n++
 		}
 	}

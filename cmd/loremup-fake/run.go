@@ -87,10 +87,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer h.Close()
 	h.Handle("GET "+mePath, fake.MeHandler())
-	ctl, err := newControl(opts.control, h, opts.cfg.Logger)
-	if err != nil {
-		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
-		return exitUsage
+	var ctl *controlAPI
+	if opts.control.on {
+		if ctl, err = newControl(opts.control, h, opts.cfg.Logger); err != nil {
+			fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
+			return exitUsage
+		}
 	}
 
 	ln, err := net.Listen("tcp", opts.addr)
@@ -98,13 +100,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loremup-fake: cannot listen: %v\n", err)
 		return exitServe
 	}
-	if err := ctl.listen(stderr); err != nil {
-		ln.Close()
-		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
-		return exitServe
+	servers := []listener{{ln, opts.limits.server(h, log.New(stderr, "loremup-fake: ", 0))}}
+	servers[0].srv.ConnState = h.ConnState
+	if ctl != nil {
+		cln, err := net.Listen("tcp", opts.control.addr)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "loremup-fake: cannot listen for the control API: %v\n", err)
+			return exitServe
+		}
+		srv := opts.limits.server(ctl.handler, log.New(stderr, "loremup-fake: control: ", 0))
+		srv.WriteTimeout = opts.limits.write // control requests never wait out a latency
+		servers = append(servers, listener{cln, srv})
 	}
-	srv := opts.limits.server(h, log.New(stderr, "loremup-fake: ", 0))
-	srv.ConnState = h.ConnState
+	// Served before they are announced, so that whoever reads a URL finds
+	// it answering.
+	served := make(chan error, len(servers))
+	for _, l := range servers {
+		go func() { served <- l.srv.Serve(newLimitListener(l.ln, opts.maxConns, l.srv)) }()
+	}
 	// stderr first: whoever reads the URL from stdout finds the token there.
 	if generated {
 		fmt.Fprintf(stderr, "loremup-fake: API token: %s (generated; choose one with --token)\n", opts.cfg.Token)
@@ -115,31 +129,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prefix, _ := fake.NormalizePrefix(opts.cfg.PathPrefix) // fake.New accepted it
 	url := baseURL(ln.Addr()) + prefix
 	fmt.Fprintln(stdout, url)
-	ctl.announce(stdout, stderr)
+	if ctl != nil {
+		ctl.announce(servers[1].ln.Addr(), stdout, stderr)
+	}
 	if !opts.quiet {
 		fmt.Fprintf(stderr, "loremup-fake: serving %s%s (and %s%s for a logged-in user) until interrupted\n", url, wire.SessionsPath, url, mePath)
 	}
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(newLimitListener(ln, opts.maxConns, srv)) }()
-	ctl.start(opts.limits)
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "loremup-fake: %v\n", err)
-		return exitServe
-	case err := <-ctl.failed():
-		fmt.Fprintf(stderr, "loremup-fake: control: %v\n", err)
 		return exitServe
 	case <-ctx.Done():
 	}
 	h.Close() // end injected latencies, so shutdown does not wait for them
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	ctl.shutdown(shutdownCtx)
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		_ = srv.Close()
+	for _, l := range servers {
+		if err := l.srv.Shutdown(shutdownCtx); err != nil {
+			_ = l.srv.Close()
+		}
 	}
-	<-served //nolint:errcheck // http.ErrServerClosed after Shutdown
+	for range servers {
+		<-served //nolint:errcheck // http.ErrServerClosed after Shutdown
+	}
 	if !opts.quiet {
 		fmt.Fprintln(stderr, "loremup-fake: shut down")
 	}
@@ -224,25 +237,22 @@ func parseArgs(args []string, help io.Writer) (options, error) {
 	// The control API reads recorded requests: record with it on, and
 	// otherwise only when --record asks (recording costs every request).
 	o.cfg.RecordRequests = o.cfg.RecordRequests || o.control.on
-	if o.cfg.MaxBodyBytes <= 0 {
-		return o, errors.New("--max-body-bytes must be positive")
-	}
-	if o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0 {
-		return o, errors.New("--lock-after and --session-idle must not be negative")
-	}
-	if o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0 {
-		return o, errors.New("--session-lifetime and --max-sessions must be positive")
-	}
-	if o.maxConns <= 0 {
-		return o, errors.New("--max-conns must be positive")
-	}
-	if o.limits.read <= 0 || o.limits.write <= 0 || o.limits.idle <= 0 {
-		return o, errors.New("--read-timeout, --write-timeout and --idle-timeout must be positive")
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{o.cfg.MaxBodyBytes <= 0, "--max-body-bytes must be positive"},
+		{o.cfg.LockAfter < 0 || o.cfg.SessionIdle < 0, "--lock-after and --session-idle must not be negative"},
+		{o.cfg.SessionLifetime <= 0 || o.cfg.MaxSessions <= 0, "--session-lifetime and --max-sessions must be positive"},
+		{o.maxConns <= 0, "--max-conns must be positive"},
+		{o.limits.read <= 0 || o.limits.write <= 0 || o.limits.idle <= 0, "--read-timeout, --write-timeout and --idle-timeout must be positive"},
+		{createForm == "" || deleteForm == "", "--create-form and --delete-form must not be empty"},
+	} {
+		if c.bad {
+			return o, errors.New(c.msg)
+		}
 	}
 	o.cfg.WriteTimeout = o.limits.write
-	if createForm == "" || deleteForm == "" {
-		return o, errors.New("--create-form and --delete-form must not be empty")
-	}
 	o.cfg.CreateFormNames = []string{createForm}
 	o.cfg.DeleteFormNames = []string{deleteForm}
 	if usersFile != "" {
