@@ -1,21 +1,12 @@
-// Package control is the control API of loremup-fake: plain JSON over
-// HTTP that lets a test written in any language do what a Go test does
-// with package loremuptest: inject faults, read the requests the fake
-// received, add and remove users, list and end sessions, set the
-// production policies and unlock an e-mail, reset everything, read the
-// counters.
+// Package control is the control API of loremup-fake (api/control.yaml):
+// plain JSON over HTTP through which a test in any language does what a Go
+// test does with package loremuptest. Every operation is one call of a
+// *fake.Handler method, so faults and state have one implementation.
 //
-// It is a thin layer over *fake.Handler: every operation is one call of a
-// Handler method, so faults and state have one implementation, shared
-// with loremuptest. api/control.yaml describes it.
-//
-// The control API is served on a listener of its own (loopback by
-// default), never beside the Sessions API: an app under test given the
-// fake's base URL has no path to it, the fake's request and connection
-// counters and recorded requests hold only the app's traffic, and an
-// injected fault can never hit a control request. Every request must
-// carry "Authorization: Bearer <control token>"; the control token is not
-// the API token, and a request carrying the API token is refused.
+// It is served on a listener of its own, never beside the Sessions API, so
+// that the app under test cannot reach it and the fake's counters, records
+// and faults see only the app's traffic. Every request must carry
+// "Authorization: Bearer <control token>"; the API token is refused.
 package control
 
 import (
@@ -131,77 +122,54 @@ func (c *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // http.ServeMux) so that every answer, 404 and 405 included, is a JSON
 // document the description covers.
 func (c *Handler) route(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.EscapedPath()
-	switch {
-	case path == "/counters":
-		methods(w, r, map[string]func(){http.MethodGet: func() { c.counters(w) }})
-	case path == "/faults":
-		methods(w, r, map[string]func(){
-			http.MethodGet:    func() { c.listFaults(w) },
-			http.MethodPost:   func() { c.addFault(w, r) },
-			http.MethodDelete: func() { c.fake.ClearFaults(); w.WriteHeader(http.StatusNoContent) },
-		})
-	case path == "/requests":
-		methods(w, r, map[string]func(){
-			http.MethodGet:    func() { c.listRequests(w, r) },
-			http.MethodDelete: func() { c.fake.ClearRequests(); w.WriteHeader(http.StatusNoContent) },
-		})
-	case path == "/users":
-		methods(w, r, map[string]func(){
-			http.MethodGet:  func() { c.listUsers(w, r) },
-			http.MethodPost: func() { c.addUser(w, r) },
-		})
-	case strings.HasPrefix(path, "/users/") || strings.HasPrefix(path, "/locks/"):
-		email, err := url.PathUnescape(path[len("/users/"):])
-		if err != nil || email == "" {
+	path, arg := r.URL.EscapedPath(), ""
+	for _, p := range []string{"/users/", "/locks/", "/sessions/"} {
+		if rest, ok := strings.CutPrefix(path, p); ok {
+			path, arg = p, rest
+		}
+	}
+	if path == "/users/" || path == "/locks/" {
+		var err error
+		if arg, err = url.PathUnescape(arg); err != nil || arg == "" {
 			writeError(w, http.StatusBadRequest, "invalid", "email", "the path must end in a URL-escaped e-mail")
 			return
 		}
-		op := func() { c.removeUser(w, email) }
-		if strings.HasPrefix(path, "/locks/") {
-			op = func() { c.fake.Unlock(email); w.WriteHeader(http.StatusNoContent) }
-		}
-		methods(w, r, map[string]func(){http.MethodDelete: op})
-	case path == "/sessions":
-		methods(w, r, map[string]func(){
-			http.MethodGet:    func() { c.listSessions(w, r) },
-			http.MethodDelete: func() { c.endSessions(w, r) },
-		})
-	case strings.HasPrefix(path, "/sessions/"):
-		id := strings.TrimPrefix(path, "/sessions/")
-		methods(w, r, map[string]func(){http.MethodDelete: func() { c.endSession(w, id) }})
-	case path == "/policies":
-		methods(w, r, map[string]func(){
-			http.MethodGet:  func() { writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies())) },
-			http.MethodPost: func() { c.setPolicies(w, r) },
-		})
-	case path == "/reset":
-		methods(w, r, map[string]func(){http.MethodPost: func() { c.fake.Reset(); w.WriteHeader(http.StatusNoContent) }})
-	default:
-		writeError(w, http.StatusNotFound, "not_found", "", "no such control endpoint")
 	}
-}
-
-// methods runs the operation for r's method, or answers 405 naming the
-// methods the path has.
-func methods(w http.ResponseWriter, r *http.Request, ops map[string]func()) {
-	if op, ok := ops[r.Method]; ok {
+	noContent := func(op func()) func() { return func() { op(); w.WriteHeader(http.StatusNoContent) } }
+	get, post, del := http.MethodGet, http.MethodPost, http.MethodDelete
+	ops := map[string]map[string]func(){
+		"/counters":  {get: func() { c.counters(w) }},
+		"/faults":    {get: func() { c.listFaults(w) }, post: func() { c.addFault(w, r) }, del: noContent(c.fake.ClearFaults)},
+		"/requests":  {get: func() { list(w, r, c.requests) }, del: noContent(c.fake.ClearRequests)},
+		"/users":     {get: func() { list(w, r, c.users) }, post: func() { c.addUser(w, r) }},
+		"/users/":    {del: func() { c.removeUser(w, arg) }},
+		"/locks/":    {del: noContent(func() { c.fake.Unlock(arg) })},
+		"/sessions":  {get: func() { list(w, r, c.sessions) }, del: func() { c.endSessions(w, r) }},
+		"/sessions/": {del: func() { c.endSession(w, arg) }},
+		"/policies":  {get: func() { c.policies(w, r) }, post: func() { c.policies(w, r) }},
+		"/reset":     {post: noContent(c.fake.Reset)},
+	}[path]
+	switch op, ok := ops[r.Method]; {
+	case ok:
 		op()
-		return
-	}
-	allow := make([]string, 0, len(ops))
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
-		if ops[m] != nil {
-			allow = append(allow, m)
+	case ops == nil:
+		writeError(w, http.StatusNotFound, "not_found", "", "no such control endpoint")
+	default:
+		var allow []string
+		for _, m := range []string{get, post, del} {
+			if ops[m] != nil {
+				allow = append(allow, m)
+			}
 		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "", "this control endpoint answers "+strings.Join(allow, ", "))
 	}
-	w.Header().Set("Allow", strings.Join(allow, ", "))
-	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "", "this control endpoint answers "+strings.Join(allow, ", "))
 }
 
 // authorize checks the control token, in constant time, and answers 401
-// when it is missing or wrong. The API token gets a message of its own,
-// since mixing up the two tokens is the likely mistake.
+// when it is missing or wrong. The API token, read as the Sessions API
+// reads it ("Bearer <api token>" included, as Rails accepts it), gets a
+// message of its own, since mixing up the two tokens is the likely mistake.
 func (c *Handler) authorize(w http.ResponseWriter, r *http.Request) bool {
 	auth := r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(strings.TrimSpace(auth), " ")
@@ -211,70 +179,48 @@ func (c *Handler) authorize(w http.ResponseWriter, r *http.Request) bool {
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="loremup-fake control"`)
 	msg := `missing or wrong control token; send "Authorization: Bearer <control token>"`
-	if c.holdsAPIToken(auth) {
+	if tok, ok := wire.ParseAuthorization(auth); ok && c.fake.IsAPIToken(tok) {
 		msg = "this is the API token; the control API takes the control token (Authorization: Bearer <control token>)"
 	}
 	writeError(w, http.StatusUnauthorized, "unauthorized", "Authorization", msg)
 	return false
 }
 
-// holdsAPIToken tells whether an Authorization value carries the API
-// token, read as the Sessions API reads it ("Bearer <api token>"
-// included, as Rails accepts it).
-func (c *Handler) holdsAPIToken(auth string) bool {
-	tok, ok := wire.ParseAuthorization(auth)
-	return ok && c.fake.IsAPIToken(tok)
-}
-
-// Counters is the answer of GET /counters.
-type Counters struct {
-	Requests       int `json:"requests"`
-	ActiveSessions int `json:"active_sessions"`
-	Connections    int `json:"connections"`
-	Users          int `json:"users"`
-	Faults         int `json:"faults"`
-}
-
 func (c *Handler) counters(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, Counters{
-		Requests:       c.fake.RequestCount(),
-		ActiveSessions: c.fake.ActiveSessions(),
-		Connections:    c.fake.ConnectionCount(),
-		Users:          len(c.fake.Users()),
-		Faults:         len(c.fake.PendingFaults()),
-	})
+	writeJSON(w, http.StatusOK, struct {
+		Requests       int `json:"requests"`
+		ActiveSessions int `json:"active_sessions"`
+		Connections    int `json:"connections"`
+		Users          int `json:"users"`
+		Faults         int `json:"faults"`
+	}{c.fake.RequestCount(), c.fake.ActiveSessions(), c.fake.ConnectionCount(), len(c.fake.Users()), len(c.fake.PendingFaults())})
 }
 
-func (c *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
-	limit, ok := limitParam(w, r)
-	if !ok {
+// list answers a GET of a list with answer(r, limit), limit being the
+// limit parameter: 1 to MaxListed, DefaultListed when absent.
+func list(w http.ResponseWriter, r *http.Request, answer func(r *http.Request, limit int) any) {
+	limit, err := DefaultListed, error(nil)
+	if q := r.URL.Query(); q.Has("limit") {
+		limit, err = strconv.Atoi(q.Get("limit"))
+	}
+	if err != nil || limit < 1 || limit > MaxListed {
+		writeError(w, http.StatusBadRequest, "invalid", "limit", fmt.Sprintf("limit must be an integer from 1 to %d", MaxListed))
 		return
 	}
+	writeJSON(w, http.StatusOK, answer(r, limit))
+}
+
+func (c *Handler) requests(_ *http.Request, limit int) any {
 	recs := c.fake.RedactedRequests(limit)
 	for i := range recs {
 		if len(recs[i].Body) > MaxShownBody {
 			recs[i].Body, recs[i].Truncated = recs[i].Body[:MaxShownBody], true
 		}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return struct {
 		Total    int                    `json:"total"`
 		Requests []fake.RecordedRequest `json:"requests"`
-	}{Total: c.fake.RequestCount(), Requests: recs})
-}
-
-// limitParam reads the limit query parameter: 1 to MaxListed,
-// DefaultListed when absent.
-func limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
-	q := r.URL.Query()
-	if !q.Has("limit") {
-		return DefaultListed, true
-	}
-	n, err := strconv.Atoi(q.Get("limit"))
-	if err != nil || n < 1 || n > MaxListed {
-		writeError(w, http.StatusBadRequest, "invalid", "limit", fmt.Sprintf("limit must be an integer from 1 to %d", MaxListed))
-		return 0, false
-	}
-	return n, true
+	}{c.fake.RequestCount(), recs}
 }
 
 // policiesJSON is the fake's Policies with their durations in
@@ -285,22 +231,22 @@ type policiesJSON struct {
 	SessionIdleMS int64 `json:"session_idle_ms"`
 }
 
-func policiesOf(p fake.Policies) policiesJSON {
-	return policiesJSON{Policies: p, LoginPerMS: p.LoginPer.Milliseconds(), SessionIdleMS: p.SessionIdle.Milliseconds()}
-}
-
-// setPolicies replaces the policies: a member left out is off.
-func (c *Handler) setPolicies(w http.ResponseWriter, r *http.Request) {
-	var p policiesJSON
-	if !decode(w, r, &p) {
-		return
+// policies answers the policies in force, after replacing them on POST:
+// a member left out is off.
+func (c *Handler) policies(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		var p policiesJSON
+		if !decode(w, r, &p) {
+			return
+		}
+		p.LoginPer, p.SessionIdle = time.Duration(p.LoginPerMS)*time.Millisecond, time.Duration(p.SessionIdleMS)*time.Millisecond
+		if err := c.fake.SetPolicies(p.Policies); err != nil {
+			writeError(w, http.StatusBadRequest, "invalid", "login_rate", err.Error())
+			return
+		}
 	}
-	p.LoginPer, p.SessionIdle = time.Duration(p.LoginPerMS)*time.Millisecond, time.Duration(p.SessionIdleMS)*time.Millisecond
-	if err := c.fake.SetPolicies(p.Policies); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid", "login_rate", err.Error())
-		return
-	}
-	writeJSON(w, http.StatusOK, policiesOf(c.fake.Policies()))
+	p := c.fake.Policies()
+	writeJSON(w, http.StatusOK, policiesJSON{p, p.LoginPer.Milliseconds(), p.SessionIdle.Milliseconds()})
 }
 
 // User is a user as the control API shows it: never its password.
@@ -308,20 +254,16 @@ type User struct {
 	Email string `json:"email"`
 }
 
-func (c *Handler) listUsers(w http.ResponseWriter, r *http.Request) {
-	limit, ok := limitParam(w, r)
-	if !ok {
-		return
-	}
+func (c *Handler) users(_ *http.Request, limit int) any {
 	emails := c.fake.Users()
-	out := struct {
+	users := make([]User, min(limit, len(emails)))
+	for i := range users {
+		users[i].Email = emails[i]
+	}
+	return struct {
 		Total int    `json:"total"`
 		Users []User `json:"users"`
-	}{Total: len(emails), Users: make([]User, 0, min(limit, len(emails)))}
-	for _, e := range emails[:min(limit, len(emails))] {
-		out.Users = append(out.Users, User{Email: e})
-	}
-	writeJSON(w, http.StatusOK, out)
+	}{len(emails), users}
 }
 
 func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
@@ -358,19 +300,16 @@ func (c *Handler) removeUser(w http.ResponseWriter, email string) {
 	}{strings.ToLower(email), ended})
 }
 
-// apiError is the one error document of the control API.
-type apiError struct {
-	Error errorBody `json:"error"`
-}
-
-type errorBody struct {
-	Code    string `json:"code"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
+// writeError answers the one error document of the control API.
 func writeError(w http.ResponseWriter, status int, code, field, msg string) {
-	writeJSON(w, status, apiError{Error: errorBody{Code: code, Field: field, Message: msg}})
+	type body struct {
+		Code    string `json:"code"`
+		Field   string `json:"field,omitempty"`
+		Message string `json:"message"`
+	}
+	writeJSON(w, status, struct {
+		Error body `json:"error"`
+	}{body{code, field, msg}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

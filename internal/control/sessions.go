@@ -17,11 +17,7 @@ func handle(cookieValue string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func (c *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
-	limit, ok := limitParam(w, r)
-	if !ok {
-		return
-	}
+func (c *Handler) sessions(r *http.Request, limit int) any {
 	email := strings.ToLower(r.URL.Query().Get("email"))
 	out := struct {
 		Total    int            `json:"total"`
@@ -37,7 +33,7 @@ func (c *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
 			out.Sessions = append(out.Sessions, s)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // endSessions ends every session, or one user's (?email=).
