@@ -133,45 +133,33 @@ func (c *Handler) addFault(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", field, msg)
 		return
 	}
-	queued, periodic := 0, 0
+	waiting := 0
 	for _, p := range c.fake.PendingFaults() {
-		if p.Every > 0 {
-			periodic = 1
-		} else {
-			queued++
+		if p.Every == 0 || s.Every == 0 { // a new periodic fault replaces the old one
+			waiting++
 		}
 	}
-	if s.Every > 0 {
-		periodic = 0 // replaced, not added to
-	}
-	if queued+periodic+1 > MaxFaults {
+	if waiting >= MaxFaults {
 		writeError(w, http.StatusConflict, "too_many", "", fmt.Sprintf("at most %d faults may wait; clear them with DELETE /faults", MaxFaults))
 		return
 	}
-	var err error
+	inject, n := c.fake.Inject, s.Times
 	if s.Every > 0 {
-		err = c.fake.InjectEvery(s.Every, s.Fault)
-	} else {
-		err = c.fake.Inject(s.Times, s.Fault)
+		inject, n = c.fake.InjectEvery, s.Every
 	}
-	if err != nil { // validate checked what the fake checks
+	if err := inject(n, s.Fault); err != nil { // validate checked what the fake checks
 		writeError(w, http.StatusBadRequest, "invalid", "status", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusCreated, struct {
-		Fault FaultSpec `json:"fault"`
-	}{specOf(s.PendingFault)})
+	writeJSON(w, http.StatusCreated, map[string]FaultSpec{"fault": specOf(s.PendingFault)})
 }
 
 func (c *Handler) listFaults(w http.ResponseWriter) {
-	pending := c.fake.PendingFaults()
-	out := struct {
-		Faults []FaultSpec `json:"faults"`
-	}{Faults: make([]FaultSpec, len(pending))}
-	for i, p := range pending {
-		out.Faults[i] = specOf(p)
+	faults := []FaultSpec{}
+	for _, p := range c.fake.PendingFaults() {
+		faults = append(faults, specOf(p))
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string][]FaultSpec{"faults": faults})
 }
 
 func specOf(p fake.PendingFault) FaultSpec {
@@ -209,7 +197,12 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		// The path through embedded structs (PendingFault.Fault.status)
 		// is not the client's.
 		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
-		writeError(w, http.StatusBadRequest, "invalid", field, field+" must be "+jsonKind(typeErr.Type.Kind().String()))
+		kind := typeErr.Type.Kind().String()
+		want := map[string]string{"string": "a string", "bool": "true or false", "int": "an integer", "int64": "an integer"}[kind]
+		if want == "" {
+			want = "a " + kind
+		}
+		writeError(w, http.StatusBadRequest, "invalid", field, field+" must be "+want)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		writeError(w, http.StatusBadRequest, "unknown_field", field, "unknown field "+field)
@@ -217,19 +210,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusBadRequest, "invalid_json", "", "the body must be one JSON object")
 	}
 	return false
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "true or false"
-	case "int", "int64":
-		return "an integer"
-	default:
-		return "a " + goKind
-	}
 }
 
 func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }

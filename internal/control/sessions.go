@@ -46,9 +46,7 @@ func (c *Handler) endSessions(w http.ResponseWriter, r *http.Request) {
 		}
 		emails = []string{q.Get("email")}
 	}
-	writeJSON(w, http.StatusOK, struct {
-		Ended int `json:"ended"`
-	}{c.fake.ExpireSessions(emails...)})
+	writeJSON(w, http.StatusOK, map[string]int{"ended": c.fake.ExpireSessions(emails...)})
 }
 
 func (c *Handler) endSession(w http.ResponseWriter, id string) {
