@@ -33,28 +33,17 @@ import (
 const (
 	// MaxFaults is how many injected faults may wait at once (each with
 	// its own times count), the periodic one included.
-	MaxFaults = 100
-	// MaxTimes bounds a fault's times and every.
-	MaxTimes = 1_000_000
-	// MaxLatency bounds a fault's latency.
-	MaxLatency = 5 * time.Minute
-	// MaxFaultBody bounds a fault's custom body.
-	MaxFaultBody = 64 << 10
-	// MaxFaultHeaders bounds how many headers a fault sets.
-	MaxFaultHeaders = 32
-	// MaxUsers bounds how many users the control API lets the fake hold.
-	MaxUsers = 10_000
-	// MaxListed bounds a list in an answer (the limit parameter);
-	// DefaultListed is the limit when none is given.
-	MaxListed     = 1000
-	DefaultListed = 100
-	// MaxShownBody bounds the body of a recorded request in an answer.
-	MaxShownBody = 8 << 10
-	// maxRequestBody bounds a control request's body.
-	maxRequestBody = 2 * MaxFaultBody
-	// maxFieldLen bounds an e-mail, a password, a header value or a
-	// Retry-After.
-	maxFieldLen = 1024
+	MaxFaults       = 100
+	MaxTimes        = 1_000_000        // a fault's times and every
+	MaxLatency      = 5 * time.Minute  // a fault's latency
+	MaxFaultBody    = 64 << 10         // a fault's custom body
+	MaxFaultHeaders = 32               // how many headers a fault sets
+	MaxUsers        = 10_000           // how many users the control API lets the fake hold
+	MaxListed       = 1000             // a list in an answer (the limit parameter)
+	DefaultListed   = 100              // the limit when none is given
+	MaxShownBody    = 8 << 10          // the body of a recorded request in an answer
+	maxRequestBody  = 2 * MaxFaultBody // a control request's body
+	maxFieldLen     = 1024             // an e-mail, a password, a header value or a Retry-After
 )
 
 // Config configures a control Handler.
