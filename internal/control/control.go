@@ -263,7 +263,7 @@ func (c *Handler) addUser(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case u.Email == "":
 		writeError(w, http.StatusBadRequest, "required", "email", "email is required")
-	case len(u.Email) > maxFieldLen || !fake.IsAddress(u.Email) || strings.ContainsFunc(u.Email, isCtl):
+	case badField(u.Email) || !fake.IsAddress(u.Email):
 		writeError(w, http.StatusBadRequest, "invalid", "email", "email must be an address (something@something, no spaces), at most 1024 bytes")
 	case strings.TrimSpace(u.Password) == "":
 		writeError(w, http.StatusBadRequest, "required", "password", "password is required and must not be blank (the fake answers a blank one 422)")

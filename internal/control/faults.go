@@ -76,7 +76,7 @@ func (s *FaultSpec) validate() (string, string) {
 		return "status", "status must be a final HTTP status, 200 to 599"
 	case s.LatencyMS < 0 || s.LatencyMS > MaxLatency.Milliseconds():
 		return "latency_ms", fmt.Sprintf("latency_ms must be from 0 to %d", MaxLatency.Milliseconds())
-	case len(s.RetryAfter) > maxFieldLen || strings.ContainsFunc(s.RetryAfter, isCtl):
+	case badField(s.RetryAfter):
 		return "retry_after", "retry_after must be seconds or an HTTP date, without control characters"
 	case len(s.Body) > MaxFaultBody:
 		return "body", fmt.Sprintf("body must be at most %d bytes", MaxFaultBody)
@@ -95,11 +95,8 @@ func (s *FaultSpec) validate() (string, string) {
 			return field, "a header name must be an HTTP token"
 		case slices.Contains(frameHeaders, canon):
 			return field, "the fake sets " + canon + " itself"
-		}
-		for _, v := range vs {
-			if len(v) > maxFieldLen || strings.ContainsFunc(v, isCtl) {
-				return field, "a header value must be at most 1024 bytes, without control characters"
-			}
+		case slices.ContainsFunc(vs, badField):
+			return field, "a header value must be at most 1024 bytes, without control characters"
 		}
 		hdr[canon] = append(hdr[canon], vs...)
 	}
@@ -212,4 +209,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return false
 }
 
-func isCtl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
+// badField tells whether s is longer than maxFieldLen or holds a control character other than a tab.
+func badField(s string) bool {
+	return len(s) > maxFieldLen || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f })
+}
