@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/loremup/loremup-go/internal/redact"
-	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // This file is what the control API and a test between cases need.
@@ -57,7 +56,7 @@ func (h *Handler) Reset() {
 	h.users = users
 	h.usersMu.Unlock()
 	h.ExpireSessions()
-	h.policy.unlock("")
+	h.Unlock("")
 	h.ClearRequests()
 	h.record.count.Store(0)
 	h.record.conns.Store(0)
@@ -99,7 +98,7 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 	set.AddIDs(sessionIDLen, h.sessions.live)
 	out := make([]RecordedRequest, len(reqs))
 	for i, r := range reqs {
-		sent := h.sentAPIToken(r.Header.Values("Authorization"))
+		sent := slices.ContainsFunc(r.Header.Values("Authorization"), h.authorized)
 		r.Path = set.String(r.Path)
 		body := set.Body(r.Body)
 		if r.Truncated {
@@ -120,15 +119,4 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 			DurationMS: float64(r.Duration.Microseconds()) / 1000}
 	}
 	return out
-}
-
-// sentAPIToken tells whether one of the Authorization values carries the
-// API token as the Sessions API reads it.
-func (h *Handler) sentAPIToken(values []string) bool {
-	for _, v := range values {
-		if tok, ok := wire.ParseAuthorization(v); ok && h.IsAPIToken(tok) {
-			return true
-		}
-	}
-	return false
 }

@@ -119,16 +119,13 @@ func New(cfg Config) (*Handler, error) {
 		cfg:      cfg,
 		prefix:   prefix,
 		path:     prefix + wire.SessionsPath,
-		users:    make(map[string]string, len(cfg.Users)),
 		sessions: newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:      http.NewServeMux(),
 		done:     make(chan struct{}),
 		policy:   policies{now: time.Now},
 	}
 	_ = h.SetPolicies(cfg.Policies) // validated above
-	for _, u := range cfg.Users {
-		h.AddUser(u.Email, u.Password)
-	}
+	h.Reset()                       // adds cfg.Users
 	return h, nil
 }
 

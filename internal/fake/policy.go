@@ -91,16 +91,6 @@ func (p *policies) loggedIn(email string, ok bool) {
 	}
 }
 
-// unlock ends the lockout of email, or of everyone when email is "".
-func (p *policies) unlock(email string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if email == "" {
-		p.failures, p.logins = nil, nil
-	}
-	delete(p.failures, strings.ToLower(email))
-}
-
 // throttle counts a login from r's client address and returns how long
 // until its window ends when the address is over the rate. Windows are
 // fixed and counted from the epoch, as Rack::Attack counts them.
@@ -133,5 +123,13 @@ func (h *Handler) refuseThrottled(e *exchange, wait time.Duration) {
 }
 
 // Unlock ends the lockout of email (matched case-insensitively): its
-// failed logins are forgotten.
-func (h *Handler) Unlock(email string) { h.policy.unlock(email) }
+// failed logins are forgotten; Unlock("") forgets all counts, the throttle's too.
+func (h *Handler) Unlock(email string) {
+	p := &h.policy
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if email == "" {
+		p.failures, p.logins = nil, nil
+	}
+	delete(p.failures, strings.ToLower(email))
+}

@@ -67,7 +67,7 @@ func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMes
 // then Accept (406). It answers and returns false on the first that
 // fails.
 func (h *Handler) gate(e *exchange) bool {
-	if !h.authorized(e.r) {
+	if !h.authorized(e.r.Header.Get("Authorization")) {
 		e.w.Header().Set("WWW-Authenticate", wire.UnauthorizedChallenge)
 		h.writeRaw(e, http.StatusUnauthorized, wire.ContentTypeText, []byte(wire.UnauthorizedBody))
 		return false

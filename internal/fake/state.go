@@ -181,15 +181,6 @@ func (s *sessionStore) count() int {
 	return s.order.Len()
 }
 
-// sessionCookieOf returns the value of the request's session cookie.
-func sessionCookieOf(r *http.Request) (string, bool) {
-	c, err := r.Cookie(CookieName)
-	if err != nil || c.Value == "" {
-		return "", false
-	}
-	return c.Value, true
-}
-
 // newSessionCookie is the cookie that carries session id, as a login sets it.
 func newSessionCookie(id string) *http.Cookie {
 	return &http.Cookie{Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
