@@ -40,10 +40,6 @@ func (h *Handler) Users() []string {
 	return out
 }
 
-// EndSession ends the live session whose cookie value is id, and reports
-// whether there was one.
-func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
-
 // Reset puts the Handler back in its start state but for the policies
 // (see loremuptest's Server.Reset). Latencies being waited out go on.
 func (h *Handler) Reset() {

@@ -22,10 +22,6 @@ import (
 // A fault that answers or drops a request never changes the server's
 // state: no session starts or ends. The request is still recorded and
 // counted.
-//
-// Method limits a fault to the requests of one method, so that a test
-// can fail logins and leave logouts alone (or the other way round)
-// whatever the order of its requests.
 type Fault struct {
 	// Method, when set, makes the fault apply only to requests of this
 	// method, e.g. http.MethodPost (logins) or http.MethodDelete
@@ -99,9 +95,8 @@ func (h *Handler) Inject(n int, f Fault) error {
 	return nil
 }
 
-// InjectEvery gives f to every k-th request from now on (of f.Method,
-// when set), replacing an earlier one; k <= 0 stops it. Queued faults
-// come first; a request they take still counts.
+// InjectEvery gives f to every k-th request from now on; see
+// loremuptest's Server.InjectEvery.
 func (h *Handler) InjectEvery(k int, f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
