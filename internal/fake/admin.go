@@ -2,6 +2,7 @@ package fake
 
 import (
 	"crypto/subtle"
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,10 +32,7 @@ func (h *Handler) RemoveUser(email string) bool {
 // and sorted. Passwords never leave the Handler.
 func (h *Handler) Users() []string {
 	h.usersMu.RLock()
-	out := make([]string, 0, len(h.users))
-	for email := range h.users {
-		out = append(out, email)
-	}
+	out := slices.AppendSeq(make([]string, 0, len(h.users)), maps.Keys(h.users))
 	h.usersMu.RUnlock()
 	slices.Sort(out)
 	return out

@@ -100,9 +100,6 @@ func New(cfg Config) (*Handler, error) {
 	if slices.Contains(cfg.DeleteFormNames, "") {
 		return nil, errors.New("delete form name must not be empty")
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
 		return nil, err
@@ -124,8 +121,10 @@ func New(cfg Config) (*Handler, error) {
 		done:     make(chan struct{}),
 		policy:   policies{now: time.Now},
 	}
-	_ = h.SetPolicies(cfg.Policies) // validated above
-	h.Reset()                       // adds cfg.Users
+	if err := h.SetPolicies(cfg.Policies); err != nil {
+		return nil, err
+	}
+	h.Reset() // adds cfg.Users
 	return h, nil
 }
 
@@ -201,11 +200,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
 	case r.Method == http.MethodPost:
-		if wait, over := h.policy.throttle(r); over { // Rack::Attack runs before the app
-			h.refuseThrottled(e, wait)
-			return
+		if !h.throttled(e) { // Rack::Attack runs before the app
+			h.create(e)
 		}
-		h.create(e)
 	case r.Method == http.MethodDelete:
 		h.delete(e)
 	default:
@@ -230,10 +227,7 @@ func (h *Handler) fail(e *exchange, status int, code, detail string, src *wire.E
 
 // writeJSON answers status with v as an application/vnd.api+json body.
 func (h *Handler) writeJSON(e *exchange, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil { // only our own wire types get here; keep the promise of a JSON body anyway
-		body = []byte(`{}`)
-	}
+	body, _ := json.Marshal(v) // only our own wire types get here, which always marshal
 	h.writeRaw(e, status, wire.ContentTypeJSONAPI, body)
 }
 

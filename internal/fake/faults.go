@@ -2,7 +2,6 @@ package fake
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -184,9 +183,14 @@ func (s *faultState) next(method string) (Fault, bool) {
 // answered (or dropped) the request; false means serve it normally.
 func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	if f.Latency > 0 {
-		if !h.wait(e.r.Context(), f.Latency) {
+		t := time.NewTimer(f.Latency)
+		defer t.Stop()
+		select {
+		case <-e.r.Context().Done():
 			e.fault = "latency: client gone"
 			return true // nobody is left to answer
+		case <-t.C:
+		case <-h.done: // closing: the rest of the fault applies at once
 		}
 		h.armWrite(e.w)
 	}
@@ -216,21 +220,6 @@ func (h *Handler) applyFault(e *exchange, f Fault) bool {
 		return false
 	}
 	return true
-}
-
-// wait waits d, or less when the server closes; it returns false when the
-// request's context ended first (the client went away).
-func (h *Handler) wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-h.done:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func setFaultHeaders(hdr http.Header, f Fault) {

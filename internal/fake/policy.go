@@ -30,18 +30,11 @@ type Policies struct {
 	SessionIdle time.Duration `json:"-"`
 }
 
-func (p Policies) validate() error {
-	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
-		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
-	}
-	return nil
-}
-
 // SetPolicies replaces the production policies while the Handler serves.
 // Counts of failures and logins already made stay.
 func (h *Handler) SetPolicies(p Policies) error {
-	if err := p.validate(); err != nil {
-		return err
+	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
+		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
 	}
 	h.policy.mu.Lock()
 	h.policy.cfg = p
@@ -91,35 +84,33 @@ func (p *policies) loggedIn(email string, ok bool) {
 	}
 }
 
-// throttle counts a login from r's client address and returns how long
-// until its window ends when the address is over the rate. Windows are
-// fixed and counted from the epoch, as Rack::Attack counts them.
-func (p *policies) throttle(r *http.Request) (time.Duration, bool) {
-	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+// throttled counts a login from the client's address and, when the
+// address is over the rate, answers as Rack::Attack does: 429,
+// text/plain, Retry-After in whole seconds to the window's end. Windows
+// are fixed and counted from the epoch, as Rack::Attack counts them.
+func (h *Handler) throttled(e *exchange) bool {
+	addr, _, err := net.SplitHostPort(e.r.RemoteAddr)
 	if err != nil {
-		addr = r.RemoteAddr
+		addr = e.r.RemoteAddr
 	}
+	p := &h.policy
 	now := p.now()
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.cfg.LoginRate == 0 {
-		return 0, false
+		p.mu.Unlock()
+		return false
 	}
 	if w := now.UnixNano() / int64(p.cfg.LoginPer); w != p.window || p.logins == nil {
 		p.window, p.logins = w, map[string]int{} // the old window's counts go
 	}
 	p.logins[addr]++
-	if p.logins[addr] <= p.cfg.LoginRate {
-		return 0, false
+	over, wait := p.logins[addr] > p.cfg.LoginRate, time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now)
+	p.mu.Unlock()
+	if over {
+		e.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+		h.writeRaw(e, http.StatusTooManyRequests, wire.ContentTypeText, []byte("Retry later\n"))
 	}
-	return time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now), true
-}
-
-// refuseThrottled answers a login over the rate as Rack::Attack does:
-// 429, text/plain, Retry-After in whole seconds to the window's end.
-func (h *Handler) refuseThrottled(e *exchange, wait time.Duration) {
-	e.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
-	h.writeRaw(e, http.StatusTooManyRequests, wire.ContentTypeText, []byte("Retry later\n"))
+	return over
 }
 
 // Unlock ends the lockout of email (matched case-insensitively): its
