@@ -119,9 +119,7 @@ func MeHandler() http.Handler {
 		email, _ := SessionUser(r)
 		w.Header().Set("Content-Type", wire.MediaTypeJSON+"; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		body, _ := json.Marshal(struct {
-			Email string `json:"email"`
-		}{email}) // a struct of one string always marshals
+		body, _ := json.Marshal(map[string]string{"email": email}) // a map of strings always marshals
 		_, _ = w.Write(body)
 	})
 }

@@ -1,10 +1,6 @@
 // Package fake is the LoremUp Sessions API fake server, the http.Handler
-// and state behind package loremuptest and the loremup-fake command. It
-// answers POST and DELETE {prefix}/api/sessions as a Rails app serving
-// them does, with the rules of package wire in the API's order of checks,
-// and never answers 5xx on its own; endpoints mounted with Handle stand
-// in for the rest of the app. It records what it receives (bounded) and
-// injects faults on demand. Package loremuptest documents the behaviour.
+// and state behind package loremuptest and the loremup-fake command, with
+// the rules of package wire. Package loremuptest documents the behaviour.
 package fake
 
 import (

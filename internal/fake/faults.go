@@ -82,11 +82,8 @@ func IsToken(s string) bool {
 // Inject queues f for the next n requests (of f.Method, when set); see
 // loremuptest's Server.Inject.
 func (h *Handler) Inject(n int, f Fault) error {
-	if err := f.validate(); err != nil {
+	if err := f.validate(); err != nil || n <= 0 {
 		return err
-	}
-	if n <= 0 {
-		return nil
 	}
 	h.faults.mu.Lock()
 	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: cloneFault(f)})

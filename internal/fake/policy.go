@@ -63,25 +63,21 @@ type policies struct {
 	logins   map[string]int // client address -> logins in the window
 }
 
-// locked reports whether email is locked out.
-func (p *policies) locked(email string) bool {
+// lockedOut reports whether email is locked out; if not, it counts the
+// login: a failure adds to the row, a success ends it.
+func (p *policies) lockedOut(email string, ok bool) bool {
+	key := strings.ToLower(email)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cfg.LockAfter > 0 && p.failures[strings.ToLower(email)] >= p.cfg.LockAfter
-}
-
-// loggedIn counts a failed login of email in a row, or ends the row.
-func (p *policies) loggedIn(email string, ok bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.failures == nil {
-		p.failures = map[string]int{}
+	switch {
+	case p.cfg.LockAfter > 0 && p.failures[key] >= p.cfg.LockAfter:
+		return true
+	case ok:
+		delete(p.failures, key)
+	case p.cfg.LockAfter > 0:
+		p.failures[key]++ // Unlock("") made the map
 	}
-	if ok {
-		delete(p.failures, strings.ToLower(email))
-	} else if p.cfg.LockAfter > 0 {
-		p.failures[strings.ToLower(email)]++
-	}
+	return false
 }
 
 // throttled counts a login from the client's address and, when the
@@ -120,7 +116,7 @@ func (h *Handler) Unlock(email string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if email == "" {
-		p.failures, p.logins = nil, nil
+		p.failures, p.logins = map[string]int{}, nil
 	}
 	delete(p.failures, strings.ToLower(email))
 }

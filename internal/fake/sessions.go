@@ -112,12 +112,11 @@ func (h *Handler) create(e *exchange) {
 		h.writeJSON(e, http.StatusUnprocessableEntity, wire.ErrorDocument{Errors: errs})
 		return
 	}
-	if h.policy.locked(email) {
+	ok = h.knows(email, password)
+	if h.policy.lockedOut(email, ok) {
 		h.fail(e, http.StatusUnauthorized, "locked", "this account is locked after too many failed logins", nil)
 		return
 	}
-	ok = h.knows(email, password)
-	h.policy.loggedIn(email, ok)
 	if !ok {
 		h.fail(e, http.StatusUnauthorized, "invalid_credentials", "e-mail or password is not known", nil)
 		return
