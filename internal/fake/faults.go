@@ -57,17 +57,19 @@ type Fault struct {
 	MalformedBody bool `json:"malformed_body,omitempty"`
 }
 
-// validate refuses a Status that net/http could not send as a final
+// checked refuses a Status that net/http could not send as a final
 // answer, and a method no request can have (not an HTTP token): its
-// fault would wait for ever.
-func (f Fault) validate() error {
+// fault would wait for ever. It returns a copy of f the caller cannot
+// change, with the method upper-cased as clients send it.
+func checked(f Fault) (Fault, error) {
 	if f.Method != "" && !IsToken(f.Method) {
-		return fmt.Errorf("fault method %q is not an HTTP method", f.Method)
+		return f, fmt.Errorf("fault method %q is not an HTTP method", f.Method)
 	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
-		return fmt.Errorf("fault status %d is not a final HTTP status (want 0 or 200-599)", f.Status)
+		return f, fmt.Errorf("fault status %d is not a final HTTP status (want 0 or 200-599)", f.Status)
 	}
-	return nil
+	f.Header, f.Method = f.Header.Clone(), strings.ToUpper(f.Method)
+	return f, nil
 }
 
 // IsToken reports whether s is an HTTP token (RFC 9110 tchar+), as a
@@ -82,11 +84,12 @@ func IsToken(s string) bool {
 // Inject queues f for the next n requests (of f.Method, when set); see
 // loremuptest's Server.Inject.
 func (h *Handler) Inject(n int, f Fault) error {
-	if err := f.validate(); err != nil || n <= 0 {
+	f, err := checked(f)
+	if err != nil || n <= 0 {
 		return err
 	}
 	h.faults.mu.Lock()
-	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: cloneFault(f)})
+	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: f})
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -94,11 +97,12 @@ func (h *Handler) Inject(n int, f Fault) error {
 // InjectEvery gives f to every k-th request from now on; see
 // loremuptest's Server.InjectEvery.
 func (h *Handler) InjectEvery(k int, f Fault) error {
-	if err := f.validate(); err != nil {
+	f, err := checked(f)
+	if err != nil {
 		return err
 	}
 	h.faults.mu.Lock()
-	h.faults.every, h.faults.seen = PendingFault{Every: max(k, 0), Fault: cloneFault(f)}, 0
+	h.faults.every, h.faults.seen = PendingFault{Every: max(k, 0), Fault: f}, 0
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -129,17 +133,9 @@ func (h *Handler) PendingFaults() []PendingFault {
 		out = append(out, s.every)
 	}
 	for i := range out {
-		out[i].Fault = cloneFault(out[i].Fault)
+		out[i].Header = out[i].Header.Clone()
 	}
 	return out
-}
-
-// cloneFault copies what the caller may go on changing, and upper-cases
-// the method as clients send it.
-func cloneFault(f Fault) Fault {
-	f.Header = f.Header.Clone()
-	f.Method = strings.ToUpper(f.Method)
-	return f
 }
 
 type faultState struct {

@@ -46,9 +46,8 @@ func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMes
 		h.fail(e, http.StatusNotAcceptable, "invalid_body", "the request body must be a JSON object", nil)
 		return nil, false
 	}
-	var name string
-	raw, present := obj["form_name"]
-	if !present || json.Unmarshal(raw, &name) != nil || name == "" {
+	var name string // absent, null or not a string: refused alike
+	if json.Unmarshal(obj["form_name"], &name) != nil || name == "" {
 		h.fail(e, http.StatusNotAcceptable, "invalid_form_name", "form_name must be a non-empty string",
 			&wire.ErrorSource{Pointer: "/form_name"})
 		return nil, false
