@@ -232,13 +232,9 @@ const midBody = `{"meta": {"note": "this answer is cut short: the connection clo
 // otherwise after the head of an answer (mid.Status, 201 by default) and
 // half of the body its Content-Length promises.
 func (h *Handler) drop(e *exchange, mid *Fault) {
-	hj, ok := e.w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler) // HTTP/2 or a recorder: net/http's own way to abort an answer
-	}
-	conn, brw, err := hj.Hijack()
+	conn, brw, err := http.NewResponseController(e.w).Hijack()
 	if err != nil {
-		panic(http.ErrAbortHandler)
+		panic(http.ErrAbortHandler) // HTTP/2 or a recorder: net/http's own way to abort an answer
 	}
 	e.conn = conn // closed by finish once the request is recorded, so a client's next request is recorded after it
 	if mid == nil {
@@ -253,7 +249,6 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	hdr.Set(wire.RequestIDHeader, e.id)
 	fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	_ = hdr.Write(brw)
-	_, _ = brw.WriteString("\r\n")
-	_, _ = brw.WriteString(midBody[:len(midBody)/2])
+	_, _ = brw.WriteString("\r\n" + midBody[:len(midBody)/2])
 	_ = brw.Flush()
 }
