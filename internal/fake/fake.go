@@ -130,11 +130,10 @@ func NormalizePrefix(p string) (string, error) {
 	if strings.ContainsAny(p, "?#%") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
 		return "", errors.New("path prefix must be a plain URL path (no query, fragment, escapes or spaces)")
 	}
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return "", nil
+	if p = strings.Trim(p, "/"); p != "" {
+		p = "/" + p
 	}
-	return "/" + p, nil
+	return p, nil
 }
 
 // RandomToken returns a fresh random API token (32 hex digits).
