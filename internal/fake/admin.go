@@ -2,11 +2,11 @@ package fake
 
 import (
 	"crypto/subtle"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/loremup/loremup-go/internal/redact"
-	"github.com/loremup/loremup-go/internal/wire"
 )
 
 // This file is what the control API and a test between cases need.
@@ -32,18 +32,11 @@ func (h *Handler) RemoveUser(email string) bool {
 // and sorted. Passwords never leave the Handler.
 func (h *Handler) Users() []string {
 	h.usersMu.RLock()
-	out := make([]string, 0, len(h.users))
-	for email := range h.users {
-		out = append(out, email)
-	}
+	out := slices.AppendSeq(make([]string, 0, len(h.users)), maps.Keys(h.users))
 	h.usersMu.RUnlock()
 	slices.Sort(out)
 	return out
 }
-
-// EndSession ends the live session whose cookie value is id, and reports
-// whether there was one.
-func (h *Handler) EndSession(id string) bool { return h.sessions.end(id) }
 
 // Reset puts the Handler back in its start state but for the policies
 // (see loremuptest's Server.Reset). Latencies being waited out go on.
@@ -57,7 +50,7 @@ func (h *Handler) Reset() {
 	h.users = users
 	h.usersMu.Unlock()
 	h.ExpireSessions()
-	h.policy.unlock("")
+	h.Unlock("")
 	h.ClearRequests()
 	h.record.count.Store(0)
 	h.record.conns.Store(0)
@@ -99,7 +92,7 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 	set.AddIDs(sessionIDLen, h.sessions.live)
 	out := make([]RecordedRequest, len(reqs))
 	for i, r := range reqs {
-		sent := h.sentAPIToken(r.Header.Values("Authorization"))
+		sent := slices.ContainsFunc(r.Header.Values("Authorization"), h.authorized)
 		r.Path = set.String(r.Path)
 		body := set.Body(r.Body)
 		if r.Truncated {
@@ -120,15 +113,4 @@ func (h *Handler) RedactedRequests(limit int) []RecordedRequest {
 			DurationMS: float64(r.Duration.Microseconds()) / 1000}
 	}
 	return out
-}
-
-// sentAPIToken tells whether one of the Authorization values carries the
-// API token as the Sessions API reads it.
-func (h *Handler) sentAPIToken(values []string) bool {
-	for _, v := range values {
-		if tok, ok := wire.ParseAuthorization(v); ok && h.IsAPIToken(tok) {
-			return true
-		}
-	}
-	return false
 }

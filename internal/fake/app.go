@@ -50,18 +50,17 @@ func (h *Handler) Handle(pattern string, hd http.Handler) {
 // serveApp answers a request for any path other than the Sessions API:
 // a mounted endpoint behind the session check, or 404.
 func (h *Handler) serveApp(e *exchange) {
-	if _, pattern := h.app.Handler(e.r); pattern != "" {
-		h.serveMounted(e)
+	if _, pattern := h.app.Handler(e.r); pattern == "" {
+		h.fail(e, http.StatusNotFound, "not_found", "no such endpoint; the Sessions API is at "+h.path, nil)
 		return
 	}
-	h.fail(e, http.StatusNotFound, "not_found", "no such endpoint; the Sessions API is at "+h.path, nil)
-}
-
-func (h *Handler) serveMounted(e *exchange) {
 	if !h.gate(e) {
 		return
 	}
-	id, _ := sessionCookieOf(e.r) // "" is no session's id
+	var id string // "" is no session's id
+	if c, err := e.r.Cookie(CookieName); err == nil {
+		id = c.Value
+	}
 	email, fresh, live := h.sessions.use(id, h.cfg.RotateCookies)
 	if !live {
 		h.fail(e, http.StatusUnauthorized, "unauthenticated", "log in first: this endpoint needs a live session cookie", nil)
@@ -120,9 +119,7 @@ func MeHandler() http.Handler {
 		email, _ := SessionUser(r)
 		w.Header().Set("Content-Type", wire.MediaTypeJSON+"; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		body, _ := json.Marshal(struct {
-			Email string `json:"email"`
-		}{email}) // a struct of one string always marshals
+		body, _ := json.Marshal(map[string]string{"email": email}) // a map of strings always marshals
 		_, _ = w.Write(body)
 	})
 }

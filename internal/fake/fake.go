@@ -1,10 +1,6 @@
 // Package fake is the LoremUp Sessions API fake server, the http.Handler
-// and state behind package loremuptest and the loremup-fake command. It
-// answers POST and DELETE {prefix}/api/sessions as a Rails app serving
-// them does, with the rules of package wire in the API's order of checks,
-// and never answers 5xx on its own; endpoints mounted with Handle stand
-// in for the rest of the app. It records what it receives (bounded) and
-// injects faults on demand. Package loremuptest documents the behaviour.
+// and state behind package loremuptest and the loremup-fake command, with
+// the rules of package wire. Package loremuptest documents the behaviour.
 package fake
 
 import (
@@ -100,9 +96,6 @@ func New(cfg Config) (*Handler, error) {
 	if slices.Contains(cfg.DeleteFormNames, "") {
 		return nil, errors.New("delete form name must not be empty")
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
 	prefix, err := NormalizePrefix(cfg.PathPrefix)
 	if err != nil {
 		return nil, err
@@ -119,16 +112,15 @@ func New(cfg Config) (*Handler, error) {
 		cfg:      cfg,
 		prefix:   prefix,
 		path:     prefix + wire.SessionsPath,
-		users:    make(map[string]string, len(cfg.Users)),
 		sessions: newSessionStore(cmp.Or(cfg.SessionLifetime, DefaultSessionLifetime), cmp.Or(cfg.MaxSessions, DefaultMaxSessions)),
 		app:      http.NewServeMux(),
 		done:     make(chan struct{}),
 		policy:   policies{now: time.Now},
 	}
-	_ = h.SetPolicies(cfg.Policies) // validated above
-	for _, u := range cfg.Users {
-		h.AddUser(u.Email, u.Password)
+	if err := h.SetPolicies(cfg.Policies); err != nil {
+		return nil, err
 	}
+	h.Reset() // adds cfg.Users
 	return h, nil
 }
 
@@ -138,11 +130,10 @@ func NormalizePrefix(p string) (string, error) {
 	if strings.ContainsAny(p, "?#%") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
 		return "", errors.New("path prefix must be a plain URL path (no query, fragment, escapes or spaces)")
 	}
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return "", nil
+	if p = strings.Trim(p, "/"); p != "" {
+		p = "/" + p
 	}
-	return "/" + p, nil
+	return p, nil
 }
 
 // RandomToken returns a fresh random API token (32 hex digits).
@@ -204,11 +195,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path != h.path:
 		h.serveApp(e) // a mounted endpoint of the app, or 404
 	case r.Method == http.MethodPost:
-		if wait, over := h.policy.throttle(r); over { // Rack::Attack runs before the app
-			h.refuseThrottled(e, wait)
-			return
+		if !h.throttled(e) { // Rack::Attack runs before the app
+			h.create(e)
 		}
-		h.create(e)
 	case r.Method == http.MethodDelete:
 		h.delete(e)
 	default:
@@ -233,10 +222,7 @@ func (h *Handler) fail(e *exchange, status int, code, detail string, src *wire.E
 
 // writeJSON answers status with v as an application/vnd.api+json body.
 func (h *Handler) writeJSON(e *exchange, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil { // only our own wire types get here; keep the promise of a JSON body anyway
-		body = []byte(`{}`)
-	}
+	body, _ := json.Marshal(v) // only our own wire types get here, which always marshal
 	h.writeRaw(e, status, wire.ContentTypeJSONAPI, body)
 }
 

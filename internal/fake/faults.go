@@ -2,7 +2,6 @@ package fake
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -22,10 +21,6 @@ import (
 // A fault that answers or drops a request never changes the server's
 // state: no session starts or ends. The request is still recorded and
 // counted.
-//
-// Method limits a fault to the requests of one method, so that a test
-// can fail logins and leave logouts alone (or the other way round)
-// whatever the order of its requests.
 type Fault struct {
 	// Method, when set, makes the fault apply only to requests of this
 	// method, e.g. http.MethodPost (logins) or http.MethodDelete
@@ -62,17 +57,19 @@ type Fault struct {
 	MalformedBody bool `json:"malformed_body,omitempty"`
 }
 
-// validate refuses a Status that net/http could not send as a final
+// checked refuses a Status that net/http could not send as a final
 // answer, and a method no request can have (not an HTTP token): its
-// fault would wait for ever.
-func (f Fault) validate() error {
+// fault would wait for ever. It returns a copy of f the caller cannot
+// change, with the method upper-cased as clients send it.
+func checked(f Fault) (Fault, error) {
 	if f.Method != "" && !IsToken(f.Method) {
-		return fmt.Errorf("fault method %q is not an HTTP method", f.Method)
+		return f, fmt.Errorf("fault method %q is not an HTTP method", f.Method)
 	}
 	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
-		return fmt.Errorf("fault status %d is not a final HTTP status (want 0 or 200-599)", f.Status)
+		return f, fmt.Errorf("fault status %d is not a final HTTP status (want 0 or 200-599)", f.Status)
 	}
-	return nil
+	f.Header, f.Method = f.Header.Clone(), strings.ToUpper(f.Method)
+	return f, nil
 }
 
 // IsToken reports whether s is an HTTP token (RFC 9110 tchar+), as a
@@ -87,27 +84,25 @@ func IsToken(s string) bool {
 // Inject queues f for the next n requests (of f.Method, when set); see
 // loremuptest's Server.Inject.
 func (h *Handler) Inject(n int, f Fault) error {
-	if err := f.validate(); err != nil {
+	f, err := checked(f)
+	if err != nil || n <= 0 {
 		return err
 	}
-	if n <= 0 {
-		return nil
-	}
 	h.faults.mu.Lock()
-	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: cloneFault(f)})
+	h.faults.queue = append(h.faults.queue, PendingFault{Times: n, Fault: f})
 	h.faults.mu.Unlock()
 	return nil
 }
 
-// InjectEvery gives f to every k-th request from now on (of f.Method,
-// when set), replacing an earlier one; k <= 0 stops it. Queued faults
-// come first; a request they take still counts.
+// InjectEvery gives f to every k-th request from now on; see
+// loremuptest's Server.InjectEvery.
 func (h *Handler) InjectEvery(k int, f Fault) error {
-	if err := f.validate(); err != nil {
+	f, err := checked(f)
+	if err != nil {
 		return err
 	}
 	h.faults.mu.Lock()
-	h.faults.every, h.faults.seen = PendingFault{Every: max(k, 0), Fault: cloneFault(f)}, 0
+	h.faults.every, h.faults.seen = PendingFault{Every: max(k, 0), Fault: f}, 0
 	h.faults.mu.Unlock()
 	return nil
 }
@@ -138,17 +133,9 @@ func (h *Handler) PendingFaults() []PendingFault {
 		out = append(out, s.every)
 	}
 	for i := range out {
-		out[i].Fault = cloneFault(out[i].Fault)
+		out[i].Header = out[i].Header.Clone()
 	}
 	return out
-}
-
-// cloneFault copies what the caller may go on changing, and upper-cases
-// the method as clients send it.
-func cloneFault(f Fault) Fault {
-	f.Header = f.Header.Clone()
-	f.Method = strings.ToUpper(f.Method)
-	return f
 }
 
 type faultState struct {
@@ -189,9 +176,14 @@ func (s *faultState) next(method string) (Fault, bool) {
 // answered (or dropped) the request; false means serve it normally.
 func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	if f.Latency > 0 {
-		if !h.wait(e.r.Context(), f.Latency) {
+		t := time.NewTimer(f.Latency)
+		defer t.Stop()
+		select {
+		case <-e.r.Context().Done():
 			e.fault = "latency: client gone"
 			return true // nobody is left to answer
+		case <-t.C:
+		case <-h.done: // closing: the rest of the fault applies at once
 		}
 		h.armWrite(e.w)
 	}
@@ -223,21 +215,6 @@ func (h *Handler) applyFault(e *exchange, f Fault) bool {
 	return true
 }
 
-// wait waits d, or less when the server closes; it returns false when the
-// request's context ended first (the client went away).
-func (h *Handler) wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-h.done:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
 func setFaultHeaders(hdr http.Header, f Fault) {
 	for k, vs := range f.Header {
 		hdr[k] = append([]string(nil), vs...)
@@ -255,13 +232,9 @@ const midBody = `{"meta": {"note": "this answer is cut short: the connection clo
 // otherwise after the head of an answer (mid.Status, 201 by default) and
 // half of the body its Content-Length promises.
 func (h *Handler) drop(e *exchange, mid *Fault) {
-	hj, ok := e.w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler) // HTTP/2 or a recorder: net/http's own way to abort an answer
-	}
-	conn, brw, err := hj.Hijack()
+	conn, brw, err := http.NewResponseController(e.w).Hijack()
 	if err != nil {
-		panic(http.ErrAbortHandler)
+		panic(http.ErrAbortHandler) // HTTP/2 or a recorder: net/http's own way to abort an answer
 	}
 	e.conn = conn // closed by finish once the request is recorded, so a client's next request is recorded after it
 	if mid == nil {
@@ -276,7 +249,6 @@ func (h *Handler) drop(e *exchange, mid *Fault) {
 	hdr.Set(wire.RequestIDHeader, e.id)
 	fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	_ = hdr.Write(brw)
-	_, _ = brw.WriteString("\r\n")
-	_, _ = brw.WriteString(midBody[:len(midBody)/2])
+	_, _ = brw.WriteString("\r\n" + midBody[:len(midBody)/2])
 	_ = brw.Flush()
 }

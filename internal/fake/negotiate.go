@@ -54,9 +54,9 @@ func requestID(given string) string {
 	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
-// authorized reports whether the Authorization header carries the API
+// authorized reports whether an Authorization value carries the API
 // token, read the way Rails reads it (see wire.ParseAuthorization).
-func (h *Handler) authorized(r *http.Request) bool {
-	tok, ok := wire.ParseAuthorization(r.Header.Get("Authorization"))
+func (h *Handler) authorized(auth string) bool {
+	tok, ok := wire.ParseAuthorization(auth)
 	return ok && h.IsAPIToken(tok)
 }

@@ -48,7 +48,7 @@ func TestValidateEmail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			_, objs := validateEmail(json.RawMessage(tt.raw))
+			_, objs := formField("email", json.RawMessage(tt.raw))
 			var codes []string
 			for _, obj := range objs {
 				codes = append(codes, string(obj.Code))
@@ -66,7 +66,7 @@ func TestValidatePassword(t *testing.T) {
 	for raw, code := range map[string]string{
 		`"pw"`: "", `" x "`: "", ``: "blank", `null`: "blank", `""`: "blank", `" \t"`: "blank", `1`: "invalid", `true`: "invalid",
 	} {
-		_, objs := validatePassword(json.RawMessage(raw))
+		_, objs := formField("password", json.RawMessage(raw))
 		if code == "" {
 			assert.Empty(t, objs, raw)
 			continue

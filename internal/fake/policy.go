@@ -30,18 +30,11 @@ type Policies struct {
 	SessionIdle time.Duration `json:"-"`
 }
 
-func (p Policies) validate() error {
-	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
-		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
-	}
-	return nil
-}
-
 // SetPolicies replaces the production policies while the Handler serves.
 // Counts of failures and logins already made stay.
 func (h *Handler) SetPolicies(p Policies) error {
-	if err := p.validate(); err != nil {
-		return err
+	if p.LockAfter < 0 || p.SessionIdle < 0 || p.LoginRate < 0 || (p.LoginRate > 0) != (p.LoginPer > 0) {
+		return errors.New("policies must not be negative, and a login rate needs both a number of logins and a window")
 	}
 	h.policy.mu.Lock()
 	h.policy.cfg = p
@@ -70,68 +63,60 @@ type policies struct {
 	logins   map[string]int // client address -> logins in the window
 }
 
-// locked reports whether email is locked out.
-func (p *policies) locked(email string) bool {
+// lockedOut reports whether email is locked out; if not, it counts the
+// login: a failure adds to the row, a success ends it.
+func (p *policies) lockedOut(email string, ok bool) bool {
+	key := strings.ToLower(email)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cfg.LockAfter > 0 && p.failures[strings.ToLower(email)] >= p.cfg.LockAfter
+	switch {
+	case p.cfg.LockAfter > 0 && p.failures[key] >= p.cfg.LockAfter:
+		return true
+	case ok:
+		delete(p.failures, key)
+	case p.cfg.LockAfter > 0:
+		p.failures[key]++ // Unlock("") made the map
+	}
+	return false
 }
 
-// loggedIn counts a failed login of email in a row, or ends the row.
-func (p *policies) loggedIn(email string, ok bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.failures == nil {
-		p.failures = map[string]int{}
-	}
-	if ok {
-		delete(p.failures, strings.ToLower(email))
-	} else if p.cfg.LockAfter > 0 {
-		p.failures[strings.ToLower(email)]++
-	}
-}
-
-// unlock ends the lockout of email, or of everyone when email is "".
-func (p *policies) unlock(email string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if email == "" {
-		p.failures, p.logins = nil, nil
-	}
-	delete(p.failures, strings.ToLower(email))
-}
-
-// throttle counts a login from r's client address and returns how long
-// until its window ends when the address is over the rate. Windows are
-// fixed and counted from the epoch, as Rack::Attack counts them.
-func (p *policies) throttle(r *http.Request) (time.Duration, bool) {
-	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+// throttled counts a login from the client's address and, when the
+// address is over the rate, answers as Rack::Attack does: 429,
+// text/plain, Retry-After in whole seconds to the window's end. Windows
+// are fixed and counted from the epoch, as Rack::Attack counts them.
+func (h *Handler) throttled(e *exchange) bool {
+	addr, _, err := net.SplitHostPort(e.r.RemoteAddr)
 	if err != nil {
-		addr = r.RemoteAddr
+		addr = e.r.RemoteAddr
 	}
+	p := &h.policy
 	now := p.now()
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.cfg.LoginRate == 0 {
-		return 0, false
+		p.mu.Unlock()
+		return false
 	}
 	if w := now.UnixNano() / int64(p.cfg.LoginPer); w != p.window || p.logins == nil {
 		p.window, p.logins = w, map[string]int{} // the old window's counts go
 	}
 	p.logins[addr]++
-	if p.logins[addr] <= p.cfg.LoginRate {
-		return 0, false
+	over, wait := p.logins[addr] > p.cfg.LoginRate, time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now)
+	p.mu.Unlock()
+	if over {
+		e.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+		h.writeRaw(e, http.StatusTooManyRequests, wire.ContentTypeText, []byte("Retry later\n"))
 	}
-	return time.Unix(0, (p.window+1)*int64(p.cfg.LoginPer)).Sub(now), true
-}
-
-// refuseThrottled answers a login over the rate as Rack::Attack does:
-// 429, text/plain, Retry-After in whole seconds to the window's end.
-func (h *Handler) refuseThrottled(e *exchange, wait time.Duration) {
-	e.w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
-	h.writeRaw(e, http.StatusTooManyRequests, wire.ContentTypeText, []byte("Retry later\n"))
+	return over
 }
 
 // Unlock ends the lockout of email (matched case-insensitively): its
-// failed logins are forgotten.
-func (h *Handler) Unlock(email string) { h.policy.unlock(email) }
+// failed logins are forgotten; Unlock("") forgets all counts, the throttle's too.
+func (h *Handler) Unlock(email string) {
+	p := &h.policy
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if email == "" {
+		p.failures, p.logins = map[string]int{}, nil
+	}
+	delete(p.failures, strings.ToLower(email))
+}

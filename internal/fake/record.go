@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -88,8 +89,8 @@ func (rc *recorder) add(req Request) {
 
 // newRequest keeps what the bounds allow of a request: the path cut to
 // half the header bound, then the header values that fit in the rest,
-// taken in sorted order of their names when not all do (a value too long
-// for what is left is skipped), and the body's first bytes.
+// taken in sorted order of their names (a value too long for what is
+// left is skipped), and the body's first bytes.
 func newRequest(r *http.Request, body []byte) Request {
 	req := Request{Method: r.Method, Path: r.URL.Path}
 	budget := MaxRecordedHeaderBytes
@@ -105,20 +106,8 @@ func newRequest(r *http.Request, body []byte) Request {
 	if len(body) > 0 {
 		req.Body = slices.Clone(body)
 	}
-	if headerBytes(r.Header) <= budget {
-		req.Header = r.Header.Clone()
-		if req.Header == nil {
-			req.Header = http.Header{}
-		}
-		return req
-	}
 	req.Header = make(http.Header, len(r.Header))
-	keys := make([]string, 0, len(r.Header))
-	for k := range r.Header {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(r.Header)) {
 		for _, v := range r.Header[k] {
 			if len(k)+len(v) > budget {
 				req.Truncated = true

@@ -17,11 +17,10 @@ import (
 // This file is the Sessions API itself: the API's order of checks
 // and the session state behind Create (log in) and Delete (log out).
 
-// preflight runs the checks both operations share, in order: 1. API
-// token (401, Rails' plain-text refusal), 2. Accept (406), 3. body:
-// Content-Type, size, JSON syntax (400), a JSON object, form_name (406).
-// It answers and returns ok false on the first that fails; otherwise it
-// returns the body's members.
+// preflight runs the checks both operations share: gate's, then 3. the
+// body: Content-Type, size, JSON syntax (400), a JSON object, form_name
+// (406). It answers and returns false on the first that fails, else the
+// body's members.
 func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMessage, bool) {
 	if !h.gate(e) {
 		return nil, false
@@ -47,9 +46,8 @@ func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMes
 		h.fail(e, http.StatusNotAcceptable, "invalid_body", "the request body must be a JSON object", nil)
 		return nil, false
 	}
-	var name string
-	raw, present := obj["form_name"]
-	if !present || json.Unmarshal(raw, &name) != nil || name == "" {
+	var name string // absent, null or not a string: refused alike
+	if json.Unmarshal(obj["form_name"], &name) != nil || name == "" {
 		h.fail(e, http.StatusNotAcceptable, "invalid_form_name", "form_name must be a non-empty string",
 			&wire.ErrorSource{Pointer: "/form_name"})
 		return nil, false
@@ -67,7 +65,7 @@ func (h *Handler) preflight(e *exchange, forms []string) (map[string]json.RawMes
 // then Accept (406). It answers and returns false on the first that
 // fails.
 func (h *Handler) gate(e *exchange) bool {
-	if !h.authorized(e.r) {
+	if !h.authorized(e.r.Header.Get("Authorization")) {
 		e.w.Header().Set("WWW-Authenticate", wire.UnauthorizedChallenge)
 		h.writeRaw(e, http.StatusUnauthorized, wire.ContentTypeText, []byte(wire.UnauthorizedBody))
 		return false
@@ -107,18 +105,17 @@ func (h *Handler) create(e *exchange) {
 			&wire.ErrorSource{Pointer: "/form"})
 		return
 	}
-	email, emailErr := validateEmail(form["email"])
-	password, passwordErr := validatePassword(form["password"])
+	email, emailErr := formField("email", form["email"])
+	password, passwordErr := formField("password", form["password"])
 	if errs := slices.Concat(emailErr, passwordErr); len(errs) > 0 {
 		h.writeJSON(e, http.StatusUnprocessableEntity, wire.ErrorDocument{Errors: errs})
 		return
 	}
-	if h.policy.locked(email) {
+	ok = h.knows(email, password)
+	if h.policy.lockedOut(email, ok) {
 		h.fail(e, http.StatusUnauthorized, "locked", "this account is locked after too many failed logins", nil)
 		return
 	}
-	ok = h.knows(email, password)
-	h.policy.loggedIn(email, ok)
 	if !ok {
 		h.fail(e, http.StatusUnauthorized, "invalid_credentials", "e-mail or password is not known", nil)
 		return
@@ -138,7 +135,7 @@ func (h *Handler) delete(e *exchange) {
 	}
 	for _, c := range e.r.Cookies() {
 		if c.Name == CookieName {
-			h.sessions.end(c.Value)
+			h.EndSession(c.Value)
 		}
 	}
 	gone := newSessionCookie("")
@@ -157,22 +154,25 @@ func (h *Handler) knows(email, password string) bool {
 	return ok && match
 }
 
-// validateEmail checks the e-mail as a Rails model most likely does:
-// presence, then Devise's default format (something, an @, something, no
-// whitespace). Like Rails' validations both run, so a blank e-mail gives
-// two errors.
-func validateEmail(raw json.RawMessage) (string, []wire.ErrorObject) {
-	s, isString, blank := stringMember(raw)
+// formField validates form member name as a Rails model most likely
+// does: presence (Rails' blank?: absent, null, "" and all-whitespace
+// strings are blank), then for the e-mail Devise's default format. Like
+// Rails' validations both run, so a blank e-mail gives two errors.
+func formField(name string, raw json.RawMessage) (string, []wire.ErrorObject) {
+	var s string
+	err := json.Unmarshal(raw, &s) // null gives ""; absent (empty raw) fails
+	invalid := fieldError(name, "invalid", name+" is not a valid address")
 	switch {
-	case blank:
-		return "", []wire.ErrorObject{
-			fieldError("email", "blank", "email can't be blank"),
-			fieldError("email", "invalid", "email is not a valid address"),
+	case len(raw) == 0 || err == nil && strings.TrimSpace(s) == "":
+		errs := []wire.ErrorObject{fieldError(name, "blank", name+" can't be blank")}
+		if name == "email" {
+			errs = append(errs, invalid)
 		}
-	case !isString:
-		return "", []wire.ErrorObject{fieldError("email", "invalid", "email must be a string")}
-	case !IsAddress(s):
-		return "", []wire.ErrorObject{fieldError("email", "invalid", "email is not a valid address")}
+		return "", errs
+	case err != nil:
+		return "", []wire.ErrorObject{fieldError(name, "invalid", name+" must be a string")}
+	case name == "email" && !IsAddress(s):
+		return "", []wire.ErrorObject{invalid}
 	}
 	return s, nil
 }
@@ -183,29 +183,6 @@ func IsAddress(s string) bool {
 	local, domain, ok := strings.Cut(s, "@")
 	return ok && local != "" && domain != "" && !strings.Contains(domain, "@") &&
 		!strings.ContainsAny(s, " \t\n\v\f\r")
-}
-
-func validatePassword(raw json.RawMessage) (string, []wire.ErrorObject) {
-	s, isString, blank := stringMember(raw)
-	switch {
-	case blank:
-		return "", []wire.ErrorObject{fieldError("password", "blank", "password can't be blank")}
-	case !isString:
-		return "", []wire.ErrorObject{fieldError("password", "invalid", "password must be a string")}
-	}
-	return s, nil
-}
-
-// stringMember reads a form member the way Rails' blank? sees it: absent,
-// null, "" and all-whitespace strings are blank.
-func stringMember(raw json.RawMessage) (s string, isString, blank bool) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", false, true
-	}
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false, false
-	}
-	return s, true, strings.TrimSpace(s) == ""
 }
 
 func fieldError(field, code, detail string) wire.ErrorObject {

@@ -53,11 +53,12 @@ func newSessionStore(lifetime time.Duration, maxSessions int) *sessionStore {
 	return &sessionStore{lifetime: lifetime, max: maxSessions, now: time.Now, byID: make(map[string]*list.Element)}
 }
 
-// sweepLocked ends the sessions whose lifetime is over. Sessions are kept
-// in creation order and share one lifetime, so they are at the front.
-// With an idle timeout, the sessions unused for that long end too,
-// wherever they are.
-func (s *sessionStore) sweepLocked() {
+// lock locks the store and ends the sessions whose lifetime is over.
+// Sessions are kept in creation order and share one lifetime, so they are
+// at the front. With an idle timeout, the sessions unused for that long
+// end too, wherever they are.
+func (s *sessionStore) lock() {
+	s.mu.Lock()
 	now := s.now()
 	for e := s.order.Front(); e != nil && !e.Value.(*entry).Created.After(now.Add(-s.lifetime)); e = s.order.Front() {
 		s.removeLocked(e)
@@ -80,9 +81,8 @@ func (s *sessionStore) removeLocked(e *list.Element) {
 // oldest session if the store is full.
 func (s *sessionStore) start(email string) string {
 	sess := &entry{Session: Session{ID: randomHex(sessionIDLen / 2), Email: strings.ToLower(email)}}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
-	s.sweepLocked()
 	for s.order.Len() >= s.max {
 		s.removeLocked(s.order.Front())
 	}
@@ -101,9 +101,8 @@ func (s *sessionStore) use(id string, rotate bool) (email, fresh string, ok bool
 	if rotate {
 		fresh = randomHex(sessionIDLen / 2)
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
-	s.sweepLocked()
 	el, ok := s.byID[id]
 	if !ok {
 		return "", "", false
@@ -119,16 +118,16 @@ func (s *sessionStore) use(id string, rotate bool) (email, fresh string, ok bool
 
 // live reports whether id is a live session's id.
 func (s *sessionStore) live(id string) bool {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
-	s.sweepLocked()
 	_, ok := s.byID[id]
 	return ok
 }
 
-// end ends the live session id, if any, and reports whether there was
-// one.
-func (s *sessionStore) end(id string) bool {
+// EndSession ends the live session whose cookie value is id, and reports
+// whether there was one.
+func (h *Handler) EndSession(id string) bool {
+	s := h.sessions
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.byID[id]
@@ -138,17 +137,16 @@ func (s *sessionStore) end(id string) bool {
 	return ok
 }
 
-// expire ends the sessions of the given e-mails (matched
-// case-insensitively), or all sessions when none is given, and returns
-// how many it ended.
-func (s *sessionStore) expire(emails []string) int {
+// ExpireSessions ends the sessions of emails (all when none is given,
+// matched case-insensitively) and returns how many it ended.
+func (h *Handler) ExpireSessions(emails ...string) int {
 	users := make(map[string]bool, len(emails))
 	for _, e := range emails {
 		users[strings.ToLower(e)] = true
 	}
-	s.mu.Lock()
+	s := h.sessions
+	s.lock()
 	defer s.mu.Unlock()
-	s.sweepLocked()
 	n := 0
 	for e := s.order.Front(); e != nil; {
 		next := e.Next()
@@ -161,10 +159,11 @@ func (s *sessionStore) expire(emails []string) int {
 	return n
 }
 
-func (s *sessionStore) snapshot() []Session {
-	s.mu.Lock()
+// Sessions returns the live sessions, oldest first.
+func (h *Handler) Sessions() []Session {
+	s := h.sessions
+	s.lock()
 	defer s.mu.Unlock()
-	s.sweepLocked()
 	out := make([]Session, 0, s.order.Len())
 	for e := s.order.Front(); e != nil; e = e.Next() {
 		out = append(out, e.Value.(*entry).Session)
@@ -172,35 +171,15 @@ func (s *sessionStore) snapshot() []Session {
 	return out
 }
 
-// count is the number of live sessions, without copying them (there may
-// be DefaultMaxSessions).
-func (s *sessionStore) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked()
-	return s.order.Len()
-}
-
-// sessionCookieOf returns the value of the request's session cookie.
-func sessionCookieOf(r *http.Request) (string, bool) {
-	c, err := r.Cookie(CookieName)
-	if err != nil || c.Value == "" {
-		return "", false
-	}
-	return c.Value, true
+// ActiveSessions returns how many sessions are live, without copying
+// them (there may be DefaultMaxSessions).
+func (h *Handler) ActiveSessions() int {
+	h.sessions.lock()
+	defer h.sessions.mu.Unlock()
+	return h.sessions.order.Len()
 }
 
 // newSessionCookie is the cookie that carries session id, as a login sets it.
 func newSessionCookie(id string) *http.Cookie {
 	return &http.Cookie{Name: CookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 }
-
-// ActiveSessions returns how many sessions are live.
-func (h *Handler) ActiveSessions() int { return h.sessions.count() }
-
-// Sessions returns the live sessions, oldest first.
-func (h *Handler) Sessions() []Session { return h.sessions.snapshot() }
-
-// ExpireSessions ends the sessions of emails (all when none is given)
-// and returns how many it ended.
-func (h *Handler) ExpireSessions(emails ...string) int { return h.sessions.expire(emails) }
