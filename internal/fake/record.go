@@ -100,11 +100,19 @@ func newRequest(r *http.Request, body []byte) Request {
 	}
 	budget -= len(req.Method) + len(req.Path)
 	if len(body) > MaxRecordedBodyBytes {
-		body = body[:MaxRecordedBodyBytes]
-		req.Truncated = true
+		body, req.Truncated = slices.Clone(body[:MaxRecordedBodyBytes]), true // not the whole read buffer
 	}
 	if len(body) > 0 {
-		req.Body = slices.Clone(body)
+		req.Body = body // readBody's own buffer, which nothing writes
+	}
+	if headerBytes(r.Header) <= budget {
+		// net/http gives each request a header of its own and never
+		// writes it once the handler returns; Requests copies it out.
+		req.Header = r.Header
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		return req
 	}
 	req.Header = make(http.Header, len(r.Header))
 	for _, k := range slices.Sorted(maps.Keys(r.Header)) {

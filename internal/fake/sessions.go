@@ -160,19 +160,19 @@ func (h *Handler) knows(email, password string) bool {
 // Rails' validations both run, so a blank e-mail gives two errors.
 func formField(name string, raw json.RawMessage) (string, []wire.ErrorObject) {
 	var s string
-	err := json.Unmarshal(raw, &s) // null gives ""; absent (empty raw) fails
-	invalid := fieldError(name, "invalid", name+" is not a valid address")
+	err := json.Unmarshal(raw, &s)                                                                            // null gives ""; absent (empty raw) fails
+	invalid := func() wire.ErrorObject { return fieldError(name, "invalid", name+" is not a valid address") } // only on failure
 	switch {
 	case len(raw) == 0 || err == nil && strings.TrimSpace(s) == "":
 		errs := []wire.ErrorObject{fieldError(name, "blank", name+" can't be blank")}
 		if name == "email" {
-			errs = append(errs, invalid)
+			errs = append(errs, invalid())
 		}
 		return "", errs
 	case err != nil:
 		return "", []wire.ErrorObject{fieldError(name, "invalid", name+" must be a string")}
 	case name == "email" && !IsAddress(s):
-		return "", []wire.ErrorObject{invalid}
+		return "", []wire.ErrorObject{invalid()}
 	}
 	return s, nil
 }
