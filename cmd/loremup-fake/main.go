@@ -26,10 +26,14 @@
 // error whose code is "unauthenticated".
 //
 // With --control, a test in any language steers the fake as a Go test
-// steers loremuptest: faults for the next N requests or every k-th,
-// recorded requests (secrets redacted), users, sessions, policies and
-// locks, reset and counters, as plain JSON over HTTP described by
-// api/control.yaml in the source repository:
+// steers loremuptest: it injects faults (a status with Retry-After,
+// latency, a connection dropped before or during the answer, a malformed
+// body, a custom error body and headers) for the next N requests or every
+// k-th, optionally of one method; reads and clears the recorded requests
+// (secrets redacted); adds and removes users; lists and ends sessions;
+// sets the policies and unlocks an e-mail; resets everything; reads the
+// counters. It is plain JSON over HTTP, described by api/control.yaml in
+// the source repository:
 //
 //	curl -H "Authorization: Bearer $CONTROL_TOKEN" -H 'Content-Type: application/json' \
 //	     -d '{"status": 503, "retry_after": "0", "times": 2}' "$CONTROL_URL/faults"
@@ -39,7 +43,7 @@
 // URL cannot reach it, the counters and recorded requests hold only the
 // app's traffic, and no fault hits a control request. It answers only the
 // control token, never the API token. Without --control there is no
-// second listener and requests are not recorded.
+// second listener, no extra goroutine, and requests are not recorded.
 //
 // The protocol, order of checks and error documents are loremuptest's.
 package main
