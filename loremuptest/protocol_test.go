@@ -468,6 +468,7 @@ func TestNewServer_PanicsOnOptionsThatCanNeverWork(t *testing.T) {
 		"zero body cap":       loremuptest.WithMaxBodyBytes(0),
 		"negative body cap":   loremuptest.WithMaxBodyBytes(-5),
 		"prefix with a query": loremuptest.WithPathPrefix("/a?b=c"),
+		"prefix with ..":      loremuptest.WithPathPrefix("/a/../b"),
 	}
 	for name, opt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,27 @@ func TestRun_HelpShowsTheControlAPI(t *testing.T) {
 	for _, want := range []string{"--control ", "--control-addr HOST:PORT", "--control-token TOKEN", "second line of stdout", "POST /reset"} {
 		assert.Contains(t, stdout.String(), want)
 	}
+}
+
+// --max-conns bounds the API's connections: a client of the API holding
+// them all leaves the control API answering, and the control API keeps
+// its own bound.
+func TestRun_MaxConnsLeavesTheControlAPIItsOwnBound(t *testing.T) {
+	s := start(t, "--quiet", "--token", token, "--max-conns", "1", "--control", "--control-token", controlToken)
+	ctl := controlURL(t, s)
+	for _, base := range []string{s.url, ctl} {
+		_, err := dial(t, base).Write([]byte("GET /counters HTTP/1.1\r\nHost: x\r\n")) // a head never finished
+		require.NoError(t, err)
+	}
+	// Without a bound of its own the request waits for the server to drop
+	// a held connection, some seconds on; answered, it takes milliseconds.
+	req, err := http.NewRequest(http.MethodGet, ctl+"/counters", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+controlToken)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 2 * time.Second}).Do(req)
+	require.NoError(t, err, "the control API is held up by the API's bound")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }

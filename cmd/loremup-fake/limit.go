@@ -28,8 +28,9 @@ func (l limits) server(h http.Handler, errorLog *log.Logger) *http.Server {
 // listener is one of the command's servers (the API, the control API)
 // with the listener it serves.
 type listener struct {
-	ln  net.Listener
-	srv *http.Server
+	ln       net.Listener
+	srv      *http.Server
+	maxConns int
 }
 
 // fullRetry is how often a waiting Accept closes idle connections again.

@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loremup-fake: cannot listen: %v\n", err)
 		return exitServe
 	}
-	servers := []listener{{ln, opts.limits.server(h, log.New(stderr, "loremup-fake: ", 0))}}
+	servers := []listener{{ln, opts.limits.server(h, log.New(stderr, "loremup-fake: ", 0)), opts.maxConns}}
 	servers[0].srv.ConnState = h.ConnState
 	if ctl != nil {
 		cln, err := net.Listen("tcp", opts.control.addr)
@@ -110,14 +110,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitServe
 		}
 		srv := opts.limits.server(ctl.handler, log.New(stderr, "loremup-fake: control: ", 0))
-		srv.WriteTimeout = opts.limits.write // control requests never wait out a latency
-		servers = append(servers, listener{cln, srv})
+		srv.WriteTimeout = opts.limits.write                           // control requests never wait out a latency
+		servers = append(servers, listener{cln, srv, defaultMaxConns}) // --max-conns is the API's
 	}
 	// Served before they are announced, so that whoever reads a URL finds
 	// it answering.
 	served := make(chan error, len(servers))
 	for _, l := range servers {
-		go func() { served <- l.srv.Serve(newLimitListener(l.ln, opts.maxConns, l.srv)) }()
+		go func() { served <- l.srv.Serve(newLimitListener(l.ln, l.maxConns, l.srv)) }()
 	}
 	// stderr first: whoever reads the URL from stdout finds the token there.
 	if generated {

@@ -104,6 +104,7 @@ func TestRun_RefusesBadFlagsWithOneLine(t *testing.T) {
 		{"bad body cap", []string{"--max-body-bytes", "lots"}, "invalid value for --max-body-bytes: want a whole number"},
 		{"empty form name", []string{"--create-form", ""}, "must not be empty"},
 		{"bad prefix", []string{"--prefix", "/a?b"}, "path prefix"},
+		{"unclean prefix", []string{"--prefix", "/a/../b"}, "path prefix"},
 		{"zero session lifetime", []string{"--session-lifetime", "0s"}, "--session-lifetime and --max-sessions must be positive"},
 		{"negative max sessions", []string{"--max-sessions", "-1"}, "--session-lifetime and --max-sessions must be positive"},
 		{"zero read timeout", []string{"--read-timeout", "0s"}, "--read-timeout, --write-timeout and --idle-timeout must be positive"},

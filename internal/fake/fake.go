@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -127,11 +128,14 @@ func New(cfg Config) (*Handler, error) {
 // NormalizePrefix turns "tenant/", "/tenant" or "/tenant/" into "/tenant"
 // and "" or "/" into "".
 func NormalizePrefix(p string) (string, error) {
-	if strings.ContainsAny(p, "?#%") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
-		return "", errors.New("path prefix must be a plain URL path (no query, fragment, escapes or spaces)")
-	}
 	if p = strings.Trim(p, "/"); p != "" {
 		p = "/" + p
+	}
+	// An unclean path ("/a/../b", "/a//b") is one no router serves as it
+	// is written (http.ServeMux refuses its patterns).
+	if strings.ContainsAny(p, "?#%") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f }) ||
+		p != "" && path.Clean(p) != p {
+		return "", errors.New("path prefix must be a plain URL path (no query, fragment, escapes, spaces, empty, . or .. segments)")
 	}
 	return p, nil
 }

@@ -95,7 +95,7 @@ func TestNormalizePrefix(t *testing.T) {
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, bad := range []string{"/a?b", "/a#b", "/a%2Fb", "/a b"} {
+	for _, bad := range []string{"/a?b", "/a#b", "/a%2Fb", "/a b", "/a/../b", "/a/./b", "/a//b", ".."} {
 		_, err := NormalizePrefix(bad)
 		assert.Error(t, err, bad)
 	}
