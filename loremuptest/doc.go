@@ -1,6 +1,7 @@
 // Package loremuptest runs a fake LoremUp Sessions API server for tests,
-// in the manner of net/http/httptest: NewServer starts it on a loopback
-// port, URL and Token are what a client needs, Close stops it.
+// in the manner of [net/http/httptest]: [NewServer] starts it on a loopback
+// port, [Server.URL] and [Server.Token] are what a client needs,
+// [Server.Close] stops it.
 //
 //	func TestLogin(t *testing.T) {
 //		srv := loremuptest.NewServer(loremuptest.WithUser("ada@example.com", "pw"))
@@ -49,10 +50,10 @@
 //     fine), else 406: Rails reads no parameters from a body sent as
 //     application/vnd.api+json, text/plain or without a type. Not valid
 //     JSON (or not UTF-8): 400 with an error document, as Rails' parser
-//     fails. Then at most the body cap (64 KiB unless WithMaxBodyBytes),
+//     fails. Then at most the body cap (64 KiB unless [WithMaxBodyBytes]),
 //     one JSON object, with a "form_name" this operation accepts (by
 //     default "reference_rest_api_create_sessions" for POST and
-//     "reference_rest_api_delete_sessions" for DELETE, see WithFormNames),
+//     "reference_rest_api_delete_sessions" for DELETE, see [WithFormNames]),
 //     and for POST a "form" object. Else 406.
 //     An empty "form" object is 406 too, as params.require refuses an
 //     empty hash as it refuses a missing one.
@@ -62,11 +63,11 @@
 //     or "/form/password", code "blank" or "invalid". A blank e-mail gives
 //     both messages, as Rails' presence and format validations both run.
 //  5. POST only, credentials: an e-mail (matched case-insensitively) and
-//     password added with WithUser or AddUser. Else 401 with an error
-//     document (not the plain-text token refusal).
+//     password added with [WithUser] or [Server.AddUser]. Else 401 with an
+//     error document (not the plain-text token refusal).
 //
 // POST then answers 201 Created with body {} and a new random session in
-// the cookie SessionCookieName (HttpOnly, Path=/, SameSite=Lax). DELETE
+// the cookie [SessionCookieName] (HttpOnly, Path=/, SameSite=Lax). DELETE
 // answers 204 No Content, ends the session its cookie names, and expires
 // the cookie; it is idempotent, so logging out without a live session is
 // also 204. Other paths, and other methods on /api/sessions, answer 404:
@@ -116,9 +117,10 @@
 //
 // # Acting as the user
 //
-// Programs log users in to call the app's other endpoints as them. Handle
-// mounts a stand-in for such an endpoint, under the server's path prefix,
-// behind the session check a Rails app runs in a before_action:
+// Programs log users in to call the app's other endpoints as them.
+// [Server.Handle] mounts a stand-in for such an endpoint, under the
+// server's path prefix, behind the session check a Rails app runs in a
+// before_action:
 //
 //	srv.Handle("GET /api/me", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 //		email, _ := loremuptest.SessionUser(r)
@@ -128,14 +130,14 @@
 // A Rails app checks the API token and Accept on every endpoint, so a
 // mounted endpoint's requests pass checks 1 and 2 above, then need a live
 // session cookie (else 401, code "unauthenticated"); see [Server.Handle].
-// SessionUser tells the handler which user is logged in.
+// [SessionUser] tells the handler which user is logged in.
 //
-// ExpireSessions ends sessions server-side (one user's, or all), as a
-// server whose sessions time out does, so that a test can check how a
-// client logs in again. Sessions lists the live sessions with the cookie
-// value the server issued for each. WithCookieRotation makes every answer
-// of a mounted endpoint set a new cookie value and retire the old one at
-// once, so a client must keep the cookie it was last given.
+// [Server.ExpireSessions] ends sessions server-side (one user's, or all),
+// as a server whose sessions time out does, so that a test can check how a
+// client logs in again. [Server.Sessions] lists the live sessions with the
+// cookie value the server issued for each. [WithCookieRotation] makes every
+// answer of a mounted endpoint set a new cookie value and retire the old
+// one at once, so a client must keep the cookie it was last given.
 //
 // Sessions live 24 hours after their login, and at most 100,000 are live
 // at once: at that bound a new login ends the oldest session.
@@ -143,24 +145,24 @@
 // # Production policies
 //
 // Off by default, so that a test can check how a client copes with them
-// before production does: WithLockout(n) locks an e-mail out after n
-// failed logins in a row (401, code "locked", even with the right
-// password, until Unlock or Reset), as Devise's lockable does;
-// WithLoginRateLimit(n, per) answers the logins past n from one client
-// address within a window of per with 429, text/plain and a Retry-After
-// in whole seconds to the window's end, as Rack::Attack does (logouts are
-// never throttled); WithSessionIdleTimeout(d) ends a session unused for
+// before production does: [WithLockout](n) locks an e-mail out after n
+// failed logins in a row (401, code "locked", even with the right password,
+// until [Server.Unlock] or [Server.Reset]), as Devise's lockable does;
+// [WithLoginRateLimit](n, per) answers the logins past n from one client
+// address within a window of per with 429, text/plain and a Retry-After in
+// whole seconds to the window's end, as Rack::Attack does (logouts are
+// never throttled); [WithSessionIdleTimeout](d) ends a session unused for
 // d, every authorised request renewing it, as Devise's timeoutable does.
 //
 // # Faults on demand
 //
-// Inject makes the next requests fail in a chosen way, and InjectEvery
-// makes every k-th request fail, for soak tests: a status such as 503
-// with a Retry-After, added latency, a connection dropped before or in the
-// middle of the answer, or a success whose body is not JSON. See Fault.
-// Faults are deterministic: they go to requests in arrival order. A
-// Fault with a Method waits for a request of that method, so a test can
-// fail the logout and not the login before it:
+// [Server.Inject] makes the next requests fail in a chosen way, and
+// [Server.InjectEvery] makes every k-th request fail, for soak tests: a
+// status such as 503 with a Retry-After, added latency, a connection
+// dropped before or in the middle of the answer, or a success whose body is
+// not JSON. See [Fault]. Faults are deterministic: they go to requests in
+// arrival order. A Fault with a Method waits for a request of that method,
+// so a test can fail the logout and not the login before it:
 //
 //	srv.Inject(1, loremuptest.Fault{Method: http.MethodDelete, Status: 503})
 //
@@ -169,20 +171,21 @@
 //
 // # Seeing what the client sent
 //
-// Requests returns the requests received (method, path, headers, body,
-// the status answered and how long the answer took); ClearRequests
-// forgets them, and Reset puts the whole server back as it started
-// (starting users kept; faults, sessions, locks and recorded requests
-// cleared). RequestCount counts them and ConnectionCount counts the TCP connections
-// accepted, to check that a client retries as often as it should and
-// reuses its connections. What Requests keeps is bounded, so a long soak
-// test cannot exhaust memory: the latest 10,000 requests within 32 MiB
-// together, and of each at most 16 KiB of method, path and headers and
-// 64 KiB of body (a request cut to fit is marked Truncated).
+// [Server.Requests] returns the requests received (method, path, headers,
+// body, the status answered and how long the answer took);
+// [Server.ClearRequests] forgets them, and [Server.Reset] puts the whole
+// server back as it started (starting users kept; faults, sessions, locks
+// and recorded requests cleared). [Server.RequestCount] counts them and
+// [Server.ConnectionCount] counts the TCP connections accepted, to check
+// that a client retries as often as it should and reuses its connections.
+// What [Server.Requests] keeps is bounded, so a long soak test cannot
+// exhaust memory: the latest 10,000 requests within 32 MiB together, and of
+// each at most 16 KiB of method, path and headers and 64 KiB of body (a
+// request cut to fit is marked [Request].Truncated).
 //
 // A Server is safe for concurrent use: any number of goroutines may log
 // in and out while a test injects faults and reads counters, and
-// ActiveSessions stays exact.
+// [Server.ActiveSessions] stays exact.
 //
 // For tests in other languages, the command
 // github.com/loremup/loremup-go/cmd/loremup-fake serves the same fake as

@@ -27,15 +27,16 @@ func (s *Server) Inject(n int, f Fault) {
 // requests of that method are counted and suffer it: InjectEvery(2,
 // Fault{Method: "POST", Status: 503}) fails every second login and no
 // logout. It replaces an earlier InjectEvery; k <= 0 stops it. Faults
-// queued by Inject come first (a request they take still counts towards
-// k). It panics if f.Status is neither 0 nor 200-599, or f.Method is not
-// an HTTP method.
+// queued by [Server.Inject] come first (a request they take still counts
+// towards k). It panics if f.Status is neither 0 nor 200-599, or f.Method
+// is not an HTTP method.
 func (s *Server) InjectEvery(k int, f Fault) {
 	if err := s.h.InjectEvery(k, f); err != nil {
 		panic("loremuptest: InjectEvery: " + err.Error())
 	}
 }
 
-// ClearFaults cancels every fault queued by Inject and the one set by
-// InjectEvery. Requests already waiting out a Latency are not affected.
+// ClearFaults cancels every fault queued by [Server.Inject] and the one set
+// by [Server.InjectEvery]. Requests already waiting out a Latency are not
+// affected.
 func (s *Server) ClearFaults() { s.h.ClearFaults() }

@@ -17,25 +17,25 @@ import (
 // successful login and expires on logout.
 const SessionCookieName = "_loremup_session"
 
-// DefaultMaxBodyBytes is the request body cap unless WithMaxBodyBytes
+// DefaultMaxBodyBytes is the request body cap unless [WithMaxBodyBytes]
 // says otherwise: 64 KiB.
 const DefaultMaxBodyBytes = 64 << 10
 
 // Server is a fake LoremUp Sessions API listening on a loopback port.
-// Create it with NewServer and Close it when done.
+// Create it with [NewServer] and [Server.Close] it when done.
 type Server struct {
-	// URL is the base URL to give loremup.NewClient: "http://127.0.0.1:port",
-	// plus the WithPathPrefix prefix if any. It has no trailing slash.
+	// URL is the base URL to give [loremup.NewClient]: "http://127.0.0.1:port",
+	// plus the [WithPathPrefix] prefix if any. It has no trailing slash.
 	URL string
 	// Token is the API token the server accepts: random for each server
-	// unless WithToken chose it.
+	// unless [WithToken] chose it.
 	Token string
 
 	h  *fake.Handler
 	ts *httptest.Server
 }
 
-// Option configures a Server; pass any number to NewServer, which panics
+// Option configures a [Server]; pass any number to [NewServer], which panics
 // on a value that can never work.
 type Option func(*config) error
 
@@ -43,7 +43,7 @@ type config = fake.Config
 
 // WithToken makes the server accept token as its API token instead of a
 // random one. The token must be printable ASCII without spaces, quotes,
-// commas, semicolons or backslashes (NewServer panics otherwise), since
+// commas, semicolons or backslashes ([NewServer] panics otherwise), since
 // it travels in "Authorization: Token token=<token>".
 func WithToken(token string) Option {
 	return func(c *config) error { c.Token = token; return nil } // NewServer checks it
@@ -51,7 +51,7 @@ func WithToken(token string) Option {
 
 // WithUser adds an account that can log in. Repeat it for more users; a
 // later password for the same e-mail (matched case-insensitively) wins.
-// Server.AddUser adds users while the server runs.
+// [Server.AddUser] adds users while the server runs.
 func WithUser(email, password string) Option {
 	return func(c *config) error {
 		c.Users = append(c.Users, fake.User{Email: email, Password: password})
@@ -83,8 +83,8 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithMaxBodyBytes sets how much of a request body the server reads
-// (DefaultMaxBodyBytes by default); a longer body is answered 406. n must
-// be positive (NewServer panics otherwise).
+// ([DefaultMaxBodyBytes] by default); a longer body is answered 406. n
+// must be positive ([NewServer] panics otherwise).
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
@@ -97,14 +97,14 @@ func WithMaxBodyBytes(n int64) Option {
 
 // WithPathPrefix serves the API under a path prefix, as an app mounted
 // at "https://host/tenant" would: WithPathPrefix("/tenant") serves
-// /tenant/api/sessions, and URL ends in "/tenant". Use it to test a
+// /tenant/api/sessions, and [Server.URL] ends in "/tenant". Use it to test a
 // client's handling of base URLs with a path.
 func WithPathPrefix(prefix string) Option {
 	return func(c *config) error { c.PathPrefix = prefix; return nil } // NewServer checks it
 }
 
 // WithCookieRotation makes every answer of an endpoint mounted with
-// Handle to a live session set a new value of its cookie, retiring the
+// [Server.Handle] to a live session set a new value of its cookie, retiring the
 // old one at once, as a server re-issuing its session cookie does: a
 // client must keep the cookie it was last given. Of several concurrent
 // requests with the same cookie only one is then served; the others get
@@ -115,8 +115,8 @@ func WithCookieRotation() Option {
 
 // WithLockout locks an e-mail out after failures failed logins in a row,
 // as Devise's lockable does: its logins then answer 401 with error code
-// "locked", even with the right password, until Server.Unlock or
-// Server.Reset. failures must be positive.
+// "locked", even with the right password, until [Server.Unlock] or
+// [Server.Reset]. failures must be positive.
 func WithLockout(failures int) Option {
 	return func(c *config) error {
 		if failures <= 0 {
@@ -144,7 +144,7 @@ func WithLoginRateLimit(n int, per time.Duration) Option {
 
 // WithSessionIdleTimeout ends a session unused for d, as Devise's
 // timeoutable does: every authorised request (an endpoint mounted with
-// Handle) renews it. It sits beside the sessions' absolute lifetime. d
+// [Server.Handle]) renews it. It sits beside the sessions' absolute lifetime. d
 // must be positive.
 func WithSessionIdleTimeout(d time.Duration) Option {
 	return func(c *config) error {
@@ -158,7 +158,7 @@ func WithSessionIdleTimeout(d time.Duration) Option {
 
 // NewServer starts a fake server on a random loopback port and returns
 // it. It panics if an Option is given a value that can never work or if
-// it cannot listen, as httptest.NewServer does: both are mistakes in the
+// it cannot listen, as [httptest.NewServer] does: both are mistakes in the
 // test, not conditions to handle.
 func NewServer(opts ...Option) *Server {
 	cfg := config{Token: fake.RandomToken(), RecordRequests: true}
@@ -183,14 +183,14 @@ func NewServer(opts ...Option) *Server {
 
 // Close stops the server: it ends injected latencies still running,
 // closes idle connections and waits for requests in progress, like
-// httptest.Server.Close. It may be called more than once.
+// [httptest.Server.Close]. It may be called more than once.
 func (s *Server) Close() {
 	s.h.Close()
 	s.ts.Close()
 }
 
 // Client returns an *http.Client set up for the server, for tests that
-// send raw requests. Close closes its idle connections.
+// send raw requests. [Server.Close] closes its idle connections.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // AddUser adds an account that can log in, or sets the password of an
@@ -200,28 +200,28 @@ func (s *Server) AddUser(email, password string) { s.h.AddUser(email, password) 
 
 // RemoveUser forgets the account of email (matched case-insensitively)
 // and reports whether there was one; its live sessions stay until they
-// end (see ExpireSessions).
+// end (see [Server.ExpireSessions]).
 func (s *Server) RemoveUser(email string) bool { return s.h.RemoveUser(email) }
 
 // Reset puts the server back as NewServer started it, as the control
 // API's reset does: the users of WithUser kept (their passwords
 // restored, users added since forgotten); faults, sessions and recorded
 // requests cleared, locks and throttle counts too, and the request and
-// connection counts back at zero. The policies (WithLockout,
-// WithLoginRateLimit, WithSessionIdleTimeout) stay: they are how the
+// connection counts back at zero. The policies ([WithLockout],
+// [WithLoginRateLimit], [WithSessionIdleTimeout]) stay: they are how the
 // server was started.
 func (s *Server) Reset() { s.h.Reset() }
 
-// Unlock ends the lockout of email (see WithLockout): its failed logins
+// Unlock ends the lockout of email (see [WithLockout]): its failed logins
 // are forgotten.
 func (s *Server) Unlock(email string) { s.h.Unlock(email) }
 
-// ClearRequests forgets the recorded requests; RequestCount goes on
-// counting.
+// ClearRequests forgets the recorded requests; [Server.RequestCount] goes
+// on counting.
 func (s *Server) ClearRequests() { s.h.ClearRequests() }
 
 // ActiveSessions returns how many sessions are live: logged in and not
-// yet logged out or ended by ExpireSessions.
+// yet logged out or ended by [Server.ExpireSessions].
 func (s *Server) ActiveSessions() int { return s.h.ActiveSessions() }
 
 // Session is one live session of the server: its cookie value (ID, a
@@ -235,17 +235,17 @@ type Session = fake.Session
 func (s *Server) Sessions() []Session { return s.h.Sessions() }
 
 // ExpireSessions ends the sessions of the given users (e-mails matched
-// case-insensitively), or every session when none is given, and returns
-// how many it ended, as a server does when sessions time out. Their
-// cookies then get 401 from the endpoints mounted with Handle, which is
+// case-insensitively), or every session when none is given, and returns how
+// many it ended, as a server does when sessions time out. Their cookies
+// then get 401 from the endpoints mounted with [Server.Handle], which is
 // what a client's re-login has to handle.
 func (s *Server) ExpireSessions(emails ...string) int { return s.h.ExpireSessions(emails...) }
 
 // Handle mounts h as a stand-in for one of the app's own endpoints, so
 // that a test can call it as a logged-in user. pattern is an
-// http.ServeMux pattern, with an optional method ("/api/me", "GET
+// [http.ServeMux] pattern, with an optional method ("/api/me", "GET
 // /api/projects/{id}"), whose path is served under the server's path
-// prefix (see WithPathPrefix). Any path other than /api/sessions may be
+// prefix (see [WithPathPrefix]). Any path other than /api/sessions may be
 // mounted; Handle may be called while the server serves.
 //
 // Requests it matches are checked as a Rails app checks every endpoint,
@@ -253,15 +253,15 @@ func (s *Server) ExpireSessions(emails ...string) int { return s.h.ExpireSession
 // live session cookie: without one (no cookie, a logged-out, expired or
 // rotated one) the answer is 401 with a JSON:API error document whose
 // code is "unauthenticated". h is called only when all pass.
-// Inside h, SessionUser tells which user is logged in; the request body
+// Inside h, [SessionUser] tells which user is logged in; the request body
 // can be read as usual (it is at most the body cap, see
-// WithMaxBodyBytes; a longer one is answered 413).
+// [WithMaxBodyBytes]; a longer one is answered 413).
 //
-// Handle panics, like http.ServeMux.Handle, if the pattern is invalid,
+// Handle panics, like [http.ServeMux.Handle], if the pattern is invalid,
 // has a host, conflicts with an earlier one or is the Sessions API path.
 func (s *Server) Handle(pattern string, h http.Handler) { s.h.Handle(pattern, h) }
 
-// SessionUser reports, inside a handler mounted with Server.Handle, the
+// SessionUser reports, inside a handler mounted with [Server.Handle], the
 // e-mail (lower-cased) of the user whose session cookie authorised r. ok
 // is false for any other request.
 func SessionUser(r *http.Request) (email string, ok bool) { return fake.SessionUser(r) }
@@ -274,7 +274,7 @@ type Request = fake.Request
 
 // Requests returns the requests received so far, oldest first, faulted
 // and dropped ones included. It keeps the latest 10,000 that fit in
-// 32 MiB together; RequestCount counts all. The result is a copy the
+// 32 MiB together; [Server.RequestCount] counts all. The result is a copy the
 // caller may change.
 func (s *Server) Requests() []Request { return s.h.Requests() }
 
