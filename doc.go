@@ -183,7 +183,7 @@
 // # Logging
 //
 // The package is silent: it writes nothing to stdout or stderr. Pass
-// WithLogger(slog.Logger) to see each request, retry decision and answer
+// [WithLogger] to see each request, retry decision and answer
 // at debug level. No log line, error string, fmt rendering or JSON
 // encoding of a Client, [SessionForm], [CreateSessionParams] or [APIError] holds
 // the API token, a password or a cookie value.

@@ -327,7 +327,7 @@ func defaultPath(p string) string {
 	return p[:i]
 }
 
-// SetCookies makes the Session a cookie jar (see Session.Jar): it keeps
+// SetCookies makes the Session a cookie jar (see [Session.Jar]): it keeps
 // the cookies an answer from the Session's origin set; answers from
 // elsewhere, or after the Session ended, are ignored.
 func (st *sessionState) SetCookies(u *url.URL, cookies []*http.Cookie) {

@@ -148,7 +148,7 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// WithRetryBudget replaces the client-wide retry budget (DefaultRetryBudget()
+// WithRetryBudget replaces the client-wide retry budget ([DefaultRetryBudget]
 // by default). A budget with Capacity 0 turns the budget off, so every
 // call may use all its retries.
 func WithRetryBudget(b RetryBudget) Option {
