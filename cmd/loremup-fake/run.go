@@ -113,8 +113,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv.WriteTimeout = opts.limits.write                           // control requests never wait out a latency
 		servers = append(servers, listener{cln, srv, defaultMaxConns}) // --max-conns is the API's
 	}
-	// Served before they are announced, so that whoever reads a URL finds
-	// it answering.
+	// The listeners queue connections from here on; serving starts before
+	// the URLs are printed, so that what a reader of stdout sees is all
+	// running.
 	served := make(chan error, len(servers))
 	for _, l := range servers {
 		go func() { served <- l.srv.Serve(newLimitListener(l.ln, l.maxConns, l.srv)) }()
